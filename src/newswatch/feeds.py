@@ -125,6 +125,10 @@ def parse_feed(body: bytes, url: str, headers: dict[str, str] | None = None) -> 
 
     entries: list[Entry] = []
     skipped = 0
+    try:
+        feed_url = canonical_url(url)
+    except ValueError:
+        feed_url = url
     seen: set[str] = set()
     for e in parsed.entries:
         link = e.get("link") or ""
@@ -139,6 +143,9 @@ def parse_feed(body: bytes, url: str, headers: dict[str, str] | None = None) -> 
         try:
             canon = canonical_url(link, url)
         except ValueError:
+            skipped += 1
+            continue
+        if canon == feed_url:  # feedparser resolves a missing link to the feed itself
             skipped += 1
             continue
         if canon in seen:
@@ -162,6 +169,8 @@ def parse_feed(body: bytes, url: str, headers: dict[str, str] | None = None) -> 
             summary=summary,
             content_html=content_html,
         ))
+    if not entries and warnings:
+        raise FeedError(f"broken feed, no usable entry ({warnings[0]})")
     ttl = None
     raw_ttl = parsed.feed.get("ttl")
     if raw_ttl and str(raw_ttl).strip().isdigit():
