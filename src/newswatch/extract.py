@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 
 import trafilatura
 from lxml import html as lxml_html
+from trafilatura.settings import DEFAULT_CONFIG
 
 from .feeds import html_to_text
 
@@ -23,6 +25,10 @@ log = logging.getLogger("newswatch.extract")
 MIN_TEXT_CHARS = 200  # below this an "article" is a teaser, a paywall stub or an error page
 MAX_HTML_CHARS = 5_000_000  # the fetch cap stops bigger bodies; this guards ingest of local files
 MAX_TREE_SIZE = 50_000  # elements; trafilatura gives up on pathological DOMs beyond this
+
+_CONFIG = deepcopy(DEFAULT_CONFIG)
+_CONFIG["DEFAULT"]["MAX_TREE_SIZE"] = str(MAX_TREE_SIZE)
+_CONFIG["DEFAULT"]["EXTRACTION_TIMEOUT"] = "0"  # signal-based timeouts break in worker threads
 
 
 @dataclass
@@ -70,7 +76,7 @@ def extract_page(body: bytes | str, url: str | None = None) -> tuple[Extracted |
             include_links=False,
             favor_precision=True,
             deduplicate=False,
-            max_tree_size=MAX_TREE_SIZE,
+            config=_CONFIG,
         )
     except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the batch
         log.info("extraction failed for %s: %s", url, exc)
