@@ -1,0 +1,96 @@
+"""The command line: help with examples everywhere; user mistakes are one line, never a traceback."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newswatch.cli import main
+
+
+def _commands(group, prefix=()):  # type: ignore[no-untyped-def]
+    for name, cmd in group.commands.items():
+        yield (*prefix, name)
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, (*prefix, name))
+
+
+@pytest.mark.parametrize("command", list(_commands(main)), ids=" ".join)
+def test_every_command_has_help_with_an_example(command: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output
+
+
+def run(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real console entry point in a subprocess, so stderr and exit codes are the user's."""
+    return subprocess.run([sys.executable, "-m", "newswatch", *args], capture_output=True, text=True,
+                          cwd=tmp_path, input=stdin, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+
+
+@pytest.mark.parametrize(
+    ("args", "setup", "message"),
+    [
+        (["--config", "missing.yaml", "fetch"], None, "config file not found"),
+        (["fetch"], "feeds:\n  - url: https://x.example/\n    sauce: X\n", "line 3, key 'feeds[0].sauce'"),
+        (["fetch"], "feeds: [\n", "invalid YAML"),
+        (["ingest", "nope.html", "--source", "X"], "", "no such file: nope.html"),
+        (["feeds", "remove", "https://nowhere.example/"], "feeds:\n", "is not in"),
+        (["feeds", "import", "bad.opml"], "", "no such file"),
+        (["fetch"], "feeds:\n", "no feeds configured"),
+    ],
+)
+def test_user_errors_are_one_line(tmp_path: Path, args: list[str], setup: str | None, message: str) -> None:
+    if setup is not None:
+        (tmp_path / "feeds.yaml").write_text(setup)
+    result = run(args, tmp_path)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_feeds_add_list_export_import_remove(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner()
+    assert r.invoke(main, ["feeds", "add", "https://a.example/rss", "--source", "A", "--interval", "2h"]).exit_code == 0
+    assert r.invoke(main, ["feeds", "add", "https://b.example/atom", "--source", "B"]).exit_code == 0
+    dup = r.invoke(main, ["feeds", "add", "https://b.example/atom", "--source", "B"])
+    assert dup.exit_code == 1
+    listed = r.invoke(main, ["feeds", "list"]).output
+    assert "https://a.example/rss" in listed and "every 2h" in listed
+    opml = r.invoke(main, ["feeds", "export"]).output
+    assert 'xmlUrl="https://b.example/atom"' in opml
+    Path("subs.opml").write_text(opml.replace("b.example", "c.example"))
+    imported = r.invoke(main, ["feeds", "import", "subs.opml"])
+    assert "imported 1 new feeds of 2" in imported.output
+    assert r.invoke(main, ["feeds", "remove", "https://a.example/rss"]).exit_code == 0
+    urls = [line.split("\t")[1] for line in r.invoke(main, ["feeds", "list"]).output.splitlines()]
+    assert urls == ["https://b.example/atom", "https://c.example/atom"]
+
+
+def test_ingest_text_and_html(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Headline here\n\n" + "Body sentence about 300 MW. " * 20)
+    (tmp_path / "empty.txt").write_text("")
+    r = CliRunner()
+    db = tmp_path / "x.db"
+    result = r.invoke(main, ["--db", str(db), "ingest", str(tmp_path / "a.txt"), str(tmp_path / "empty.txt"),
+                             "--source", "Local"])
+    assert result.exit_code == 0, result.output
+    again = r.invoke(main, ["--db", str(db), "ingest", str(tmp_path / "a.txt"), "--source", "Local"])
+    assert again.exit_code == 1  # nothing new stored
+    from newswatch.store import Store
+
+    with Store(db) as store:
+        (row,) = store.articles()
+        assert row["title"] == "Headline here" and row["source"] == "Local"
+        assert row["text"].startswith("Body sentence")
+
+
+def test_python_dash_m_matches_console_script(tmp_path: Path) -> None:
+    result = run(["--version"], tmp_path)
+    assert result.returncode == 0 and "newswatch" in result.stdout
