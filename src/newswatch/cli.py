@@ -226,6 +226,30 @@ def ingest(app: App, paths: tuple[Path, ...], source: str) -> None:
         raise NewswatchError("no file could be stored")
 
 
+@main.command()
+@click.pass_obj
+def sources(app: App) -> None:
+    """List the outlets with their feeds, articles and reliability (blank until scored).
+
+    \b
+    Example:
+        newswatch sources
+    """
+    rows = list(app.store.db.query(
+        "select s.id, s.name, s.reliability, "
+        "(select count(*) from feeds f where f.source_id = s.id) as feeds, "
+        "(select count(*) from articles a where a.source_id = s.id) as articles "
+        "from sources s order by s.reliability is null, s.reliability desc, s.name"
+    ))
+    if not rows:
+        click.echo("no sources yet: run `newswatch run --once` first", err=True)
+        return
+    click.echo(f"{'id':>4}  {'source':<32} {'feeds':>5} {'articles':>8}  reliability")
+    for r in rows:
+        rel = f"{r['reliability']:.2f}" if r["reliability"] is not None else "-"
+        click.echo(f"{r['id']:>4}  {r['name']:<32.32} {r['feeds']:>5} {r['articles']:>8}  {rel}")
+
+
 # --- feeds -----------------------------------------------------------------------------------
 
 
