@@ -77,7 +77,7 @@ def test_seed_body_survives_extraction(sample: dict[str, Any], seed: str) -> Non
     """Each seed's body is in its stored text: nearly all of its 4-word shingles, and every
     sentence with a number that the claims stage will need."""
     body = (SEEDS / seed).read_text(encoding="utf-8").split("\n", 1)[1]
-    art = next(a for a in _manifest_articles() if a["text"] == seed)
+    art = next(a for a in _manifest_articles() if a["text_file"] == seed)
     row = next(r for r in _articles(sample["db"]) if r["title"] == art["title"])
     stored = _shingles(row["text"])
     wanted = _shingles(body)
