@@ -154,3 +154,29 @@ def test_demo_prints_articles_with_outlets_and_lengths() -> None:
     for outlet in {o["name"] for o in load_manifest()["outlets"]}:
         assert outlet[:24] in result.output
     assert re.search(r"\d[\d,]* chars", result.output)
+
+
+def test_page_failures_fall_back_to_the_feed_and_say_why(tmp_path: Path) -> None:
+    """A dead page (404) and a page with no article text keep the feed's summary, with the reason."""
+    with SampleServer() as server:
+        config = server.write_config(tmp_path / "feeds.yaml", tmp_path / "news.db")
+        paged = [a for a in _manifest_articles() if not _full_content(a)]
+        dead, empty = paged[0], paged[1]
+        server.set_route(server.article_url(dead["slug"]).split(server.base_url, 1)[1], status=404, body=b"gone")
+        server.set_route(server.article_url(empty["slug"]).split(server.base_url, 1)[1], status=200,
+                         body=b"<html><body><nav>Home</nav></body></html>", headers={"Content-Type": "text/html"})
+        assert cli(config, "run", "--once").exit_code == 0
+        rows = {r["title"]: r for r in _articles(tmp_path / "news.db")}
+        for art, reason in ((dead, "page fetch failed: http"), (empty, "extraction failed")):
+            row = rows[art["title"]]
+            assert row["extract_method"] == "feed-summary", row
+            assert row["extract_note"].startswith(reason), row["extract_note"]
+            assert row["text"] and row["text"] in art["summary"] + " " + art["body"]
+        with Store(tmp_path / "news.db") as store:
+            assert store.db.execute("select count(*) from fetch_errors where status = 404").fetchone()[0] == 1
+
+
+def _full_content(article: dict[str, Any]) -> bool:
+    outlets = {o["slug"]: o for o in load_manifest()["outlets"]}
+    feeds = {f["slug"]: f for f in outlets[article["outlet"]]["feeds"]}
+    return any(feeds[f].get("full_content") for f in article["feeds"])
