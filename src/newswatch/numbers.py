@@ -1,0 +1,389 @@
+"""Numbers as written: digits, spelled-out numbers, fractions, and the numbers that are not quantities.
+
+quantities.py grows these numeric *cores* into quantities (magnitude, unit, qualifier). Kept
+apart because it is its own concern: reading "three hundred and two", "2 1/2", "1.2e-3", "⅓"
+and recognising dates, times, phone numbers, citation markers, versions and list numbering
+so that they never become quantities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .units import FRACTION_WORDS, MULTIPLIER_WORDS, SCALES, SMALL_NUMBERS, TENS
+
+__all__ = ["mask_non_quantities", "digit_cores", "word_cores", "Core"]
+
+# ---------------------------------------------------------------- masks: not quantities
+
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+           r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MASKS: list[tuple[str, re.Pattern[str]]] = [
+    ("citation", re.compile(r"\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]")),
+    ("phone", re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b")),
+    ("iso_date", re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?Z?)?\b")),
+    ("slash_date", re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")),
+    ("time", re.compile(r"\b\d{1,2}(?::\d{2}){1,2}(?:\s?[ap]\.?\s?m\b\.?)?", re.I)),
+    ("time", re.compile(r"\b\d{1,2}(?:\.\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b)")),
+    ("date", re.compile(rf"\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?")),
+    ("date", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTHS}\b\.?(?:,?\s+\d{{4}}\b)?")),
+    ("date", re.compile(rf"\b{_MONTHS}\.?,?\s+\d{{4}}\b")),
+    ("fiscal_year", re.compile(r"\b(?:19|20)\d{2}\s?[-–/]\s?(?:\d{2}|(?:19|20)\d{2})\b(?!\s?(?:%|percent))")),
+    ("year_prefix", re.compile(r"\b(?:FY|CY|H[12]|Q[1-4])\s?'?\d{2,4}\b")),
+    ("decade", re.compile(r"(?:\b(?:1[89]|20)\d0|['’]\d0)s\b")),
+    ("version", re.compile(r"\b[vV](?:ersion)?\s?\d+(?:\.\d+)+\b|\b\d+\.\d+\.\d+(?:\.\d+)*\b")),
+    ("version", re.compile(r"(?<=\b[Vv]ersion )\d+(?:\.\d+)*\b")),
+    ("list_number", re.compile(r"(?m)^[ \t•*·\-–]*\(?\d{1,2}[.)](?=\s)")),
+    ("hash_number", re.compile(r"(?:#|\bNo\.\s?|\bno\.\s)\d+")),
+    ("uncertainty", re.compile(r"(?:±|\+/-|\+-)\s?\d[\d.,]*(?:[eE][-+]?\d+)?")),
+    ("24/7", re.compile(r"\b24\s?/\s?7\b")),
+    ("redundancy", re.compile(r"\b(?:N|2N)\s?\+\s?\d\b")),
+    ("url", re.compile(r"\b(?:https?://|www\.)\S+")),
+    ("email", re.compile(r"\b\S+@\S+\.\w+\b")),
+]
+
+
+def mask_non_quantities(text: str) -> list[tuple[int, int, str]]:
+    """Spans of `text` that hold numbers which are not quantities (dates, phones...)."""
+    spans: list[tuple[int, int, str]] = []
+    for name, rx in _MASKS:
+        for m in rx.finditer(text):
+            spans.append((m.start(), m.end(), name))
+    spans.sort()
+    return spans
+
+
+
+_LABEL_WORDS = {
+    "phase", "step", "stage", "chapter", "section", "part", "article", "table", "figure", "fig",
+    "fig.", "page", "item", "rule", "number", "room", "suite", "row", "gate", "level", "tier",
+    "grade", "series", "model", "gen", "generation", "class", "category", "type", "version",
+    "release", "route", "highway", "interstate", "exit", "lane", "floor", "building", "block",
+    "unit", "line", "track", "episode", "season", "volume", "vol", "vol.", "issue", "act",
+    "amendment", "title", "division", "district", "ward", "precinct", "platform", "pier", "dock",
+    "bay", "hall", "zone", "region", "sector", "cluster", "site", "lot", "parcel", "form",
+    "schedule", "appendix", "annex", "exhibit", "slide", "question", "q", "no", "nos", "ver",
+    "rev", "revision", "option", "plan", "proposition", "prop", "bill", "law", "ch", "sec",
+    "pp", "p", "pg", "id", "code", "iso", "rfc", "top",
+}
+# Capitalised words that may stand before a number without making it a name.
+_STOP_CAPS = {
+    "the", "a", "an", "all", "another", "about", "around", "over", "under", "some", "only",
+    "just", "nearly", "almost", "more", "most", "roughly", "approximately", "each", "every",
+    "with", "by", "for", "from", "to", "in", "on", "at", "of", "and", "but", "or", "its",
+    "their", "his", "her", "our", "your", "my", "this", "that", "these", "those", "up", "down",
+    "until", "since", "after", "before", "during", "between", "among", "within", "without",
+    "than", "both", "even", "still", "also", "then", "now", "today", "yesterday", "last",
+    "next", "first", "many", "few", "several", "total", "additional", "estimated",
+    "as", "if", "when", "while", "though", "although", "because", "so", "yet", "plus",
+    "less", "fewer", "below", "above", "approx", "circa", "other", "we", "they", "it", "he", "she", "i", "you", "there", "here", "what",
+    "which", "who", "how", "why", "where", "per", "via", "into", "onto", "upon", "across",
+    "exactly", "precisely", "fully", "barely", "well", "full", "whole",
+    "new", "extra", "usd", "eur", "gbp", "us", "u.s.", "cost", "costs",
+    "employs", "employ", "has", "have", "had", "uses", "use", "spent", "spend", "raised",
+    "raises", "reach", "reached", "hits", "hit", "hire", "hired", "add", "added", "adds",
+    "buy", "bought", "sell", "sold", "ship", "shipped", "including", "includes", "include",
+    "gpus", "gpu", "mw", "gw", "quick", "key", "note", "tip", "step",
+}
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december", "jan", "feb", "mar", "apr",
+                "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+# Words that end a counted-noun phrase after a number.
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+_DIGITS_RX = re.compile(
+    r"(?<![\w.,])(?P<sign>[-−–]\s?)?(?P<n>(?:\d{1,3}(?:,\d{3})+(?![\d,]\d)|\d+)(?:\.\d+)?|(?<![\d])\.\d+)"
+    r"(?P<frac>\s\d{1,2}/\d{1,2}(?!\d))?"
+    r"(?P<exp>[eE][-+−]?\d+|\s?[x×]\s?10\^?[-−+]?\d+)?"
+)
+_FRACTION_RX = re.compile(r"(?<![\w.,/])(?P<a>\d{1,3})\s?/\s?(?P<b>\d{1,3})(?![\d/])")
+_VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅛": 0.125, "⅕": 0.2, "⅖": 0.4,
+           "⅗": 0.6, "⅘": 0.8, "⅙": 1 / 6, "⅚": 5 / 6, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875}
+_VULGAR_RX = re.compile(r"(?<![\w.])(?P<i>\d+)?(?P<v>[½⅓⅔¼¾⅛⅕⅖⅗⅘⅙⅚⅜⅝⅞])")
+
+_NUMBER_WORDS = set(SMALL_NUMBERS) | set(TENS) | set(SCALES) | {"dozen"}
+_WORD_RX = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+
+
+@dataclass
+class Core:
+    start: int
+    end: int
+    value: float
+    digits: str
+    is_word: bool = False
+    magnitude_done: bool = False
+    kind: str = "number"  # number | fraction | multiplier
+    qualifier: str = "="
+
+
+def _parse_word_number(words: list[str]) -> float | None:
+    """Value of a run of English number words ("three hundred and two", "two thirds")."""
+    total = 0.0
+    current = 0.0
+    seen = False
+    i = 0
+    n = len(words)
+    while i < n:
+        w = words[i].lower()
+        if w in ("and", "&", "a", "an"):
+            if w in ("a", "an") and i + 1 < n and words[i + 1].lower() in ("half",):
+                current += 0.5 if current or seen else 0.5
+                seen = True
+                i += 2
+                continue
+            if w in ("a", "an") and not seen:
+                current = 1.0
+            i += 1
+            continue
+        if w in SMALL_NUMBERS:
+            current += SMALL_NUMBERS[w]
+            seen = True
+        elif w in TENS:
+            current += TENS[w]
+            seen = True
+        elif w == "hundred":
+            current = (current or 1.0) * 100
+            seen = True
+        elif w == "dozen":
+            current = (current or 1.0) * 12
+            seen = True
+        elif w in SCALES:
+            total += (current or 1.0) * SCALES[w]
+            current = 0.0
+            seen = True
+        elif w in FRACTION_WORDS:
+            denom = FRACTION_WORDS[w]
+            # "five and a quarter": the numerator is the word right before
+            if i >= 2 and words[i - 2].lower() == "and" or (i >= 1 and words[i - 1].lower() in ("a", "an")) and i >= 2:
+                prev = words[i - 1].lower()
+                num = 1.0 if prev in ("a", "an") else float(SMALL_NUMBERS.get(prev, 1))
+                base = total + (current - (0 if prev in ("a", "an") else SMALL_NUMBERS.get(prev, 0)))
+                return base + num / denom
+            num = current or 1.0
+            return total + num / denom
+        elif w == "half":
+            current = (current or 1.0) * 0.5
+            seen = True
+        elif w == "point" and i + 1 < n:
+            digits = []
+            j = i + 1
+            while j < n and words[j].lower() in SMALL_NUMBERS and SMALL_NUMBERS[words[j].lower()] < 10:
+                digits.append(str(SMALL_NUMBERS[words[j].lower()]))
+                j += 1
+            if digits:
+                current += float("0." + "".join(digits))
+            i = j
+            continue
+        else:
+            return None
+        i += 1
+    if not seen:
+        return None
+    return total + current
+
+
+def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
+    """Spelled-out numbers, fractions and multiplier words in text[lo:hi]."""
+    words = [(m.start() + lo, m.end() + lo, m.group(0)) for m in _WORD_RX.finditer(text[lo:hi])]
+    cores: list[Core] = []
+    i = 0
+    while i < len(words):
+        s, e, w = words[i]
+        lw = w.lower()
+        prev = words[i - 1][2].lower() if i > 0 else ""
+        nxt = words[i + 1][2].lower() if i + 1 < len(words) else ""
+        gap_next = text[e:words[i + 1][0]] if i + 1 < len(words) else ""
+        if masked(s):
+            i += 1
+            continue
+        if lw in MULTIPLIER_WORDS:
+            if lw.startswith("double") and (text[e:e + 1] == "-" or nxt in ("down", "as", "check", "digit", "digits")):
+                i += 1
+                continue
+            if lw in ("halves",) and prev not in ("it", "which", "that"):
+                i += 1
+                continue
+            val, direction = MULTIPLIER_WORDS[lw]
+            c = Core(s, e, float(val), w, is_word=True, magnitude_done=True, kind="multiplier",
+                      qualifier=direction)
+            cores.append(c)
+            i += 1
+            continue
+        starts_number = lw in _NUMBER_WORDS and lw not in SCALES and lw != "dozen"
+        if lw in ("a", "an") and nxt in ("hundred", "thousand", "million", "billion", "trillion", "dozen") \
+                and gap_next.strip() == "":
+            starts_number = True
+        if lw in ("a", "an", "one") and nxt in FRACTION_WORDS and nxt not in ("second",) and gap_next in (" ", "-"):
+            after = words[i + 2][2].lower() if i + 2 < len(words) else ""
+            gap2 = text[words[i + 1][1]:words[i + 2][0]] if i + 2 < len(words) else ""
+            plural = nxt.endswith("s")
+            if plural or after in ("of", "the", "") or gap2.strip() not in ("",) or after in ("less", "more"):
+                c = Core(s, words[i + 1][1], 1.0 / FRACTION_WORDS[nxt], text[s:words[i + 1][1]],
+                          is_word=True, magnitude_done=True, kind="fraction")
+                cores.append(c)
+                i += 2
+                continue
+        if lw == "half" and prev not in ("first", "second", "1st", "2nd", "latter", "former", "other"):
+            after = nxt
+            if after in ("of", "a", "an", "the", "its", "their", "our", "his", "her") or prev in ("by", "than", "a", "cut", "in", "halve") \
+                    or text[e:e + 1] in (".", ",", ";", ")") or (i == 0 or text[words[i - 1][1]:s].strip() in (".", ":", "-", "•")):
+                if after in ("a", "an") and i + 2 < len(words) and words[i + 2][2].lower() in SCALES:
+                    sc = words[i + 2]
+                    cores.append(Core(s, sc[1], 0.5 * SCALES[sc[2].lower()], text[s:sc[1]], is_word=True,
+                                       magnitude_done=True))
+                    i += 3
+                    continue
+                if prev == "a" and i >= 2 and words[i - 2][2].lower() == "and":
+                    i += 1
+                    continue
+                cores.append(Core(s, e, 0.5, w, is_word=True, magnitude_done=True, kind="fraction"))
+                i += 1
+                continue
+        if not starts_number:
+            i += 1
+            continue
+        # extend the run
+        j = i
+        run_end = e
+        while j + 1 < len(words):
+            ns, ne, nw = words[j + 1]
+            gap = text[words[j][1]:ns]
+            lnw = nw.lower()
+            if gap.strip() == "" and gap:
+                gap = " "
+            elif gap.strip() == "-":
+                gap = "-"
+            if gap not in (" ", "-", "- ", ", ", " & ", "&"):
+                break
+            if gap == ", " and lnw not in SMALL_NUMBERS and lnw not in TENS:
+                break
+            if gap == ", " and words[j][2].lower() not in SCALES:
+                break
+            if lnw in _NUMBER_WORDS or lnw == "point":
+                j += 1
+                run_end = ne
+                continue
+            if lnw in ("and", "&") and j + 2 < len(words):
+                nn = words[j + 2][2].lower()
+                if (nn in SMALL_NUMBERS or nn in TENS) and words[j][2].lower() in ("hundred", "thousand", "million", "billion", "trillion", "dozen"):
+                    j += 1
+                    continue
+                if nn in ("a", "an", "one", "two", "three", "four", "five", "seven", "nine") and j + 3 < len(words) \
+                        and words[j + 3][2].lower() in set(FRACTION_WORDS) | {"half"} and words[j + 3][2].lower() not in ("second", "seconds"):
+                    j += 3
+                    run_end = words[j][1]
+                    continue
+                break
+            if lnw in FRACTION_WORDS and lnw not in ("second", "seconds") and (
+                    lnw.endswith("s") or lnw in ("third", "quarter", "fourth", "fifth", "half")):
+                # "two thirds", "one-third"
+                if words[j][2].lower() in SMALL_NUMBERS or words[j][2].lower() in TENS:
+                    j += 1
+                    run_end = ne
+                    break
+            break
+        run = [w2 for _, _, w2 in words[i:j + 1]]
+        value = _parse_word_number(run)
+        if value is None:
+            i = j + 1
+            continue
+        # "one" as a pronoun or an idiom is not a quantity
+        if len(run) == 1 and lw == "one":
+            if prev in ("no", "each", "this", "that", "the", "any", "every", "which", "another", "someone",
+                        "anyone", "no-one", "last", "only", "big", "little", "new", "old", "right", "wrong",
+                        "such", "other", "first", "second") or nxt in ("another", "way", "off", "time", "hand", "thing", "point") \
+                    or text[e:e + 1] == "-" or text[e:e + 1] in (".", ",", "?", "!", ";", ":", ")"):
+                i += 1
+                continue
+            if text[e:e + 1] in ("’", "'"):
+                i += 1
+                continue
+        # Formula One, Big Four, Phase One: a capitalised number word inside a name
+        if w[0].isupper() and i > 0:
+            pw = words[i - 1][2]
+            gap_prev = text[words[i - 1][1]:s]
+            if gap_prev.strip() == "" and pw[0].isupper() and pw.lower() not in _STOP_CAPS:
+                i = j + 1
+                continue
+        if w[0].isupper() and i > 0 and text[words[i - 1][1]:s].strip() not in (".", ":", "!", "?", "-", "•", "*") \
+                and j + 1 < len(words) and words[j + 1][2][0].isupper() and text[run_end:words[j + 1][0]] == " ":
+            i = j + 1
+            continue  # "Three Mile Island"
+        if prev in _LABEL_WORDS and text[words[i - 1][1]:s].strip() == "":
+            i = j + 1
+            continue
+        kind = "fraction" if run[-1].lower() in FRACTION_WORDS else "number"
+        cores.append(Core(s, run_end, value, text[s:run_end], is_word=True,
+                           magnitude_done=any(x.lower() in SCALES or x.lower() == "dozen" for x in run),
+                           kind=kind))
+        i = j + 1
+    return cores
+
+
+def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
+    cores: list[Core] = []
+    seg = text[lo:hi]
+    taken: list[tuple[int, int]] = []
+    for m in _VULGAR_RX.finditer(seg):
+        s, e = m.start() + lo, m.end() + lo
+        if masked(s):
+            continue
+        v = _VULGAR[m.group("v")] + (float(m.group("i")) if m.group("i") else 0.0)
+        cores.append(Core(s, e, v, m.group(0), kind="fraction"))
+        taken.append((s, e))
+    for m in _FRACTION_RX.finditer(seg):
+        s, e = m.start() + lo, m.end() + lo
+        if masked(s) or any(a <= s < b for a, b in taken):
+            continue
+        a, b = int(m.group("a")), int(m.group("b"))
+        if b == 0:
+            taken.append((s, e))
+            continue
+        # "5/6 of the", "1/4 inch": a fraction; "24/7", dates are masked already
+        cores.append(Core(s, e, a / b, m.group(0), kind="fraction"))
+        taken.append((s, e))
+    for m in _DIGITS_RX.finditer(seg):
+        s, e = m.start() + lo, m.end() + lo
+        ns = m.start("n") + lo
+        if masked(ns) or any(a <= ns < b for a, b in taken):
+            continue
+        value = _num(m.group("n"))
+        sign = m.group("sign")
+        start = s
+        if sign:
+            before = text[max(lo, s - 1):s]
+            # "10-12 GW": a range dash; "GPT-4": a model name; " -15": a sign
+            if before and (before.isdigit() or before.isalpha() or before in ")"):
+                start = ns
+                if before.isalpha():
+                    continue
+            elif sign.strip() == "–":
+                start = ns
+            else:
+                value = -value
+        if text[ns - 1:ns] == "-" and ns - 2 >= 0 and text[ns - 2].isalpha():
+            continue  # GPT-4, COVID-19, F-35
+        if m.group("frac"):
+            fa, fb = m.group("frac").strip().split("/")
+            if int(fb):
+                value = value + int(fa) / int(fb) * (1 if value >= 0 else -1)
+        exp = m.group("exp")
+        if exp:
+            digits = re.sub(r"^\s?[x×eE]\s?(?:10\^?)?", "", exp) if exp[0] not in "eE" else exp[1:]
+            digits = digits.replace("−", "-")
+            try:
+                value = value * 10 ** int(digits)
+            except ValueError:
+                pass
+        cores.append(Core(start, e, value, m.group("n")))
+        taken.append((s, e))
+    return cores
+
+

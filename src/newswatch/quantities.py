@@ -1,0 +1,660 @@
+"""Find the quantities written in one sentence: numbers with their magnitude, unit and bounds.
+
+This is the lexical half of claim extraction (claims.py adds subject, attribute and scope).
+It is rule based on purpose: news quantities follow a small grammar
+
+    [qualifier] [currency] NUMBER [magnitude] [+] [unit | currency word | counted noun] [per UNIT]
+
+and the hard part is not the grammar but what is *not* a quantity: model names (H100,
+"Claude 3"), years and dates, times of day, list numbering, citation markers, phone
+numbers and versions. Those are masked or filtered here, each by a named rule, so a wrong
+call can be traced to the rule that made it.
+
+Offsets are always into the full text given to `find_quantities`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numbers import (
+    _LABEL_WORDS,
+    _MONTH_WORDS,
+    _STOP_CAPS,
+    _WEEKDAYS,
+    Core,
+    digit_cores,
+    mask_non_quantities,
+    word_cores,
+)
+from .units import (
+    _CASELESS,
+    AMBIGUOUS_SHORT,
+    COUNT_NOUNS,
+    CURRENCY_PREFIXES,
+    CURRENCY_WORDS,
+    MAGNITUDE_SUFFIXES,
+    MAGNITUDE_WORDS,
+    UNITS,
+    UnitSpec,
+    singular,
+)
+
+__all__ = ["Quantity", "find_quantities", "mask_non_quantities"]
+
+
+@dataclass
+class Quantity:
+    """One quantity as written. `value` is in the canonical unit; `raw_value` as written."""
+
+    value: float
+    unit: str
+    start: int
+    end: int
+    qualifier: str = "="
+    low: float | None = None
+    high: float | None = None
+    raw_value: float = 0.0
+    raw_unit: str = ""
+    factor: float = 1.0
+    # how it was written, used by later rules
+    has_currency: bool = False
+    has_magnitude: bool = False
+    has_unit: bool = False  # a physical unit, currency or counted noun follows or precedes
+    is_count: bool = False
+    is_word: bool = False
+    num_start: int = 0
+    num_end: int = 0
+    digits: str = ""  # the digits as written ("220,000"), for precision
+    noun_phrase: str = ""  # words between the number and the counted noun ("Nvidia AI")
+    head_after: str = ""  # noun right after an adjectival quantity ("a 10 MW solar canopy")
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- unit matching
+
+def _alternation(keys: list[str]) -> str:
+    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+
+_UNIT_KEYS = [k for k in UNITS if k]
+_UNIT_RX = re.compile(rf"(?:{_alternation(_UNIT_KEYS)})(?![A-Za-z0-9²³])")
+_UNIT_RX_CI = re.compile(rf"(?:{_alternation(sorted(_CASELESS))})(?![A-Za-z0-9²³])", re.I)
+_CUR_WORD_RX = re.compile(rf"(?:{_alternation(list(CURRENCY_WORDS))})(?![A-Za-z])", re.I)
+_CUR_PREFIX_RX = re.compile(
+    rf"(?:{_alternation([k for k in CURRENCY_PREFIXES if not k.isalpha()])}"
+    rf"|\b(?:{_alternation([k for k in CURRENCY_PREFIXES if k.isalpha()])}))\s?$",
+)
+_CUR_PREFIX_RX_CI = re.compile(r"\b(usd|eur|gbp|jpy|cny|rmb|inr|chf|cad|aud)\s?$", re.I)
+_DIM_ADJ = re.compile(r"\s*(?:$|[.,;:)]|thick|long|wide|tall|high|deep|in diameter|across)")
+
+
+def match_unit(rest: str, glued: bool) -> tuple[int, UnitSpec, str] | None:
+    """Longest unit at the start of `rest` -> (length consumed, spec, written form)."""
+    best: tuple[int, UnitSpec, str] | None = None
+    for rx in (_UNIT_RX, _UNIT_RX_CI):
+        m = rx.match(rest)
+        if not m:
+            continue
+        form = m.group(0)
+        spec = UNITS.get(form) or UNITS.get(form.lower())
+        if spec is None:
+            continue
+        if best is None or len(form) > best[0]:
+            best = (len(form), spec, form)
+    if best is None:
+        return None
+    length, spec, form = best
+    if form[-1:].isalpha() and re.match(r"-[a-z]", rest[length:length + 2]) and not re.match(
+            r"-(?:old|long|wide|high|deep|tall|thick|plus|scale|class)\b", rest[length:length + 8]):
+        return None  # "second-stage", "year-round": part of a compound word
+    if form in AMBIGUOUS_SHORT or form.lower() in AMBIGUOUS_SHORT:
+        if form in ("x", "X") and not glued:
+            return None
+        if form in ("in",) and not _DIM_ADJ.match(rest[length:]):
+            return None
+        if form in ("C", "F") and not glued and rest[length:length + 1] not in ("", " ", ".", ",", ")", "!"):
+            return None
+        if form in ("A", "V", "t", "g", "l", "s", "h", "b", "us", "pm", "mo", "ha") and not glued:
+            # a lone letter after a space is usually a word or an initial, not a unit
+            if form not in ("V", "t", "g", "s", "h", "l", "ha") or rest[length:length + 1] not in ("", " ", ".", ",", ";", ")", "/"):
+                return None
+    return best
+
+
+# ---------------------------------------------------------------- words around numbers
+
+_QUALIFIERS: list[tuple[str, str]] = [
+    (r"more than|over|above|in excess of|upwards of|exceeding|exceeds?|exceeded|topp(?:ed|ing)|tops|"
+     r"larger than|higher than|bigger than|"
+     r"surpass(?:ed|ing|es)?|north of|just over|well over|well above|greater than|beyond|>", ">"),
+    (r"at least|no less than|not less than|a minimum of|minimum of|no fewer than|≥|>=|"
+     r"(?:higher|greater|larger|more) (?:than )?or equal (?:than|to)", ">="),
+    (r"up to|as much as|as many as|as high as|as large as|at most|no more than|not more than|"
+     r"a maximum of|maximum of|a max of|≤|<=|(?:lower|less|smaller) (?:than )?or equal (?:than|to)", "<="),
+    (r"less than|fewer than|under|below|just under|just shy of|shy of|smaller than|lower than|<", "<"),
+    (r"about|around|approximately|approx\.?|roughly|some|an estimated|estimated|circa|ca\.|c\.|"
+     r"nearly|almost|close to|~|≈|an approximate|approximate|on the order of|in the region of|"
+     r"more or less|or so", "~"),
+]
+_QUAL_RX = re.compile(
+    r"(?:(?<=\s)|(?<=^)|(?<=[(\"“‘'—–-]))(?P<q>" + "|".join(f"(?:{p})" for p, _ in _QUALIFIERS) + r")\s*$",
+    re.I,
+)
+_QUAL_MAP = [(re.compile(rf"^(?:{p})$", re.I), q) for p, q in _QUALIFIERS]
+
+_UP_VERBS = (r"rose|rises|rising|risen|increased?|increases|increasing|grew|grows|growing|grown|"
+             r"jump(?:ed|s|ing)?|climb(?:ed|s|ing)?|surg(?:ed|es|ing)|soar(?:ed|s|ing)?|"
+             r"gain(?:ed|s|ing)?|add(?:ed|s|ing)?|up|boost(?:ed|s|ing)?|expand(?:ed|s|ing)?|"
+             r"rall(?:ied|ies|y)|advanc(?:ed|es|ing)|spik(?:ed|es)|improv(?:ed|es|ing)|"
+             r"widen(?:ed|s)|lift(?:ed|s)|higher by|raised? by")
+_DOWN_VERBS = (r"fell|falls?|falling|fallen|dropp(?:ed|ing)|drops?|declin(?:ed|es|ing)|"
+               r"decreas(?:ed|es|ing)|slipp(?:ed|ing)|slips|slid|slides|sank|sinks|plung(?:ed|es)|"
+               r"plummet(?:ed|s)?|tumbl(?:ed|es)|lost|loses|down|cut|cuts|cutting|reduc(?:ed|es|ing|e)|"
+               r"lower(?:ed|s)|shr(?:ank|unk|inks)|trimm(?:ed|ing)|trims?|slash(?:ed|es|ing)?|"
+               r"narrow(?:ed|s)|shav(?:ed|es|ing)|shave|eas(?:ed|es)|retreat(?:ed|s)|sheds?|shedding|"
+               r"off|lower by")
+_CHANGE_RX = re.compile(
+    rf"(?:^|\s)(?P<v>{_UP_VERBS}|{_DOWN_VERBS})\s+(?P<by>by\s+)?(?:(?:up to|about|nearly|roughly|more than|over|"
+    rf"almost|some|an estimated|around|just over|just under|a further|another|an additional)\s+)?$",
+    re.I,
+)
+_UP_RX = re.compile(rf"^(?:{_UP_VERBS})$", re.I)
+_CHANGE_AFTER_RX = re.compile(
+    r"\s*(?P<w>increase|rise|gain|jump|growth|improvement|boost|surge|hike|higher|more|faster|"
+    r"larger|bigger|uplift|premium|decrease|decline|drop|fall|reduction|cut|lower|less|cheaper|"
+    r"fewer|smaller|slower|discount|loss)\b",
+    re.I,
+)
+_DOWN_AFTER = {"decrease", "decline", "drop", "fall", "reduction", "cut", "lower", "less", "cheaper",
+               "fewer", "smaller", "slower", "discount", "loss"}
+
+# Words before a bare number that make it a label, not a quantity ("Phase 2", "Section 427").
+_CHUNK_STOP = {
+    "of", "in", "on", "at", "for", "from", "to", "with", "by", "into", "across", "over", "under",
+    "per", "a", "an", "the", "and", "or", "but", "nor", "as", "than", "that", "which", "who",
+    "whom", "whose", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had",
+    "will", "would", "can", "could", "may", "might", "should", "must", "shall", "do", "does",
+    "did", "said", "says", "say", "including", "each", "every", "this", "these", "those",
+    "it", "its", "they", "their", "them", "he", "she", "his", "her", "we", "our", "you", "your",
+    "i", "my", "me", "us", "if", "when", "while", "after", "before", "since", "until",
+    "because", "so", "yet", "also", "not", "no", "there", "here", "now", "then", "about",
+    "around", "between", "through", "during", "within", "without", "against", "among",
+    "via", "up", "down", "out", "off", "more", "less", "fewer", "most", "least", "just",
+    "only", "even", "still", "already", "again", "ago", "apiece", "year-on-year",
+    "plus", "versus", "vs", "vs.", "like", "such", "all", "both", "either", "neither",
+    "according", "where", "how", "what", "why", "earlier", "later", "higher", "lower",
+    "compared", "respectively", "total", "combined", "altogether", "overall", "annually",
+    "worth", "valued", "priced", "delivering", "using", "running", "making", "bringing", "giving", "taking", "costing",
+    "powered", "connected", "interconnected", "distributed", "based", "located", "built",
+    "housed", "deployed", "installed", "planned", "expected", "estimated", "used", "sold",
+    "shipped", "bought", "added", "cut", "run", "runs", "work", "works", "come", "comes",
+    "go", "goes", "make", "makes", "get", "gets", "need", "needs", "power", "powers",
+}
+_LY_ADJECTIVES = {"daily", "weekly", "monthly", "quarterly", "yearly", "early", "supply", "assembly",
+                  "family", "ally", "only"}
+_GENERIC_HEADS = {"device", "unit", "card", "module", "system", "board", "instance", "piece"}
+_GPU_MODEL_RX = re.compile(r"^(?:[A-Z]{1,3}\d{2,4}[A-Za-z]{0,3}|MI\d{3}[A-Z]?|TPU(?:v\d)?|Blackwell|Hopper|"
+                           r"Rubin|Ampere|Gaudi\d?|Trainium\d?|Inferentia\d?)$")
+_NOT_A_COUNT_NOUN = {
+    "times", "time", "percent", "per", "cent", "other", "others", "more", "less", "years",
+    "year", "old", "new", "different", "additional", "extra", "further", "major", "key",
+    "largest", "biggest", "top", "first", "last", "next", "previous", "such", "same", "own",
+    "several", "many", "few", "point", "points",
+}
+
+
+_FOLLOW_WORD = re.compile(r"[\s-]*([A-Za-z][A-Za-z'’.\-]*)")
+_RATE_RX = re.compile(r"\s*(?:/|per\b)\s*", re.I)
+
+
+def _match_currency_word(rest: str) -> tuple[int, str, float] | None:
+    m = _CUR_WORD_RX.match(rest)
+    if not m:
+        return None
+    w = m.group(0).lower()
+    if w in ("pounds",) or w in ("pound",):
+        return None  # decided by the caller (mass or money)
+    code, f = CURRENCY_WORDS[w]
+    return len(m.group(0)), code, f
+
+
+def _count_chunk(text: str, pos: int, hi: int) -> tuple[int, str, str, str] | None:
+    """Counted noun after a number: (end offset, canonical unit, head as written, phrase)."""
+    toks: list[tuple[int, int, str]] = []
+    p = pos
+    for _ in range(6):
+        m = re.compile(r"[ \t]*(?:-\s?)?([A-Za-z0-9][A-Za-z0-9'’\-&]*)").match(text, p, hi)
+        if not m:
+            break
+        word = m.group(1).rstrip("-")
+        if word.lower() in _CHUNK_STOP or word.lower().endswith(("ly",)) and len(word) > 4 \
+                and word.lower() not in _LY_ADJECTIVES:
+            break
+        toks.append((m.start(1), m.start(1) + len(word), word))
+        p = m.start(1) + len(word)
+        if text[p:p + 1] in (",", ";", ":", ".", "(", ")", "!", "?", "—", "–", "/", "\"", "”"):
+            break
+    if not toks:
+        return None
+    if text[pos:pos + 1] == "-" and toks[0][0] == pos + 1:
+        # "two-storey hall", "8-GPU servers": the hyphenated word is the unit
+        toks = toks[:1]
+    # longest known counted noun, the last one in the phrase wins ("32 GPU cabinets" -> cabinet)
+    best = None
+    for i in range(len(toks)):
+        for j in range(min(len(toks), i + 4), i, -1):
+            phrase = " ".join(t[2] for t in toks[i:j]).lower().replace("’", "'")
+            if phrase in COUNT_NOUNS:
+                cand = (toks[j - 1][1], COUNT_NOUNS[phrase], text[toks[i][0]:toks[j - 1][1]], i)
+                if best is None or cand[3] >= best[3]:
+                    best = cand
+                break
+    if best is not None:
+        end, unit, head, i0 = best
+        if unit in ("device",) or unit in _GENERIC_HEADS:
+            if any(_GPU_MODEL_RX.match(t[2]) for t in toks[:i0]):
+                unit = "GPU"
+        return end, unit, head, text[pos:toks[i0][0]].strip()
+    # a GPU model standing alone: "4,096 H100s" / "4,096 H100 SXM5 devices"
+    for k, t in enumerate(toks):
+        if _GPU_MODEL_RX.match(t[2].rstrip("s")) and (k == len(toks) - 1 or toks[k + 1][2].lower().rstrip("s") in _GENERIC_HEADS):
+            end = toks[k + 1][1] if k + 1 < len(toks) else t[1]
+            return end, "GPU", text[t[0]:end], ""
+    # otherwise: a plain noun right after the number ("22 goals", "three course meal")
+    first = toks[0][2]
+    if first.lower() in _NOT_A_COUNT_NOUN or not first.isalpha() and not (
+            "-" in first and text[pos:pos + 1] == "-"):
+        return None
+    if first[0].isupper() and not first.isupper():
+        return None  # "5 Nvidia" without a known noun: not enough to name a unit
+    cand = None
+    for k, t in enumerate(toks[:3]):
+        w = t[2]
+        if not re.fullmatch(r"[a-z][a-z\-']*", w):
+            if k == 0:
+                return None
+            break
+        cand = (k, t)
+        if w.endswith("s") and len(w) > 3 and not w.endswith("ss"):
+            break
+    if cand is None:
+        return None
+    k, t = cand
+    head = singular(t[2])
+    if head.lower() in _NOT_A_COUNT_NOUN or len(head) < 3:
+        return None
+    return t[1], head.lower(), t[2], text[pos:t[0]].strip()
+
+
+def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked) -> Quantity | None:
+    """Grow a numeric core into a quantity: magnitude, unit, currency, qualifier."""
+    value = core.value
+    start, end = core.start, core.end
+    raw_unit = ""
+    unit = ""
+    factor = 1.0
+    has_currency = False
+    has_magnitude = core.magnitude_done and core.is_word and core.kind == "number" and value >= 100
+    qualifier = core.qualifier
+    glued_letters = bool(re.match(r"[A-Za-z]", text[end:end + 1])) and not core.is_word
+    notes: list[str] = []
+    # --- "minus five", "negative ten"
+    neg = re.search(r"(?:^|\s)(minus|negative)\s+$", text[max(lo, start - 10):start], re.I)
+    if neg:
+        value = -value
+        start = start - (len(text[max(lo, start - 10):start]) - neg.start(1))
+    # --- currency before
+    before = text[max(lo, start - 8):start]
+    cm = _CUR_PREFIX_RX.search(before) or _CUR_PREFIX_RX_CI.search(before)
+    if cm and not core.is_word or (cm and core.is_word and cm.group(0).strip() in ("$", "€", "£")):
+        key = cm.group(0).strip()
+        code = CURRENCY_PREFIXES.get(key) or CURRENCY_PREFIXES.get(key.upper()) or CURRENCY_PREFIXES.get(key.replace(" ", ""))
+        if code:
+            unit, raw_unit, has_currency = code, key, True
+            start = start - len(cm.group(0))
+    pos = end
+    # --- magnitude
+    if not core.magnitude_done:
+        m = re.compile(r"(?P<sp>[ \t]?-?)(?P<w>[A-Za-z]+)\b").match(text, pos, hi)
+        if m:
+            w = m.group("w")
+            lw = w.lower()
+            if lw in MAGNITUDE_WORDS and not (lw == "dozens"):
+                if lw == "hundred" and text[m.end():m.end() + 5] == " and ":
+                    pass
+                value *= MAGNITUDE_WORDS[lw]
+                pos = m.end()
+                has_magnitude = True
+                # "two billion" style continuation: "1.2 million, ..." stops here
+            elif m.group("sp") == "" and w in MAGNITUDE_SUFFIXES and (w.isupper() or lw in ("bn", "tn", "mn") or has_currency):
+                nxt = text[m.end():m.end() + 1]
+                unit_here = match_unit(text[pos:hi], glued=True)
+                if not (unit_here and unit_here[0] > len(w)):
+                    if not (w in ("B", "T", "M") and nxt == "/"):
+                        value *= MAGNITUDE_SUFFIXES[w]
+                        pos = m.end()
+                        has_magnitude = True
+                        glued_letters = False
+            elif m.group("sp") == "" and lw in ("bn", "mn", "tn", "k") and not has_currency:
+                value *= MAGNITUDE_SUFFIXES[lw]
+                pos = m.end()
+                has_magnitude = True
+                glued_letters = False
+    # --- plus / open-ended markers: "300+", "220,000-plus", "220,000 plus"
+    pm = re.compile(r"(?:\+|-plus\b|\s?plus\b(?=\s+[A-Za-z]))").match(text, pos, hi)
+    if pm and not (pm.group(0).strip() == "plus" and re.match(r"\s+(?:a|an|the|\$|\d)", text[pm.end():pm.end() + 4])):
+        qualifier = ">="
+        pos = pm.end()
+    # --- unit after
+    rest = text[pos:hi]
+    glued = not rest[:1].isspace() and rest[:1] != "-"
+    rest_stripped = rest
+    skip = 0
+    if rest.startswith(("-", " -", " ")):
+        skip = len(rest) - len(rest.lstrip(" -"))
+        if skip > 2:
+            skip = 0
+        rest_stripped = rest[skip:]
+    got = None
+    if not has_currency or True:
+        got = match_unit(rest_stripped, glued=glued and skip == 0)
+    cur_word = _match_currency_word(rest_stripped)
+    sym = re.match(r"(€|£|\$|¥|₹|₩)(?![\d])", rest_stripped)
+    if sym and not has_currency and skip <= 1:
+        cur_word = (1, CURRENCY_PREFIXES[sym.group(1)], 1.0)
+    if cur_word and (got is None or cur_word[0] >= got[0]):
+        n, code, f = cur_word
+        if not has_currency:
+            unit, raw_unit, factor, has_currency = code, rest_stripped[:n], f, True
+        pos += skip + n
+        got = None
+    elif got is not None:
+        n, spec, form = got
+        if form.lower() in ("pound", "pounds"):
+            # money after magnitude words ("20 million pounds"), mass otherwise
+            if has_magnitude or has_currency:
+                unit, raw_unit, factor, has_currency = "GBP", form, 1.0, True
+            else:
+                unit, raw_unit, factor = spec.canonical, form, spec.factor
+            pos += skip + n
+        elif has_currency and spec.canonical in ("m", "kg") and form in ("m", "b", "t"):
+            pass  # "$10m" handled as magnitude earlier
+        elif has_currency:
+            pass  # "$5 billion" followed by something unit-like: keep the currency
+        else:
+            unit, raw_unit, factor = spec.canonical, form, spec.factor
+            pos += skip + n
+            glued_letters = False
+    is_count = False
+    noun_phrase = ""
+    if glued_letters and not unit:
+        return None  # H100-style tokens were skipped earlier; "7H12", "5G", "2nd" land here
+    if not unit and core.kind == "number" and core.is_word and core.value == 1:
+        om = re.compile(r"\s+of\s+(?:the|its|their|our|his|her|these|those|your|my)\s+(?:\w+(?:est|'s|’s)\s+|most\s+\w+\s+|world's\s+|world’s\s+)*").match(text, pos, hi)
+        if om:
+            cc = _count_chunk(text, om.end() - 1, hi)
+            if cc:
+                unit, raw_unit, is_count = cc[1], cc[2], True
+                noun_phrase = ""
+    if not unit and core.kind == "number":
+        cc = _count_chunk(text, pos, hi)
+        if cc:
+            cend, cunit, _head, noun_phrase = cc
+            unit, raw_unit, is_count = cunit, _head, True
+            pos = cend
+    if core.kind == "fraction" and not unit:
+        unit = "fraction"
+    if core.kind == "multiplier":
+        unit = "x"
+    if unit == "%" and core.kind == "fraction":
+        pass
+    # --- rates: "$2.49 per hour", "1.2 TB/s" (already a unit), "$0.10 per GPU-hour"
+    if unit and not is_count:
+        rm = _RATE_RX.match(text, pos, hi)
+        if rm:
+            rest2 = text[rm.end():hi]
+            den = match_unit(rest2, glued=True)
+            nm = re.match(r"(\d[\d,]*)\s+", rest2)
+            den_count = None
+            den_num = ""
+            if nm:
+                den_num = nm.group(1).replace(",", "")
+                rest2b = rest2[nm.end():]
+                den = match_unit(rest2b, glued=True)
+                if den is None:
+                    den_count = _count_chunk(text, rm.end() + nm.end() - 1, hi)
+            elif den is None:
+                den_count = _count_chunk(text, rm.end() - 1 if text[rm.end() - 1:rm.end()] == " " else rm.end(), hi)
+            if den is not None:
+                n2, spec2, _form2 = den
+                if spec2.canonical not in ("x", "%"):
+                    base = nm.end() if nm else 0
+                    unit = f"{unit}/{(den_num + ' ') if den_num else ''}{spec2.canonical}"
+                    factor = factor / spec2.factor
+                    pos = rm.end() + base + n2
+            elif den_count is not None:
+                unit = f"{unit}/{(den_num + ' ') if den_num else ''}{den_count[1]}"
+                pos = den_count[0]
+    value = value * factor
+    # --- qualifier before
+    before = text[lo:start]
+    qm = _QUAL_RX.search(before)
+    if qm and qualifier == "=":
+        word = qm.group("q")
+        for rx, q in _QUAL_MAP:
+            if rx.match(word.strip()):
+                qualifier = q
+                break
+        start = qm.start("q") + lo if False else qm.start("q") + lo
+    if qualifier == ">" and unit in ("year", "month", "week", "day", "hour", "minute") and qm \
+            and qm.group("q").lower() == "over":
+        qualifier = "="  # "over four years" is a period, not a bound
+    # "or so", "or more", "and up" after the quantity
+    after = re.compile(r"\s+(?:or so|or more|and up|and above|or less|and below|or fewer)\b(?!\s*(?:\d|[a-z]+\s*\d|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|a\s))").match(text, pos, hi)
+    if after:
+        tail = after.group(0).strip()
+        qualifier = {"or so": "~", "or more": ">=", "and up": ">=", "and above": ">=", "or less": "<=",
+                     "and below": "<=", "or fewer": "<="}[tail]
+        pos = after.end()
+    # --- change: "rose 12%", "cut by half", "up 19 cents", "a 30% increase"
+    before2 = text[lo:start]
+    chm = _CHANGE_RX.search(before2)
+    if chm and core.kind != "multiplier":
+        verb = chm.group("v").lower()
+        if chm.group("by") or unit in ("%", "pp", "bp", "x", "fraction") or verb in ("up", "down", "added", "adds", "adding", "add", "off") \
+                or verb.startswith(("shav", "shed")):
+            qualifier = "up" if _UP_RX.match(verb) else "down"
+    elif core.kind != "multiplier" and re.search(r"\bby\s+(?:(?:up to|about|nearly|roughly|more than|over|almost|some|around)\s+)?$", before2):
+        clause = re.split(r"[,;:()]", before2)[-1]
+        vm = re.search(rf"\b(?P<v>{_UP_VERBS}|{_DOWN_VERBS})\b", clause, re.I)
+        if vm and len(clause[vm.end():].split()) <= 8:
+            qualifier = "up" if _UP_RX.match(vm.group("v")) else "down"
+    if qualifier not in ("up", "down") and unit in ("%", "pp", "bp", "x") and core.kind != "multiplier":
+        am = _CHANGE_AFTER_RX.match(text, pos, hi)
+        if am:
+            qualifier = "down" if am.group("w").lower() in _DOWN_AFTER else "up"
+    surface = text[start:pos]
+    q = Quantity(
+        value=value, unit=unit, start=start, end=pos, qualifier=qualifier,
+        raw_value=value / factor if factor else value, raw_unit=raw_unit, factor=factor,
+        has_currency=has_currency, has_magnitude=has_magnitude, has_unit=bool(unit) and unit != "fraction",
+        is_count=is_count, is_word=core.is_word, num_start=core.start, num_end=core.end,
+        digits=core.digits, noun_phrase=noun_phrase, notes=notes,
+    )
+    _ = surface
+    return q
+
+
+def _is_name_number(text: str, q: Quantity, lo: int) -> bool:
+    """'Colossus 1', 'Claude 3', 'Section 427', 'Quantum 200 Infiniband': a name, not a quantity."""
+    if q.has_currency or (q.has_unit and not q.is_count) or q.is_word or q.qualifier != "=":
+        return False
+    before = text[lo:q.num_start]
+    if q.has_magnitude and not q.has_currency:
+        # "Claude-Ultra” 90B", "Llama 3.1 405B": a model size inside a name
+        if not text[q.num_end:q.num_end + 1].isalpha():
+            return False
+        m2 = re.search(r"([A-Za-z][A-Za-z0-9.&'’\-]*)[”\"’']?[ \t\-]?(?:\d+(?:\.\d+)*[ \t])?$", before)
+        if not m2:
+            return False
+        w2 = m2.group(1)
+        return w2[0].isupper() and w2.lower().rstrip(".") not in _STOP_CAPS
+    m = re.search(r"([A-Za-z][A-Za-z0-9.&'’\-]*)[”\"’']?[ \t\-]?$", before)
+    if not m:
+        return False
+    word = m.group(1)
+    lw = word.lower().rstrip(".")
+    if lw in _LABEL_WORDS or word.lower() in _LABEL_WORDS:
+        return True
+    if word[0].isupper() and lw not in _STOP_CAPS and lw not in _MONTH_WORDS and lw not in _WEEKDAYS:
+        # sentence-initial words are handled by _STOP_CAPS; acronyms like "NVMe 8" are units, fine
+        if q.is_count and word.isupper() and len(word) <= 4:
+            return False
+        return True
+    return False
+
+
+def _is_year(q: Quantity, text: str) -> bool:
+    if q.has_currency or q.is_word or (q.has_unit and not q.is_count) or q.has_magnitude:
+        return False
+    if not re.fullmatch(r"\d{4}", q.digits):
+        return False
+    v = int(q.digits)
+    return 1800 <= v <= 2100
+
+
+def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
+    """'10-12 GW', 'between 5 and 7 billion', 'from 8 kW to 40 kW' -> one range quantity."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(qs):
+        a = qs[i]
+        if i + 1 < len(qs):
+            b = qs[i + 1]
+            between = text[a.end:b.start]
+            pre = text[max(lo, a.start - 9):a.start].lower()
+            conn = re.fullmatch(r"\s*(?:-|–|—|to|through|and|-\s*to)\s*", between)
+            ok = bool(conn)
+            if ok and "and" in between and not pre.rstrip().endswith("between"):
+                ok = False
+            if ok and between.strip() in ("-", "–", "—") and (a.unit and b.unit and a.unit != b.unit):
+                ok = False
+            if ok and a.qualifier in ("up", "down") or ok and b.qualifier in ("up", "down"):
+                ok = False
+            bounds = {a.qualifier, b.qualifier}
+            if not ok and re.fullmatch(r"\s*(?:,|and|but|,\s*and|,\s*but)\s*", between) and (
+                    bounds <= {">", ">=", "<", "<="} and len({q[0] for q in bounds}) == 2):
+                ok = True
+            compatible = (a.unit == b.unit) or (not a.unit or a.unit == "fraction") and b.unit
+            if ok and compatible:
+                if not a.unit or a.unit == "fraction" and b.unit != "fraction":
+                    a_raw = a.raw_value
+                    mag = 1.0
+                    if b.has_magnitude and not a.has_magnitude and b.raw_value > a_raw:
+                        # "between 5 and 7 billion": the magnitude applies to both ends
+                        for m in sorted({1e3, 1e6, 1e9, 1e12}, reverse=True):
+                            if b.raw_value / m >= 1 and (b.raw_value / m) < 1e3 and abs(b.raw_value / m - round(b.raw_value / m, 6)) < 1e-9:
+                                if a_raw < b.raw_value / m * 10:
+                                    mag = m
+                                break
+                    a_val = a_raw * mag * b.factor
+                else:
+                    a_val = a.value
+                lo_v, hi_v = sorted((a_val, b.value))
+                r = Quantity(
+                    value=(lo_v + hi_v) / 2, unit=b.unit, start=a.start, end=b.end, qualifier="range",
+                    low=lo_v, high=hi_v, raw_value=(a_val / b.factor if b.factor else a_val),
+                    raw_unit=b.raw_unit, factor=b.factor, has_currency=b.has_currency or a.has_currency,
+                    has_magnitude=a.has_magnitude or b.has_magnitude, has_unit=b.has_unit, is_count=b.is_count,
+                    is_word=a.is_word and b.is_word, num_start=a.num_start, num_end=b.num_end,
+                    digits=a.digits + "-" + b.digits, noun_phrase=b.noun_phrase,
+                )
+                pre_full = text[lo:a.start]
+                fm = re.search(r"\b(?:between|from)\s*$", pre_full, re.I)
+                if fm:
+                    r.start = fm.start() + lo
+                out.append(r)
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _inherit_units(text: str, qs: list[Quantity], lo: int) -> None:
+    """'45 and 50 mg', 'up from 4,000', 'nine of the 10 customers': a bare number takes the unit next to it."""
+    for i, q in enumerate(qs):
+        if q.unit or q.qualifier == "range":
+            continue
+        if i + 1 < len(qs):
+            b = qs[i + 1]
+            between = text[q.end:b.start]
+            if between in (" ",) and b.unit and not b.is_count:
+                cc = _count_chunk(text, b.end, len(text))
+                if cc:
+                    q.unit, q.raw_unit, q.is_count = cc[1], cc[2], True
+                    continue
+            if b.unit and b.unit not in ("x", "fraction") and re.fullmatch(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", between) and not b.has_currency:
+                q.unit, q.raw_unit, q.factor = b.unit, b.raw_unit, b.factor
+                q.value = q.raw_value * b.factor
+                q.is_count = b.is_count
+                continue
+            if b.unit and b.is_count and re.fullmatch(r"\s+of\s+(?:the|its|their|our|his|her)\s+", between):
+                q.unit, q.raw_unit, q.is_count = b.unit, b.raw_unit, True
+                continue
+        if i > 0:
+            a = qs[i - 1]
+            between = text[a.end:q.start]
+            if a.unit and a.unit not in ("x", "fraction", "%") and re.search(
+                    r"\b(?:from|than|versus|vs\.?|compared (?:with|to)|against)\s*$", between) and len(between) < 60:
+                q.unit, q.raw_unit, q.factor = a.unit, a.raw_unit, a.factor
+                q.value = q.raw_value * a.factor
+                q.has_currency = a.has_currency
+                q.is_count = a.is_count
+
+
+def find_quantities(text: str, lo: int = 0, hi: int | None = None,
+                    masks: list[tuple[int, int, str]] | None = None) -> list[Quantity]:
+    """All quantities in text[lo:hi], offsets into `text`."""
+    if hi is None:
+        hi = len(text)
+    if masks is None:
+        masks = mask_non_quantities(text)
+    local = [(a, b) for a, b, _ in masks if b > lo and a < hi]
+
+    def masked(pos: int) -> bool:
+        return any(a <= pos < b for a, b in local)
+
+    cores = digit_cores(text, lo, hi, masked) + word_cores(text, lo, hi, masked)
+    cores.sort(key=lambda c: c.start)
+    # drop cores nested inside an earlier one
+    kept: list[Core] = []
+    for c in cores:
+        if kept and c.start < kept[-1].end:
+            continue
+        kept.append(c)
+    qs: list[Quantity] = []
+    last_end = lo
+    for c in kept:
+        if c.start < last_end:
+            continue
+        q = _quantity_from_core(text, c, lo, hi, masked)
+        if q is None:
+            continue
+        if qs and q.start < qs[-1].end:
+            q.start = max(q.start, qs[-1].end)
+        qs.append(q)
+        last_end = q.end
+    qs = _merge_ranges(text, qs, lo)
+    _inherit_units(text, qs, lo)
+    out: list[Quantity] = []
+    for q in qs:
+        if _is_year(q, text) or _is_name_number(text, q, lo):
+            continue
+        # skip "thousands of", vague plural scales never reach here; skip bare zero-width
+        if q.end <= q.start:
+            continue
+        out.append(q)
+    return out
