@@ -108,7 +108,8 @@ def main(ctx: click.Context, config_path: str | None, db: str | None, verbose: i
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if verbose < 2:
-        for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "sentence_transformers"):
+        for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "sentence_transformers",
+                      "apscheduler"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     ctx.obj = App(config_path, db, debug)
     ctx.call_on_close(ctx.obj.close)
@@ -147,7 +148,7 @@ def run(app: App, once: bool, force: bool) -> None:
     if not once:
         from .schedule import run_daemon  # the daemon (issue 5)
 
-        run_daemon(app.config, app.store)
+        run_daemon(app.config)  # opens the store itself, after taking the single-instance lock
         return
     if not app.config.feeds and app.store.count("articles") == 0:
         raise NewswatchError("no feeds configured and nothing stored: add feeds with `newswatch feeds add URL --source NAME`")
@@ -224,6 +225,24 @@ def ingest(app: App, paths: tuple[Path, ...], source: str) -> None:
             click.echo(f"stored {path} as article {article_id} ({note})")
     if stored == 0:
         raise NewswatchError("no file could be stored")
+
+
+@main.command()
+@click.option("--runs", "limit", default=15, show_default=True, help="How many of the latest runs to show.")
+@click.pass_obj
+def status(app: App, limit: int) -> None:
+    """Show whether the daemon is running, its latest runs and the failing feeds.
+
+    \b
+    Example:
+        newswatch status --runs 30
+    """
+    from .status import render_status
+
+    if not app.config.database.exists():
+        raise NewswatchError(f"no database at {app.config.database} yet: run `newswatch run --once` "
+                             "or start the daemon with `newswatch run`")
+    click.echo(render_status(app.store, app.config, limit=limit), nl=False)
 
 
 @main.command()
@@ -362,6 +381,75 @@ def feeds_export(app: App) -> None:
     from .opml import write_opml
 
     click.echo(write_opml(app.config.feeds), nl=False)
+
+
+# --- claims ----------------------------------------------------------------------------------
+
+
+def _claims_json(text: str) -> list[dict[str, Any]]:
+    from .claims import extract_claims
+
+    out = []
+    for c in extract_claims(text):
+        item = {"value": c.value, "unit": c.unit, "surface": c.surface, "qualifier": c.qualifier,
+                "subject": c.subject, "attribute": c.attribute, "start": c.start, "end": c.end}
+        if c.low is not None:
+            item.update(low=c.low, high=c.high)
+        if c.scope:
+            item["scope"] = c.scope
+        out.append(item)
+    return out
+
+
+def _line_text(line: str) -> str:
+    """A --jsonl input line: plain text, a JSON string, or a JSON object with a "text" key."""
+    stripped = line.strip()
+    if stripped[:1] in ('"', "{"):
+        import json
+
+        try:
+            value = json.loads(stripped)
+        except ValueError:
+            return line
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict) and isinstance(value.get("text"), str):
+            return value["text"]
+    return line
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--jsonl", is_flag=True,
+              help="Read one text per stdin line; print one JSON object per line (line numbers from 1).")
+def claims(text: str | None, jsonl: bool) -> None:
+    """Print the numeric claims found in TEXT (or stdin) as JSON.
+
+    Values are in canonical units (W, USD, B, FLOP/s, %, counts named by the thing counted);
+    start/end are character offsets into the text (into each line with --jsonl).
+
+    \b
+    Example:
+        newswatch claims "Colossus 1 features over 220,000 Nvidia GPUs and 300+ MW."
+        newswatch claims --jsonl < sentences.txt
+    """
+    import json
+
+    stdin = sys.stdin
+    if hasattr(stdin, "buffer"):  # undecodable bytes become U+FFFD instead of a crash
+        import io
+
+        stdin = io.TextIOWrapper(stdin.buffer, encoding="utf-8", errors="replace")
+    if jsonl:
+        if text is not None:
+            raise click.UsageError("--jsonl reads stdin; give no TEXT with it")
+        for n, line in enumerate(stdin, 1):
+            line = line.rstrip("\r\n")
+            click.echo(json.dumps({"line": n, "claims": _claims_json(_line_text(line))}, ensure_ascii=False))
+        return
+    if text is None:
+        text = stdin.read()
+    click.echo(json.dumps({"claims": _claims_json(text)}, ensure_ascii=False, indent=2))
 
 
 # --- demo ------------------------------------------------------------------------------------

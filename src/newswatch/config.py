@@ -53,6 +53,7 @@ class FetchConfig:
     per_host: int = 2  # concurrent requests to one host
     concurrency: int = 8  # concurrent requests overall
     user_agent: str = ""  # empty: the default honest UA from fetch.py
+    host_delay: float = 1.0  # minimum seconds between two requests to one host (robots Crawl-delay may raise it)
 
 
 @dataclass
@@ -228,7 +229,8 @@ def parse_config(text: str, path: Path | None = None) -> Config:
 
     if "fetch" in top:
         items = r.mapping(top["fetch"][1], "fetch")
-        allowed = {"allow_private", "timeout", "max_bytes", "max_redirects", "per_host", "concurrency", "user_agent"}
+        allowed = {"allow_private", "timeout", "max_bytes", "max_redirects", "per_host", "concurrency", "user_agent",
+                   "host_delay"}
         r.unknown(items, allowed, "fetch")
         f = cfg.fetch
         if "allow_private" in items:
@@ -245,6 +247,8 @@ def parse_config(text: str, path: Path | None = None) -> Config:
             f.concurrency = int(r.number(items["concurrency"][1], "fetch.concurrency", 1))
         if "user_agent" in items:
             f.user_agent = r.string(items["user_agent"][1], "fetch.user_agent")
+        if "host_delay" in items:
+            f.host_delay = float(r.number(items["host_delay"][1], "fetch.host_delay", 0))
 
     if "embedding" in top:
         items = r.mapping(top["embedding"][1], "embedding")

@@ -8,7 +8,9 @@
     │   ├── TooLarge          the body passed the size cap (stopped without reading it all)
     │   ├── TooManyRedirects  more redirects than allowed, or a redirect loop
     │   ├── HTTPStatus        a 4xx/5xx answer (carries the status and any Retry-After)
-    │   └── NetworkError      DNS, connect, read timeout, reset, TLS
+    │   ├── RobotsDisallowed  robots.txt of the site disallows this article page
+    │   └── NetworkError      DNS, connect, read timeout, reset, TLS, total deadline
+    │       └── RobotsUnavailable  robots.txt could not be read (5xx, timeout): no pages for now
     ├── FeedError             the body is not a feed (no entries and a parse error)
     └── ModelError            the embedding model cannot be loaded offline
 
@@ -65,6 +67,19 @@ class HTTPStatus(FetchError):
 
 class NetworkError(FetchError):
     kind = "network"
+
+
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt disallows the page: the article falls back to the feed's text."""
+
+    kind = "robots"
+
+
+class RobotsUnavailable(NetworkError):
+    """robots.txt answered 5xx or not at all. RFC 9309 says to assume everything is disallowed
+    then; as a NetworkError it is transient, so the page is retried on a later run."""
+
+    kind = "robots"
 
 
 class FeedError(NewswatchError):

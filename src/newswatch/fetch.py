@@ -2,15 +2,21 @@
 
 What it guarantees to the rest of newswatch:
 
-- an honest User-Agent, connect/read timeouts and a total deadline per request (a server that
-  drips one byte a second cannot hold a worker forever);
+- an honest User-Agent, connect/read timeouts and a total deadline per request, enforced on
+  every socket operation (a server that drips its headers or body one byte a second cannot hold
+  a worker forever: httpx's own timeouts are per read only);
 - a body size cap enforced while streaming the *decoded* body, so a huge page or a gzip bomb is
-  cut off without being read (or inflated) in full;
+  cut off without being read (or inflated) in full: gzip/deflate are inflated here, never more
+  than one byte past the cap;
 - redirects followed by hand, at most ``max_redirects``, each hop re-checked, loops refused;
 - URLs whose host resolves to a private, loopback, link-local or otherwise non-global address
   refused unless ``fetch.allow_private`` is true (a feed must not make us probe the LAN);
 - conditional GET with both ETag and Last-Modified: a 304 is a success with nothing to do;
-- a per-host concurrency limit shared by all threads using the same Fetcher.
+- a per-host concurrency limit shared by all threads using the same Fetcher, and a minimum
+  delay between the starts of two requests to one host (``fetch.host_delay``, raised by the
+  site's robots.txt Crawl-delay; loopback hosts are exempt: they are this machine);
+- robots.txt honoured for article pages (``get(..., robots=True)``; see robots.py), fetched
+  through this same client and cached per origin.
 
 Failures raise subclasses of :class:`newswatch.errors.FetchError` (see errors.py for the tree);
 the caller records them as rows and goes on. One INFO log line per request.
@@ -23,16 +29,28 @@ import logging
 import socket
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from . import __version__
 from .config import FetchConfig
-from .errors import BlockedURL, FetchError, HTTPStatus, NetworkError, TooLarge, TooManyRedirects
+from .errors import (
+    BlockedURL,
+    FetchError,
+    HTTPStatus,
+    NetworkError,
+    RobotsDisallowed,
+    RobotsUnavailable,
+    TooLarge,
+    TooManyRedirects,
+)
+from .robots import RobotsCache, robots_url
 
 log = logging.getLogger("newswatch.fetch")
 
@@ -98,22 +116,127 @@ def host_is_public(host: str, port: int | None = None) -> tuple[bool, str]:
     return True, ""
 
 
+# --- the total deadline, enforced at the socket ----------------------------------------------
+# httpx only has per-operation timeouts: a server that drips its *headers* one byte a second never
+# trips them, and a check between body chunks never runs. So every socket operation of a request
+# is bounded by what is left of the request's deadline, held per thread: httpx is synchronous, so
+# a request's reads happen in the thread that made it, even on a reused pooled connection.
+
+_deadline = threading.local()
+
+
+class DeadlinePassed(httpcore.ReadTimeout):
+    """The request's total deadline passed (httpx maps it to httpx.ReadTimeout)."""
+
+
+def _bounded(timeout: float | None) -> float | None:
+    end = getattr(_deadline, "at", None)
+    if end is None:
+        return timeout
+    left = end - time.monotonic()
+    if left <= 0:
+        raise DeadlinePassed("total deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _bounded(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _bounded(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):  # type: ignore[no-untyped-def]
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout)))
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # type: ignore[no-untyped-def]
+        return _DeadlineStream(self._inner.connect_tcp(host, port, _bounded(timeout), local_address, socket_options))
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # type: ignore[no-untyped-def]
+        return _DeadlineStream(self._inner.connect_unix_socket(path, _bounded(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _deadline_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
+    """httpx's transport with its connection pool's network backend wrapped (httpcore's pool
+    takes a backend, httpx's transport does not pass one through, hence the attribute)."""
+    transport = httpx.HTTPTransport(limits=limits)
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if backend is None:  # pragma: no cover - only if httpx/httpcore internals change
+        log.warning("cannot wrap the httpx network backend: the total deadline is checked between body chunks only")
+        return transport
+    pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+    return transport
+
+
+class _Inflater:
+    """gzip/deflate decoding whose output is bounded: one byte past the cap is enough to know a
+    body is too big, so a bomb is never inflated (httpx's decoder inflates each chunk in full)."""
+
+    def __init__(self, encoding: str) -> None:
+        self.gzip = encoding in ("gzip", "x-gzip")
+        self._d: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS) if self.gzip else None
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """Inflate ``data``, producing at most ``room + 1`` bytes."""
+        if self._d is None:  # deflate: zlib-wrapped as the RFC says, or raw as some servers send
+            zlib_header = len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            self._d = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
+        return self._d.decompress(data, max(room, 0) + 1)
+
+    def flush(self) -> bytes:
+        return self._d.flush() if self._d is not None else b""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 class Fetcher:
     """The one HTTP client. Thread-safe; share one per process."""
 
     def __init__(self, config: FetchConfig | None = None, transport: httpx.BaseTransport | None = None) -> None:
         self.config = config or FetchConfig()
         c = self.config
+        limits = httpx.Limits(max_connections=max(c.concurrency, c.per_host) + 2,
+                              max_keepalive_connections=c.concurrency)
         self.client = httpx.Client(
-            headers={"User-Agent": c.user_agent or DEFAULT_USER_AGENT},
+            headers={"User-Agent": c.user_agent or DEFAULT_USER_AGENT,
+                     "Accept-Encoding": "gzip, deflate"},  # the two _Inflater can bound
             timeout=httpx.Timeout(c.timeout, connect=min(c.timeout, 10.0)),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=max(c.concurrency, c.per_host) + 2,
-                                max_keepalive_connections=c.concurrency),
-            transport=transport,
+            limits=limits,
+            transport=transport or _deadline_transport(limits),
         )
         self._host_limits: dict[str, threading.BoundedSemaphore] = {}
         self._lock = threading.Lock()
+        self._next_turn: dict[str, float] = {}  # host -> monotonic time its next request may start
+        self._host_delays: dict[str, float] = {}  # host -> Crawl-delay from its robots.txt
+        self.agent = (c.user_agent or DEFAULT_USER_AGENT).split("/")[0].split()[0] or "newswatch"
+        self.stopping = threading.Event()  # the daemon swaps in its stop flag: queued requests fail fast
+        self.robots = RobotsCache(self._fetch_robots)
 
     def close(self) -> None:
         self.client.close()
@@ -131,6 +254,44 @@ class Fetcher:
                 sem = self._host_limits[host] = threading.BoundedSemaphore(self.config.per_host)
             return sem
 
+    def _wait_turn(self, host: str) -> None:
+        """Space the starts of requests to one host by at least its delay. Slots are reserved
+        under the lock, so concurrent workers queue up instead of all firing after one sleep."""
+        with self._lock:
+            delay = max(self.config.host_delay, self._host_delays.get(host, 0.0))
+            if delay <= 0 or _is_loopback(host):
+                return
+            now = time.monotonic()
+            turn = max(now, self._next_turn.get(host, 0.0))
+            self._next_turn[host] = turn + delay
+        if turn > now:
+            self.stopping.wait(turn - now)
+
+    def _fetch_robots(self, url: str) -> tuple[int | None, bytes, str | None]:
+        """RobotsCache's fetch: the same client and limits, no robots check of its own."""
+        try:
+            resp = self.get(url, accept="text/plain, */*;q=0.5")
+        except HTTPStatus as exc:
+            return exc.status or None, b"", f"HTTP {exc.status}"
+        except FetchError as exc:
+            return None, b"", f"{exc.kind}: {exc}"
+        return resp.status, resp.content, None
+
+    def check_robots(self, url: str) -> None:
+        """Raise RobotsDisallowed (or RobotsUnavailable, transient) unless robots.txt lets us
+        fetch ``url``. Also adopts the site's Crawl-delay as its per-host delay."""
+        rules = self.robots.rules(url)
+        host = urlsplit(url).hostname or ""
+        delay = rules.crawl_delay(self.agent)
+        if delay:
+            with self._lock:
+                self._host_delays[host] = delay
+        if rules.unreachable:
+            raise RobotsUnavailable(
+                f"robots.txt of {host} could not be read ({rules.unreachable}); its pages wait", url)
+        if not rules.allows(url, self.agent):
+            raise RobotsDisallowed(f"disallowed by {robots_url(url)}", url)
+
     def check_url(self, url: str) -> None:
         """Raise BlockedURL for URLs newswatch must not request."""
         parts = urlsplit(url)
@@ -144,9 +305,16 @@ class Fetcher:
                 raise BlockedURL(f"refused: {reason} (set fetch.allow_private to allow)", url)
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            accept: str = HTML_ACCEPT) -> Response:
-        """GET ``url`` within every limit above. Raises FetchError subclasses."""
+            accept: str = HTML_ACCEPT, robots: bool = False) -> Response:
+        """GET ``url`` within every limit above. Raises FetchError subclasses.
+
+        ``robots=True`` (article pages) checks every hop against its site's robots.txt. The
+        total deadline (3 x timeout) counts time spent talking to servers across all hops, not
+        time spent waiting for a host's turn.
+        """
         started = time.monotonic()
+        budget = self.config.timeout * 3
+        spent = 0.0
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
@@ -158,7 +326,12 @@ class Fetcher:
         try:
             while True:
                 self.check_url(current)
-                resp = self._request(current, headers, started)
+                if robots:
+                    self.check_robots(current)
+                if spent >= budget:
+                    raise NetworkError(f"too slow: no complete answer within {budget:g}s", url)
+                resp = self._request(current, headers, budget - spent)
+                spent += resp.elapsed
                 if resp.status in (301, 302, 303, 307, 308):
                     location = resp.headers.get("location")
                     if not location:
@@ -187,36 +360,67 @@ class Fetcher:
                              parse_retry_after(resp.headers.get("retry-after")))
         return resp
 
-    def _request(self, url: str, headers: dict[str, str], started: float) -> Response:
+    def _request(self, url: str, headers: dict[str, str], budget: float) -> Response:
+        """One hop: wait for the host's slot and turn, then GET within ``budget`` seconds.
+        ``Response.elapsed`` is the time spent on the network, waits excluded."""
         c = self.config
-        deadline = started + c.timeout * 3
         host = urlsplit(url).hostname or ""
         with self._host_slot(host):
+            self._wait_turn(host)
+            if self.stopping.is_set():
+                raise NetworkError("not sent: newswatch is stopping", url)
+            started = time.monotonic()
+            deadline = started + budget
+            _deadline.at = deadline
             try:
                 with self.client.stream("GET", url, headers=headers) as r:
                     status = r.status_code
                     hdrs = {k.lower(): v for k, v in r.headers.items()}
                     if status in (301, 302, 303, 304, 307, 308) or status >= 400:
-                        return Response(url, url, status, hdrs)
+                        return Response(url, url, status, hdrs, elapsed=time.monotonic() - started)
                     length = hdrs.get("content-length", "")
                     if length.isdigit() and int(length) > c.max_bytes:
                         raise TooLarge(f"Content-Length {int(length):,} bytes is over the cap of {c.max_bytes:,}", url)
-                    chunks: list[bytes] = []
-                    size = 0
-                    for chunk in r.iter_bytes():
-                        size += len(chunk)
-                        if size > c.max_bytes:
-                            raise TooLarge(f"body passed the cap of {c.max_bytes:,} bytes", url)
-                        if time.monotonic() > deadline:
-                            raise NetworkError(f"too slow: no complete answer within {c.timeout * 3:.0f}s", url)
-                        chunks.append(chunk)
-                    return Response(url, url, status, hdrs, b"".join(chunks))
+                    body = self._read_body(r, hdrs, url, deadline)
+                    return Response(url, url, status, hdrs, body, elapsed=time.monotonic() - started)
             except FetchError:
                 raise
             except httpx.TimeoutException as exc:
+                if time.monotonic() >= deadline - 0.05:
+                    raise NetworkError(f"too slow: no complete answer within {budget:g}s", url) from None
                 raise NetworkError(f"timed out ({type(exc).__name__})", url) from None
+            except zlib.error as exc:
+                raise NetworkError(f"cannot decode the response: {exc}", url) from None
             except httpx.DecodingError as exc:
                 raise NetworkError(f"cannot decode the response: {exc}", url) from None
             except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
                 msg = str(exc) or type(exc).__name__
                 raise NetworkError(f"{type(exc).__name__}: {msg}", url) from None
+            finally:
+                _deadline.at = None
+
+    def _read_body(self, r: httpx.Response, hdrs: dict[str, str], url: str, deadline: float) -> bytes:
+        """The decoded body, stopped one byte past the cap and at the deadline."""
+        cap = self.config.max_bytes
+        codings = [x.strip().lower() for x in hdrs.get("content-encoding", "").split(",")]
+        codings = [x for x in codings if x and x != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise NetworkError(f"unsupported Content-Encoding {hdrs['content-encoding']!r}", url)
+        inflater = _Inflater(codings[0]) if codings else None
+        chunks: list[bytes] = []
+        size = 0
+        for raw in r.iter_raw():
+            chunk = inflater.feed(raw, cap - size) if inflater else raw
+            size += len(chunk)
+            if size > cap:
+                raise TooLarge(f"body passed the cap of {cap:,} bytes", url)
+            if time.monotonic() > deadline:
+                raise NetworkError("too slow: the total deadline passed while reading the body", url)
+            chunks.append(chunk)
+        if inflater:
+            tail = inflater.flush()
+            size += len(tail)
+            if size > cap:
+                raise TooLarge(f"body passed the cap of {cap:,} bytes", url)
+            chunks.append(tail)
+        return b"".join(chunks)

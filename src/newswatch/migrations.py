@@ -161,8 +161,37 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
 
 
+def m004_daemon(db: sqlite_utils.Database) -> None:
+    """The daemon's bookkeeping (issue 5): which process a run belongs to, so `status` can tell
+    a run that is still going from one whose process was killed; and a feed's current parse
+    warning, so a feed malformed on every poll leaves one fetch_errors row, not one per poll."""
+    db["runs"].add_column("pid", int)
+    db["feeds"].add_column("last_warning", str)
+
+
+def m003_claims(db: sqlite_utils.Database) -> None:
+    """Claims and discrepancies (issue 4): a claim's bounds, span and scope; a discrepancy's
+    severity and scope, and which side each of its claims is on; and the queue bookkeeping:
+    the text hash an article's claims were extracted from, and the set of claims a story's
+    discrepancies were computed from (so re-processing replaces them only when that changed)."""
+    for name, type_ in (("low", float), ("high", float), ("start", int), ("end", int),
+                        ("scope", str), ("raw_value", float), ("raw_unit", str)):
+        db["claims"].add_column(name, type_)
+    for name, type_ in (("severity", float), ("scope", str), ("intra_article", int),
+                        ("sides", int), ("checked_at", str)):
+        db["discrepancies"].add_column(name, type_)
+    db["discrepancy_claims"].add_column("side", int)
+    db["discrepancy_claims"].create_index(["claim_id"])
+    db["articles"].add_column("claims_hash", str)
+    db["articles"].add_column("claims_extracted_at", str)
+    db["stories"].add_column("claims_checked_hash", str)
+    db["claims"].create_index(["story_id", "attribute"])
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
+    m004_daemon,
+    m003_claims,
 ]
 
 

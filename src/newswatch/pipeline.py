@@ -55,8 +55,9 @@ class ExtractReport:
         return dict(self.__dict__)
 
 
-def _poll(fetcher: Fetcher, feed: dict[str, Any]) -> tuple[Any, ParsedFeed | None, Exception | None]:
-    """Network + parse for one feed (runs in a worker thread; no store access here)."""
+def poll_feed(fetcher: Fetcher, feed: dict[str, Any]) -> tuple[Any, ParsedFeed | None, Exception | None]:
+    """Network + parse for one feed (runs in a worker thread; no store access here). The daemon
+    calls it outside its store lock, then hands the result to save_poll."""
     try:
         resp = fetcher.get(feed["url"], etag=feed.get("etag"), last_modified=feed.get("last_modified"),
                            accept=FEED_ACCEPT)
@@ -80,45 +81,55 @@ def fetch_feeds(store: Store, config: Config, fetcher: Fetcher, *, now: datetime
     if not feeds:
         return report
     with ThreadPoolExecutor(max_workers=max(1, min(config.fetch.concurrency, len(feeds)))) as pool:
-        futures = {pool.submit(_poll, fetcher, f): f for f in feeds}
+        futures = {pool.submit(poll_feed, fetcher, f): f for f in feeds}
         for fut in as_completed(futures):
-            feed = futures[fut]
-            report.polled += 1
-            resp, parsed, error = fut.result()
-            if error is not None:
-                report.failed += 1
-                kind = getattr(error, "kind", "error")
-                status = getattr(error, "status", None) or (resp.status if resp is not None else None)
-                retry_after = error.retry_after if isinstance(error, HTTPStatus) else None
-                errors = (feed.get("consecutive_errors") or 0) + 1
-                store.feed_failed(
-                    feed["id"], kind=kind, message=str(error), status=status, url=feed["url"],
-                    next_fetch_at=next_poll_after_failure(now, feed["interval_seconds"], errors,
-                                                          retry_after=retry_after),
-                )
-                report.errors.append(f"{feed['url']}: {kind}: {error}")
-                continue
-            if resp.not_modified:
-                report.not_modified += 1
-            if parsed is not None:
-                items = [
-                    NewArticle(url=e.url, source_id=feed["source_id"], feed_id=feed["id"], guid=e.guid,
-                               title=e.title, author=e.author, published=e.published, summary=e.summary,
-                               feed_content=e.content_html)
-                    for e in parsed.entries
-                ]
-                report.new_articles += len(store.add_articles(items))
-                if parsed.warnings:
-                    log.info("feed %s parsed with warnings: %s", feed["url"], "; ".join(parsed.warnings))
-            store.feed_succeeded(
-                feed["id"], status=resp.status, etag=resp.headers.get("etag"),
-                last_modified=resp.headers.get("last-modified"),
-                title=parsed.title if parsed else None,
-                next_fetch_at=next_poll_after_success(
-                    now, feed["interval_seconds"], ttl=parsed.ttl_seconds if parsed else None,
-                    cache_control=resp.headers.get("cache-control")),
-            )
+            save_poll(store, futures[fut], *fut.result(), now=now, report=report)
     return report
+
+
+def save_poll(store: Store, feed: dict[str, Any], resp: Any, parsed: ParsedFeed | None,
+              error: Exception | None, *, now: datetime, report: FetchReport) -> list[int]:
+    """Write one feed's poll result: its new articles and next poll time, or the failure with
+    its backoff. Returns the ids of new articles. Shared by fetch_feeds and the daemon."""
+    report.polled += 1
+    if error is not None:
+        report.failed += 1
+        kind = getattr(error, "kind", "error")
+        status = getattr(error, "status", None) or (resp.status if resp is not None else None)
+        retry_after = error.retry_after if isinstance(error, HTTPStatus) else None
+        errors = (feed.get("consecutive_errors") or 0) + 1
+        store.feed_failed(
+            feed["id"], kind=kind, message=str(error), status=status, url=feed["url"],
+            next_fetch_at=next_poll_after_failure(now, feed["interval_seconds"], errors,
+                                                  retry_after=retry_after),
+        )
+        report.errors.append(f"{feed['url']}: {kind}: {error}")
+        return []
+    new_ids: list[int] = []
+    if resp.not_modified:
+        report.not_modified += 1
+    if parsed is not None:
+        items = [
+            NewArticle(url=e.url, source_id=feed["source_id"], feed_id=feed["id"], guid=e.guid,
+                       title=e.title, author=e.author, published=e.published, summary=e.summary,
+                       feed_content=e.content_html)
+            for e in parsed.entries
+        ]
+        new_ids = store.add_articles(items)
+        report.new_articles += len(new_ids)
+        if parsed.warnings:
+            log.info("feed %s parsed with warnings: %s", feed["url"], "; ".join(parsed.warnings))
+    store.feed_succeeded(
+        feed["id"], status=resp.status, etag=resp.headers.get("etag"),
+        last_modified=resp.headers.get("last-modified"),
+        title=parsed.title if parsed else None,
+        next_fetch_at=next_poll_after_success(
+            now, feed["interval_seconds"], ttl=parsed.ttl_seconds if parsed else None,
+            cache_control=resp.headers.get("cache-control")),
+    )
+    if parsed is not None:  # a malformed feed that still parsed leaves one row per new problem
+        store.feed_warning(feed["id"], feed["url"], "; ".join(parsed.warnings) or None)
+    return new_ids
 
 
 # --- extraction ------------------------------------------------------------------------------
@@ -130,7 +141,7 @@ def _feed_text(article: dict[str, Any]) -> str:
 
 def _fetch_page(fetcher: Fetcher, article: dict[str, Any]) -> tuple[Any, Exception | None]:
     try:
-        return fetcher.get(article["url"]), None
+        return fetcher.get(article["url"], robots=True), None
     except FetchError as exc:
         return None, exc
 
@@ -222,6 +233,17 @@ Stage = Callable[[Store, Config], dict[str, Any]]
 # Stages after extraction, in order. Later issues append theirs here (embed+cluster, then
 # claims+check, then reliability); each takes (store, config) and returns its counts.
 STAGES: list[tuple[str, Stage]] = []
+
+
+def _claims_stage(store: Store, config: Config) -> dict[str, Any]:
+    from .claims_stage import run_claims
+
+    return run_claims(store, config)
+
+
+# Claims + discrepancies must run AFTER embed+cluster (claims take their article's story_id and
+# each story is re-checked when its membership changes): insert clustering before this entry.
+STAGES.append(("claims", _claims_stage))
 
 
 def process(store: Store, config: Config, fetcher: Fetcher | None = None) -> dict[str, Any]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,6 +100,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic write: everything inside commits together or not at all."""
+        self._check_stop()  # a stopping daemon ends its jobs here, between transactions
         with self.db.conn:
             yield
 
@@ -259,7 +262,7 @@ class Store:
     def start_run(self, job: str) -> int:
         with self.transaction():
             return self.db["runs"].insert(
-                {"job": job, "started_at": iso(utcnow()), "outcome": "running"}
+                {"job": job, "started_at": iso(utcnow()), "outcome": "running", "pid": os.getpid()}
             ).last_pk
 
     def finish_run(self, run_id: int, outcome: str, details: dict[str, Any] | None = None,
@@ -269,3 +272,237 @@ class Store:
                 "finished_at": iso(utcnow()), "outcome": outcome,
                 "details": json.dumps(details or {}, sort_keys=True), "error": error,
             })
+
+    # --- daemon -----------------------------------------------------------------------------
+    # What `newswatch run` (schedule.py) and `newswatch status` need: a stop that lands between
+    # transactions, parse warnings, failing feeds, the last runs, and a day's stories.
+
+    stop_event: threading.Event | None = None  # set by the daemon; transaction() checks it
+
+    def _check_stop(self) -> None:
+        if self.stop_event is not None and self.stop_event.is_set():
+            raise StopRequested("newswatch is stopping")
+
+    def feed_by_url(self, url: str) -> dict[str, Any] | None:
+        rows = list(self.db.query(
+            "select feeds.*, sources.name as source from feeds join sources on sources.id = feeds.source_id "
+            "where feeds.url = ?", [url]))
+        return rows[0] if rows else None
+
+    def feed_warning(self, feed_id: int, url: str | None, warning: str | None) -> None:
+        """A feed that parsed despite a problem (feedparser's bozo: wrong encoding, undefined
+        entity...). One fetch_errors row (kind ``parse_warning``) per new problem, not per poll;
+        ``None`` means the feed parsed cleanly and clears it."""
+        row = self.db.execute("select last_warning from feeds where id = ?", [feed_id]).fetchone()
+        if row is None or row[0] == warning:
+            return
+        with self.transaction():
+            self.db.execute("update feeds set last_warning = ? where id = ?", [warning, feed_id])
+            if warning:
+                self.db["fetch_errors"].insert(
+                    {"feed_id": feed_id, "url": url, "time": iso(utcnow()), "kind": "parse_warning",
+                     "status": None, "message": warning[:1000]})
+
+    def failing_feeds(self) -> list[dict[str, Any]]:
+        """Feeds whose last poll failed: never dropped, shown by `status` and in the digest."""
+        return list(self.db.query(
+            "select feeds.*, sources.name as source from feeds join sources on sources.id = feeds.source_id "
+            "where coalesce(consecutive_errors, 0) > 0 order by consecutive_errors desc, feeds.url"))
+
+    def pending_count(self) -> int:
+        return self.db.execute("select count(*) from articles where extracted_at is null").fetchone()[0]
+
+    def last_runs(self, limit: int = 15) -> list[dict[str, Any]]:
+        """The latest runs, newest first, each with ``stale`` true when it is marked running but
+        its process is gone (killed, crashed, or the machine went down)."""
+        rows = list(self.db.query("select * from runs order by id desc limit ?", [limit]))
+        for r in rows:
+            r["stale"] = r["outcome"] == "running" and not _run_alive(r)
+        return rows
+
+    def interrupt_stale_runs(self) -> int:
+        """Mark runs whose process is gone as interrupted (the daemon does this on start)."""
+        stale = [r["id"] for r in self.db.query("select id, pid, started_at, outcome from runs where outcome = 'running'")
+                 if not _run_alive(r)]
+        if stale:
+            with self.transaction():
+                for run_id in stale:
+                    self.db["runs"].update(run_id, {
+                        "outcome": "interrupted",
+                        "error": "the process ended before the run finished (killed, crashed or shut down)"})
+        return len(stale)
+
+    def prune_runs(self, before: datetime, jobs: tuple[str, ...] = ("poll",)) -> int:
+        """Forget old routine runs (one per feed poll adds up); failures are kept."""
+        marks = ",".join("?" * len(jobs))
+        with self.transaction():
+            cur = self.db.execute(
+                f"delete from runs where job in ({marks}) and outcome = 'ok' and started_at < ?",
+                [*jobs, iso(before)])
+        return cur.rowcount
+
+    def stories_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Stories with an article published (or, undated, discovered) in [start, end), with how
+        many articles and outlets report them, most widely reported first."""
+        return list(self.db.query(
+            """
+            select stories.id, stories.title, stories.first_seen, stories.last_seen,
+                   count(distinct articles.id) as articles,
+                   count(distinct articles.source_id) as outlets,
+                   group_concat(distinct sources.name) as sources,
+                   (select count(*) from discrepancies d where d.story_id = stories.id) as discrepancies
+            from stories
+            join articles on articles.story_id = stories.id
+            join sources on sources.id = articles.source_id
+            where coalesce(articles.published, articles.discovered_at) >= ?
+              and coalesce(articles.published, articles.discovered_at) < ?
+            group by stories.id
+            order by outlets desc, articles desc, stories.id
+            """, [iso(start), iso(end)]))
+
+    def articles_between(self, start: datetime, end: datetime) -> int:
+        return self.db.execute(
+            "select count(*) from articles where coalesce(published, discovered_at) >= ? "
+            "and coalesce(published, discovered_at) < ?", [iso(start), iso(end)]).fetchone()[0]
+
+
+    # --- claims ---------------------------------------------------------------------------
+    # Numeric claims and discrepancies (issue 4). An article's claims are re-extracted when its
+    # text hash differs from the one they came from; a story's discrepancies are recomputed
+    # when the set of its claim ids (changed by re-extraction or by articles joining/leaving
+    # the story) differs from the one they were computed from. Each replace is one transaction.
+
+    def articles_pending_claims(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """Extracted articles whose claims were never taken or came from an older text."""
+        return list(self.db.query(
+            "select id, text, content_hash, story_id, source_id from articles "
+            "where extracted_at is not null and coalesce(claims_hash, '') != coalesce(content_hash, '') "
+            "order by id limit ?", [limit]))
+
+    def replace_article_claims(self, article_id: int, claims: list[dict[str, Any]],
+                               text_hash: str | None) -> list[int]:
+        """Replace an article's claims (and drop the discrepancies that cited the old ones; the
+        check recomputes them). Returns the new claim ids."""
+        story = self.db.execute("select story_id from articles where id = ?", [article_id]).fetchone()
+        story_id = story[0] if story else None
+        with self.transaction():
+            old = "select id from claims where article_id = ?"
+            self.db.execute(
+                f"delete from discrepancy_claims where discrepancy_id in (select discrepancy_id from "
+                f"discrepancy_claims where claim_id in ({old}))", [article_id])
+            self.db.execute(
+                "delete from discrepancies where id not in (select discrepancy_id from discrepancy_claims)")
+            self.db.execute("delete from claims where article_id = ?", [article_id])
+            ids = []
+            for c in claims:
+                row = {k: c.get(k) for k in ("subject", "attribute", "value", "unit", "qualifier", "surface",
+                                            "sentence", "low", "high", "start", "end", "scope", "raw_value",
+                                            "raw_unit")}
+                row.update(article_id=article_id, story_id=story_id)
+                ids.append(self.db["claims"].insert(row).last_pk)
+            self.db["articles"].update(article_id, {"claims_hash": text_hash or "",
+                                                    "claims_extracted_at": iso(utcnow())})
+        return ids
+
+    def sync_claim_stories(self) -> int:
+        """Give claims the story of their article (clustering may have moved the article)."""
+        with self.transaction():
+            cur = self.db.execute(
+                "update claims set story_id = (select story_id from articles where articles.id = claims.article_id) "
+                "where story_id is not (select story_id from articles where articles.id = claims.article_id)")
+        return cur.rowcount
+
+    def stories_needing_check(self) -> list[tuple[int, str]]:
+        """(story id, claims hash) of stories whose claims changed since their last check."""
+        rows = self.db.execute(
+            """
+            select s.id, s.claims_checked_hash,
+                   (select group_concat(id) from (select id from claims where story_id = s.id order by id))
+            from stories s
+            where exists (select 1 from claims where story_id = s.id)
+               or exists (select 1 from discrepancies where story_id = s.id)
+               or s.claims_checked_hash is not null
+            """).fetchall()
+        out = []
+        for story_id, checked, ids in rows:
+            current = content_hash(ids or "")
+            if checked != current:
+                out.append((story_id, current))
+        return out
+
+    def story_claims(self, story_id: int) -> list[dict[str, Any]]:
+        """A story's claims with their article, outlet and link."""
+        return list(self.db.query(
+            """
+            select claims.*, articles.source_id, articles.url, articles.title as article_title,
+                   sources.name as outlet
+            from claims join articles on articles.id = claims.article_id
+            join sources on sources.id = articles.source_id
+            where claims.story_id = ? order by claims.article_id, claims.start, claims.id
+            """, [story_id]))
+
+    def replace_story_discrepancies(self, story_id: int, discrepancies: list[dict[str, Any]],
+                                    claims_hash: str) -> list[int]:
+        """Replace a story's discrepancies in one transaction. Each dict has subject, attribute,
+        unit, scope, severity, intra_article and ``sides``: a list of claim-id lists."""
+        now = iso(utcnow())
+        with self.transaction():
+            self.db.execute("delete from discrepancy_claims where discrepancy_id in "
+                            "(select id from discrepancies where story_id = ?)", [story_id])
+            self.db.execute("delete from discrepancies where story_id = ?", [story_id])
+            ids = []
+            for d in discrepancies:
+                did = self.db["discrepancies"].insert({
+                    "story_id": story_id, "subject": d["subject"], "attribute": d["attribute"],
+                    "unit": d["unit"], "scope": d.get("scope") or "", "severity": d["severity"],
+                    "intra_article": int(bool(d.get("intra_article"))), "sides": len(d["sides"]),
+                    "checked_at": now,
+                }).last_pk
+                self.db["discrepancy_claims"].insert_all(
+                    [{"discrepancy_id": did, "claim_id": cid, "side": n}
+                     for n, side in enumerate(d["sides"]) for cid in side])
+                ids.append(did)
+            self.db["stories"].update(story_id, {"claims_checked_hash": claims_hash})
+        return ids
+
+    def story_discrepancies(self, story_id: int) -> list[dict[str, Any]]:
+        """A story's discrepancies, most severe first, each with its claims (side, value as
+        written, outlet, sentence, link)."""
+        out = []
+        for d in self.db.query("select * from discrepancies where story_id = ? order by severity desc, id",
+                               [story_id]):
+            d["claims"] = list(self.db.query(
+                """
+                select dc.side, claims.id, claims.surface, claims.value, claims.unit, claims.qualifier,
+                       claims.sentence, claims.article_id, articles.url, articles.title as article_title,
+                       sources.name as outlet
+                from discrepancy_claims dc join claims on claims.id = dc.claim_id
+                join articles on articles.id = claims.article_id
+                join sources on sources.id = articles.source_id
+                where dc.discrepancy_id = ? order by dc.side, sources.name, claims.id
+                """, [d["id"]]))
+            out.append(d)
+        return out
+
+class StopRequested(BaseException):
+    """Raised instead of starting a transaction once the daemon has been asked to stop, so a
+    job ends between two transactions and the database is left as after the last one. A
+    BaseException, like KeyboardInterrupt, so a stage's ``except Exception`` cannot swallow it."""
+
+
+def _run_alive(run: dict[str, Any]) -> bool:
+    """Is the process that started this run still there? Runs recorded before the pid column
+    existed count as alive for a day, then as gone."""
+    pid = run.get("pid")
+    if not pid:
+        started = parse_iso(run.get("started_at"))
+        return bool(started and (utcnow() - started).total_seconds() < 86400)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
