@@ -129,6 +129,7 @@ class HostileServer:
         self.hit_times: dict[str, list[float]] = defaultdict(list)
         self.robots: dict[str, tuple[int, bytes]] = {}  # set by tests: robots.txt status and body
         self.extra: dict[str, Callable[[socket.socket, str], None]] = {}
+        self.page_delay = 0.0  # seconds before each good article page is sent
         self._lock = threading.Lock()
         self._stop = threading.Event()
         server = self
@@ -236,6 +237,8 @@ class HostileServer:
             self._reply(sock, path, "200 OK", rss(items, f"Good feed {n}"),
                         {"Content-Type": "application/rss+xml; charset=utf-8"})
         elif name.startswith("article-"):
+            if self.page_delay:
+                self._stop.wait(self.page_delay)
             self._reply(sock, path, "200 OK", article_page(f"Good story {name[8:-5]}"))
         else:
             self._reply(sock, path, "404 Not Found", b"no such page")

@@ -26,7 +26,7 @@ def test_public_address_check() -> None:
 
 
 def _mock(handler) -> Fetcher:  # type: ignore[no-untyped-def]
-    return Fetcher(FetchConfig(allow_private=True, max_bytes=1000, max_redirects=3),
+    return Fetcher(FetchConfig(allow_private=True, max_bytes=1000, max_redirects=3, host_delay=0),
                    transport=httpx.MockTransport(handler))
 
 

@@ -283,9 +283,11 @@ class Fetcher:
         rules = self.robots.rules(url)
         host = urlsplit(url).hostname or ""
         delay = rules.crawl_delay(self.agent)
-        if delay:
-            with self._lock:
+        if delay and self._host_delays.get(host) != delay:
+            with self._lock:  # applies from the robots.txt request on, which just ended
                 self._host_delays[host] = delay
+                if not _is_loopback(host):
+                    self._next_turn[host] = max(self._next_turn.get(host, 0.0), time.monotonic() + delay)
         if rules.unreachable:
             raise RobotsUnavailable(
                 f"robots.txt of {host} could not be read ({rules.unreachable}); its pages wait", url)
@@ -402,6 +404,10 @@ class Fetcher:
     def _read_body(self, r: httpx.Response, hdrs: dict[str, str], url: str, deadline: float) -> bytes:
         """The decoded body, stopped one byte past the cap and at the deadline."""
         cap = self.config.max_bytes
+        if r.is_stream_consumed:  # a body httpx already holds, decoded (httpx.MockTransport in tests)
+            if len(r.content) > cap:
+                raise TooLarge(f"body passed the cap of {cap:,} bytes", url)
+            return r.content
         codings = [x.strip().lower() for x in hdrs.get("content-encoding", "").split(",")]
         codings = [x for x in codings if x and x != "identity"]
         if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):

@@ -196,18 +196,35 @@ MIGRATIONS: list[Migration] = [
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply pending migrations in order, each in its own transaction. Returns the names applied."""
-    if "_migrations" not in db.table_names():
-        db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    """Apply pending migrations in order, each in its own transaction. Returns the names applied.
+
+    Each migration runs inside an explicit ``BEGIN IMMEDIATE``: Python's sqlite3 opens no
+    transaction for DDL and ``executescript`` commits first, so ``with conn:`` alone left a
+    migration half-applied when the process died mid-way (tests/test_crash.py caught a kill
+    during m001 that made every later start fail with "table sources already exists"). The
+    explicit transaction makes a migration all or nothing; sqlite-utils runs scripts statement
+    by statement inside it. IMMEDIATE takes the write lock first, so two processes opening a
+    new database together apply each migration once (the second re-checks under the lock).
+    Migrations must not use ``Table.transform()`` or ``with db.conn:``, which commit early.
+    """
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
     done = {row["name"] for row in db["_migrations"].rows}
     applied = []
     for fn in MIGRATIONS:
         if fn.__name__ in done:
             continue
-        with db.conn:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("select 1 from _migrations where name = ?", [fn.__name__]).fetchone():
+                db.conn.execute("ROLLBACK")  # another process applied it while we waited
+                continue
             fn(db)
             db["_migrations"].insert(
                 {"name": fn.__name__, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")}
             )
+        except BaseException:
+            db.rollback()
+            raise
+        db.conn.execute("COMMIT")
         applied.append(fn.__name__)
     return applied

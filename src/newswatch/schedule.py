@@ -190,13 +190,13 @@ class Daemon:
     tests drive the jobs directly (``poll``, ``process``, ``digest``) with a paused scheduler."""
 
     def __init__(self, config: Config, store: Store, fetcher: Fetcher, *,
-                 scheduler: BaseScheduler | None = None, process_delay: float = PROCESS_DELAY,
-                 start_spread: float = START_SPREAD, rng: random.Random | None = None) -> None:
+                 scheduler: BaseScheduler | None = None, process_delay: float | None = None,
+                 start_spread: float | None = None, rng: random.Random | None = None) -> None:
         self.config = config
         self.store = store
         self.fetcher = fetcher
-        self.process_delay = process_delay
-        self.start_spread = start_spread
+        self.process_delay = PROCESS_DELAY if process_delay is None else process_delay
+        self.start_spread = START_SPREAD if start_spread is None else start_spread
         self.rng = rng or random.Random()
         self.lock = threading.RLock()  # every use of the store's one connection
         self.stop_event = threading.Event()
@@ -256,13 +256,25 @@ class Daemon:
 
     # --- the job wrapper ------------------------------------------------------------------
 
+    def _enter(self) -> bool:
+        """Count a job in, unless stopping. Checked and counted under one lock, so once stop()
+        has seen no job running, none can start (and none can touch a closing store)."""
+        with self._idle:
+            if self.stop_event.is_set():
+                return False
+            self._busy += 1
+            return True
+
+    def _leave(self) -> None:
+        with self._idle:
+            self._busy -= 1
+            self._idle.notify_all()
+
     def _run(self, job: str, fn: Callable[..., dict[str, Any]], *args: Any) -> None:
         """Run one job with a ``runs`` row around it. Exceptions are recorded, never raised into
         the scheduler (which would only log them)."""
-        if self.stop_event.is_set():
+        if not self._enter():
             return
-        with self._idle:
-            self._busy += 1
         run_id = None
         try:
             with self.lock:
@@ -285,25 +297,26 @@ class Daemon:
         except StopRequested:
             pass  # stopping before the run was even recorded
         finally:
-            with self._idle:
-                self._busy -= 1
-                self._idle.notify_all()
+            self._leave()
 
     # --- polls ------------------------------------------------------------------------------
 
     def _poll_job(self, url: str) -> None:
         """The scheduled entry point: polls when the feed is due by the store, else moves itself."""
-        if self.stop_event.is_set():
+        if not self._enter():
             return
-        with self.lock:
-            feed = self.store.feed_by_url(url)
-        if feed is None:
-            return
-        due = parse_iso(feed.get("next_fetch_at"))
-        if due is not None and due > utcnow() + timedelta(seconds=1):
-            self._reschedule(feed)
-            return
-        self._run("poll", self.poll, url)
+        try:
+            with self.lock:
+                feed = self.store.feed_by_url(url)
+            if feed is None:
+                return
+            due = parse_iso(feed.get("next_fetch_at"))
+            if due is not None and due > utcnow() + timedelta(seconds=1):
+                self._reschedule(feed)
+                return
+            self._run("poll", self.poll, url)
+        finally:
+            self._leave()
 
     def poll(self, url: str) -> dict[str, Any]:
         """Poll one feed now: network outside the store lock, the result saved inside it."""
@@ -318,8 +331,9 @@ class Daemon:
             feed = self.store.feed(feed["id"])
         self._reschedule(feed)
         details: dict[str, Any] = {"feed": url, "new": len(new_ids), "next": feed.get("next_fetch_at")}
-        if resp is not None:
-            details["status"] = resp.status
+        status = resp.status if resp is not None else getattr(error, "status", None)
+        if status:
+            details["status"] = status
         if error is not None:
             details["error"] = f"{getattr(error, 'kind', 'error')}: {error}"
             log.warning("feed %s failed (%d in a row, next try %s): %s", url, feed.get("consecutive_errors") or 0,
