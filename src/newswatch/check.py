@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from .claims import Claim
 from .units import COUNT_NOUNS, dimension_of, si_factor
 
-__all__ = ["ClaimRecord", "Discrepancy", "Side", "find_discrepancies", "claim_interval", "subject_key"]
+__all__ = ["ClaimRecord", "Discrepancy", "Side", "find_discrepancies", "claim_interval", "subject_key",
+           "same_subject"]
 
 
 @dataclass
@@ -101,12 +102,27 @@ class Discrepancy:
 # Compared even when all claims come from one article: figures an article states once for the
 # whole thing, so two different values are a contradiction, not two components.
 _HEADLINE = {"gpu_count", "power", "pue", "headcount", "valuation", "market_cap", "funding",
-             "revenue", "investment", "deal_value", "area", "server_count", "rack_count",
-             "data_center_count"}
-_NOT_COMPARED = {"number", "multiplier", "fraction", "change", "percentage", ""}
+             "revenue", "investment", "deal_value", "land_area", "floor_area", "server_count",
+             "rack_count", "data_center_count", "layoffs"}
+_NOT_COMPARED = {"number", "multiplier", "fraction", "change", "percentage", "sources", "duration", ""}
+# Compared inside one article: figures a thing has exactly one of at a time. Power, money and
+# counts in one article are usually components (a lease, a building, the turbines; a loan and a
+# round), so two of them are a contradiction only an order of magnitude apart (a slip such as
+# "50,000" and "5,000" GPUs).
+_SINGLE_VALUED = {"pue", "valuation", "market_cap", "headcount"}
+_SLIP_RATIO = 5.0
 _GENERIC_WORDS = {"the", "a", "an", "supercomputer", "supercluster", "cluster", "data", "center",
                   "centre", "datacenter", "site", "facility", "campus", "system", "inc", "corp",
-                  "ltd", "llc", "co", "company", "ai", "project", "deal", "plc"}
+                  "ltd", "llc", "co", "company", "ai", "project", "deal", "plc", "centers",
+                  "centres", "datacenters", "corporation", "incorporated", "limited"}
+# Words that end a company's full name and are often dropped: "Talen Energy" is "Talen",
+# "Lambda Labs" is "Lambda". ("Google Cloud" is not "Google": cloud is not among them.)
+_CORPORATE_SUFFIXES = {"energy", "technologies", "technology", "holdings", "group", "labs", "lab",
+                       "systems", "networks", "computing", "semiconductor", "semiconductors",
+                       "electronics", "international", "global", "partners", "capital",
+                       "ventures", "infrastructure", "industries", "platforms", "solutions",
+                       "enterprises", "communications", "power", "motors", "sa", "se", "ag", "nv",
+                       "ab", "asa", "oyj", "kk"}
 
 
 def subject_key(subject: str) -> str:
@@ -119,6 +135,11 @@ def subject_key(subject: str) -> str:
     return " ".join(toks)
 
 
+def same_subject(a: str, b: str) -> bool:
+    """Do two subject keys name the same thing? (See `_same_subject`.)"""
+    return _same_subject(a, b)
+
+
 def _same_subject(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -128,6 +149,10 @@ def _same_subject(a: str, b: str) -> bool:
     db = re.findall(r"\d+", b)
     if da != db:
         return False  # Colossus 1 vs Colossus 2, or Colossus vs Colossus 1
+    ta, tb = a.split(), b.split()
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if short and long_[:len(short)] == short and all(t in _CORPORATE_SUFFIXES for t in long_[len(short):]):
+        return True  # "talen" and "talen energy"
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
 
 
@@ -195,6 +220,27 @@ def _sides(claims: list[ClaimRecord]) -> list[Side]:
     return sides
 
 
+def _conflicting(sides: list[Side], attribute: str) -> bool:
+    """Can the sides not all be true? Across outlets: two articles whose figures share no side.
+    Inside one article: only for single-valued attributes, or figures far apart (see above)."""
+    by_article: dict[int, set[int]] = {}
+    for k, s in enumerate(sides):
+        for c in s.claims:
+            by_article.setdefault(c.article_id, set()).add(k)
+    arts = list(by_article.values())
+    if any(not (a & b) for i, a in enumerate(arts) for b in arts[i + 1:]):
+        return True
+    for ks in arts:
+        if len(ks) < 2 or attribute not in _HEADLINE:
+            continue
+        if attribute in _SINGLE_VALUED:
+            return True
+        vals = sorted(abs(sides[k].value) for k in ks)
+        if vals[0] > 0 and vals[-1] / vals[0] >= _SLIP_RATIO:
+            return True
+    return False
+
+
 def find_discrepancies(claims: list[ClaimRecord]) -> list[Discrepancy]:
     """Discrepancies among the claims of one story, most severe first."""
     groups: dict[tuple[str, str, str, str], list[tuple[str, ClaimRecord]]] = {}
@@ -219,12 +265,10 @@ def find_discrepancies(claims: list[ClaimRecord]) -> list[Discrepancy]:
             if len(lst) < 2:
                 continue
             sides = _sides(lst)
-            if len(sides) < 2:
+            if len(sides) < 2 or not _conflicting(sides, attribute):
                 continue
             articles = {c.article_id for c in lst}
             intra = len(articles) == 1
-            if intra and attribute not in _HEADLINE:
-                continue
             vals = [s.value for s in sides]
             lo, hi = min(vals), max(vals)
             denom = max(abs(lo), abs(hi)) or 1.0

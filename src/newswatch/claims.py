@@ -1,16 +1,21 @@
 """Numeric claims in article text: what number, about what, measuring what, in which sentence.
 
 `extract_claims(text)` is pure: text in, `Claim` dataclasses out. quantities.py finds the
-numbers and their units; this module decides, for each one,
+numbers and their units (counts.py reads what a number counts); this module decides, for each
+one,
 
-* the **subject** (what the number is about: "Colossus 1"): a table row label, a noun the
-  quantity modifies ("a 10 MW solar canopy"), the nearest name before it in the sentence,
-  a name carried over from the sentence before, the heading or list lead-in above it, and
-  for facility-type measures (power, GPUs, PUE...) the facility the article is about;
-* the **attribute** (what is measured: gpu_count, power, valuation, pue...) from the unit and
-  the words around the number, including bullet labels ("Power Capacity: Over 300 MW");
-* the **scope** ("planned", "by 2028", "cumulative", "each"): claims of different scopes are
-  not compared by the discrepancy check;
+* the **attribute** (what is measured: gpu_count, power, generation, valuation, headcount,
+  layoffs, land_area, floor_area, pue...) from the unit and the words around the number,
+  including bullet labels ("Power Capacity: Over 300 MW");
+* the **scope**: claims of different scopes are not compared by the discrepancy check. "each"
+  (per rack, per unit, a block size), "planned" (will reach, expects; but not the future tense
+  of a transaction: "Talen will supply 1.92 GW" states the deal), "by 2028", "contracted",
+  "leased", "part" (the remaining 50 MW, of which...), "cumulative" (to date, in total for
+  money), "per year", "quarterly" (revenue and profit), and, only when the sentence also
+  states another figure in the same unit, "prior" (up from X a year earlier) and "in 2024";
+* the **subject** (what the number is about), delegated to subjects.py, which tracks the
+  names, descriptions ("the facility", "the French startup") and pronouns of the document;
+  table row labels and the heading or list lead-in above a line are handled here;
 * the sentence and character span.
 
 Sentence splitting is line-aware because web text keeps headings, bullets and tables as
@@ -21,10 +26,11 @@ abbreviation, an initial or a decimal number.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import asdict, dataclass
 
-from .quantities import _CHUNK_STOP, Quantity, find_quantities, mask_non_quantities
+from .counts import count_chunk
+from .quantities import Quantity, find_quantities, mask_non_quantities
+from .subjects import SubjectResolver, modified_noun, names_in, norm_name
 from .units import count_family, is_count_unit
 
 __all__ = ["Claim", "Sentence", "extract_claims", "split_sentences", "claim_to_dict"]
@@ -119,181 +125,10 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
-# ---------------------------------------------------------------- names (subject candidates)
-
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'&.\-]*[A-Za-z0-9]|[A-Za-z0-9]")
-_NOT_NAMES = {
-    "the", "a", "an", "this", "that", "these", "those", "it", "its", "we", "our", "i", "my", "me",
-    "you", "your", "he", "she", "his", "her", "they", "their", "there", "here", "in", "on", "at",
-    "for", "from", "with", "by", "as", "and", "but", "or", "if", "when", "while", "after",
-    "before", "during", "over", "under", "about", "around", "more", "most", "some", "all",
-    "each", "every", "according", "despite", "instead", "however", "yet", "also", "why",
-    "what", "how", "who", "where", "which", "key", "main", "quick", "tip", "explanation",
-    "note", "reports", "recent", "possible", "final", "thoughts", "meanwhile", "still",
-    "since", "until", "although", "though", "because", "so", "then", "now", "today", "having",
-    "once", "both", "many", "much", "several", "other", "another", "one", "two", "three",
-    "first", "second", "third", "last", "next", "new", "like", "just", "only", "even", "not",
-    "no", "yes", "let", "see", "read", "share", "click", "subscribe", "sign", "join", "ready",
-    "looking", "beyond", "within", "without", "between", "among", "into", "onto", "upon",
-    "across", "per", "via", "than", "of", "to", "up", "down", "out", "off", "be", "is", "are",
-    "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might",
-    "should", "must", "did", "does", "do", "said", "says", "industry", "companies", "company",
-    "power", "cooling", "storage", "interconnect", "capacity", "location", "purpose", "gpus",
-    "count", "software", "stack", "market", "cost", "dynamics", "utilization", "background",
-    "introduction", "conclusion", "overview", "summary", "update", "updated", "source",
-    "sources", "references", "related", "advertisement", "home", "news", "posts", "deep",
-    "dive", "stats", "snapshot", "metric", "value", "scale", "agreement", "deal", "partnership",
-    "technical", "architecture", "strategic", "energy", "efficiency", "sustainability",
-    "performance", "benchmarks", "use", "case", "future", "plans", "growing", "competition",
-    "rising", "massive", "large-scale", "expansion", "enterprise", "higher", "faster",
-    "closer", "designed", "uses", "supports", "located", "featuring", "built", "original",
-    "afternoon", "consider", "personal", "reflections", "long-term",
-    "outlook", "trends", "expert", "opinions", "critiques", "data", "center", "centre",
-}
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december", "monday", "tuesday", "wednesday",
-           "thursday", "friday", "saturday", "sunday"}
-_ACRONYMS = {
-    "AI", "GPU", "GPUs", "CPU", "CPUs", "TPU", "TPUs", "HBM", "HBM3", "HBM3e", "NVMe", "PUE",
-    "LLM", "LLMs", "API", "APIs", "CEO", "CTO", "CFO", "COO", "IPO", "RDMA", "HPC", "IT", "SLA",
-    "SLAs", "ASIC", "ASICs", "FPGA", "TB", "GB", "PB", "MW", "GW", "kW", "OS", "RAM", "SSD",
-    "SSDs", "HDD", "HDDs", "SAS", "RLHF", "ML", "MBA", "EV", "LCOE", "O&M", "CUDA", "JSON",
-    "TWh", "GWh", "MWh", "Gbps", "AGI", "SaaS", "IaaS", "PaaS", "FAQ", "PDF", "TV", "PR",
-    "NVL72", "DGX", "HGX", "SXM", "SXM5", "PCIe", "ESG", "GDP", "EPS", "YoY", "QoQ", "H1", "H2",
-    "Q1", "Q2", "Q3", "Q4", "FY", "UPS", "LEO",
-}
-_MODEL_TOKEN = re.compile(r"^(?:[A-Z]{1,4}\d{1,4}[A-Za-z]{0,3}|\d+[A-Za-z]+\d*)$")
-_FACILITY_NOUNS = ("supercomputer", "supercluster", "cluster", "data center", "datacenter",
-                   "data centre", "campus", "site", "facility", "plant", "fab", "computer",
-                   "system", "hub", "complex", "megacluster")
-_GENERIC_SUBJECTS = {"campus", "site", "facility", "project", "building", "cluster", "plant",
-                     "data center", "system", "supercomputer", "deal", "company", "center",
-                     "process", "expansion", "phase", "unit", "tier", "capacity", "power",
-                     "window", "improvement", "increase", "reduction", "boost", "jump"}
-
-
-@dataclass
-class _Name:
-    text: str
-    start: int
-    end: int
-
-
-def _known_caps(text: str, sents: list[Sentence]) -> set[str]:
-    """Words written capitalised somewhere not at a sentence start: names, not sentence openers."""
-    known: set[str] = set()
-    for st in sents:
-        if st.kind == "heading":
-            continue
-        toks = list(_TOKEN.finditer(text, st.start, st.end))
-        for m in toks[1:]:
-            w = re.sub(r"(?:[’']s)?\.?$", "", m.group(0))
-            if w[:1].isupper() and text[max(st.start, m.start() - 2):m.start()].strip() not in (":", "-", "•", "*", "“", "\""):
-                known.add(w.lower())
-    return known
-
-
-def _starts_name(text: str, end: int, word: str, nxt: str) -> bool:
-    """Is an unknown sentence-initial capitalised word the start of a name?
-
-    "Colossus 1 features", "Lone Star AI was", "Nvidia reported": yes;
-    "Waste heat", "Allows Anthropic", "Fill out": no.
-    """
-    gap = text[end:end + 1]
-    if gap != " " or not nxt:
-        return False
-    if re.fullmatch(r"\d{1,3}", nxt):
-        return not re.match(r"\s*\d{1,3}\s*(?:%|MW|GW|GPUs?|million|billion|percent)", text[end:end + 16])
-    if word.lower().endswith(("s", "ing", "ed", "ly")):
-        return False
-    if nxt[:1].isupper():
-        return True
-    return bool(re.fullmatch(r"(?:said|says|reported|reports|announced|announces|expects|plans|"
-                             r"raised|raises|agreed|signed|has|had|is|was|will|would|posted|"
-                             r"builds|built|operates|employs|bought|buys|sold|sells|owns|runs)", nxt))
-
-
-def _names(text: str, s: int, e: int, first_in_sentence: bool = True,
-           known_caps: set[str] | None = None) -> list[_Name]:
-    """Capitalised names in text[s:e] ("Colossus 1", "SpaceX", "Anthropic-Google Cloud")."""
-    names: list[_Name] = []
-    toks = [(m.start() + s, m.end() + s, m.group(0)) for m in _TOKEN.finditer(text[s:e])]
-    paren_depth_at: dict[int, int] = {}
-    depth = 0
-    for i, ch in enumerate(text[s:e]):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        paren_depth_at[i + s] = depth
-    cur: list[tuple[int, int, str]] = []
-
-    def flush() -> None:
-        if cur:
-            # drop trailing connectors
-            while cur and cur[-1][2].lower() in ("of", "&", "and"):
-                cur.pop()
-            if cur:
-                names.append(_Name(text[cur[0][0]:cur[-1][1]], cur[0][0], cur[-1][1]))
-        cur.clear()
-
-    for idx, (a, b, w) in enumerate(toks):
-        poss = False
-        wb = w
-        for suf in ("’s", "'s", "’", "'"):
-            if wb.endswith(suf) and len(wb) > len(suf) + 1:
-                wb = wb[: -len(suf)]
-                b = a + len(wb)
-                poss = True
-                break
-        wb = wb.rstrip(".")
-        b = a + len(wb)
-        gap = text[cur[-1][1]:a] if cur else ""
-        sentence_initial = idx == 0 and first_in_sentence
-        is_cap = bool(re.match(r"[A-Z]", wb)) or bool(re.match(r"[a-z]+[A-Z]", wb))
-        ok = (
-            is_cap
-            and paren_depth_at.get(a, 0) == 0
-            and wb.lower() not in _MONTHS
-            and wb not in _ACRONYMS
-            and not _MODEL_TOKEN.match(wb)
-            and not (sentence_initial and (wb.lower() in _NOT_NAMES or wb.lower().endswith(("ing", "ly", "ed"))))
-            and not (sentence_initial and known_caps is not None and wb.lower() not in known_caps
-                     and not re.match(r"[a-z]+[A-Z]", wb) and not wb.isupper()
-                     and not _starts_name(text, b, wb, toks[idx + 1][2] if idx + 1 < len(toks) else ""))
-            and wb.lower() not in ("the", "a", "an", "i", "we", "it", "this", "that")
-            and not re.search(r"[’'](?:ve|m|re|ll|d|t)$", w)
-            and len(wb) > 1
-        )
-        if ok and cur and gap not in (" ", "-", "–", " & ", " of ", "–", " - "):
-            flush()
-        if ok:
-            cur.append((a, b, wb))
-        elif cur and wb.isdigit() and len(wb) <= 3 and gap == " " and not re.match(
-                r"\s*(?:%|MW|GW|kW|GB|TB|PB|GPUs?|million|billion|percent|megawatts?)\b", text[b:b + 12]):
-            cur.append((a, b, wb))  # "Colossus 1"
-            flush()
-            continue
-        elif cur and wb.lower() in ("of", "&") and gap == " ":
-            cur.append((a, b, wb))
-            continue
-        else:
-            flush()
-        if poss:
-            flush()
-    flush()
-    # a name made only of stop-listed words is no name
-    return [n for n in names if not all(t.lower() in _NOT_NAMES for t in n.text.replace("-", " ").split())]
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[\s\-–]+", " ", name.strip(" “”\"'’")).lower()
-
-
 # ---------------------------------------------------------------- attributes and scope
 
 _MONEY_ATTRS: list[tuple[str, str]] = [
-    ("valuation", r"valu(?:ed|ation|ing)|worth of the company|post-money|pre-money"),
+    ("valuation", r"valu(?:ed|ation|ing|es)\b|worth of the company|post-money|pre-money"),
     ("market_cap", r"market (?:cap|capitali[sz]ation|value)"),
     ("revenue", r"revenue|sales|run[- ]rate|turnover|bookings"),
     ("profit", r"profit|net income|earnings|ebitda"),
@@ -313,25 +148,79 @@ _LABEL_ATTRS: list[tuple[str, str]] = [
     ("bandwidth", r"bandwidth|interconnect|throughput|network"),
 ]
 _INFRA_ATTRS = {"gpu_count", "power", "pue", "energy", "storage", "memory", "bandwidth",
-                "compute_performance", "area", "server_count", "rack_count", "water_use"}
+                "compute_performance", "land_area", "floor_area", "server_count", "rack_count",
+                "water_use", "building_count", "data_hall_count"}
+# What a count of people measures depends on the verb: a total, a cut or new hires.
+_LAYOFF_RX = re.compile(
+    r"\b(?:cut(?:s|ting)?|lay(?:s|ing)?\s+off|laid\s+off|layoffs?|eliminat\w+|shed(?:s|ding)?|"
+    r"slash(?:es|ed|ing)?|ax(?:e|es|ed|ing)|trim(?:s|med|ming)?|reduc(?:e|es|ed|ing)\s+(?:its\s+)?"
+    r"(?:workforce|headcount|staff)\s+by|job\s+cuts|redundanc\w+|let\s+go|fire[sd]?|firing)\b", re.I)
+_HIRING_RX = re.compile(r"\b(?:hir(?:e|es|ed|ing)|recruit\w*|creat(?:e|es|ed|ing)|add(?:s|ed|ing)?|new\s+jobs)\b", re.I)
+_GENERATION_AFTER = re.compile(
+    r"[\s\-]*(?:of\s+)?(?:(?:new|natural|on-?site|behind-the-meter|installed|onsite|aeroderivative|"
+    r"offshore|onshore|rooftop|utility-scale)\s+)*(?:gas(?:-fired)?\s+|diesel\s+)?(?:turbines?|generation|"
+    r"generators?|solar|wind|batter(?:y|ies)|fuel\s+cells?|reactors?|nuclear|hydro|geothermal)\b", re.I)
+_GENERATION_BEFORE = re.compile(
+    r"\b(?:turbines?|generators?|reactors?|batter(?:y|ies)|fuel\s+cells?|solar\s+(?:farm|array|plant)s?|"
+    r"wind\s+(?:farm|project)s?)\s+(?:of|rated\s+at|at|totall?ing|providing|producing)\s+"
+    r"(?:(?:about|roughly|some|up\s+to|nearly)\s+)?$", re.I)
+_LAND_RX = re.compile(r"\b(?:land|site|parcel|plot|property|tract|acreage|farmland|lot)\b", re.I)
 
 _SCOPE_EACH = re.compile(r"\b(?:each|every)\b(?:\s+\S+){0,3}\s*$", re.I)
 _SCOPE_EACH_AFTER = re.compile(r"^\s*(?:each|apiece|a piece|per (?!cent\b|year\b|annum\b|month\b|day\b)\w+)\b", re.I)
 _SCOPE_BY = re.compile(
-    r"\b(?:by|through|until|before)\s+(?:the\s+)?(?:end\s+of\s+|end-|mid-|early\s+|late\s+|the\s+end\s+of\s+)?"
+    r"\b(?:by|before)\s+(?:the\s+)?(?:end\s+of\s+|end-|mid-|early\s+|late\s+|the\s+end\s+of\s+)?"
     r"(?P<y>(?:19|20)\d{2}|year-end|year end|the decade|the end of the decade)\b", re.I)
 _SCOPE_PLANNED = re.compile(
     r"\b(?:will|would|won't|plans?|planned|planning|expects?|expected|expecting|aims?|aiming|intends?|"
     r"proposed?|proposes|targets?|targeting|eventually|could|may|might|once\s+(?:complete|completed|"
     r"finished|fully)|when\s+complete|at\s+full\s+build-?out|under\s+construction|set\s+to|slated|"
-    r"forecasts?|projected|projects\s+to|future|upcoming|goal|ambition|envisions?|seeks?\s+to|to\s+be\s+built)\b",
+    r"forecasts?|projected|projects\s+to|future|upcoming|goal|ambition|envisions?|seeks?\s+to|to\s+be\s+built|"
+    r"guid(?:ed|es|ing|ance)|outlook)\b",
     re.I)
+# A future tense of a transaction does not make its figure a plan: "Talen will supply 1.92 GW",
+# "ASML will take an 11% stake", "Intel will cut 15,000 jobs" state the deal or the cut itself.
+# (Spending and raising stay planned: outlets write future capex in the future tense alike.)
+_TRANSACTIONAL = re.compile(
+    r"\s*(?:to\s+)?(?:(?:also|now|then|still|eventually|likely|reportedly|soon|each|jointly)\s+)?"
+    r"(?P<v>supply|supplies|sell|buy|purchase|provide|deliver|pay|receive|get|take|give|fund|lend|"
+    r"acquire|lease|rent|charge|offer|sign|commit|cut|eliminate|lay|shed|slash|axe|hire|cost|"
+    r"contribute|inject|loan)\b", re.I)
+_SCOPE_PRIOR_BEFORE = re.compile(
+    r"(?:\b(?:up|down|rising|falling|rose|fell|grew|increased|decreased|climbed|jumped|dropped)\b[^,;]{0,40}?\bfrom"
+    r"|^\s*from|,\s*(?:up|down)\s+from|\b(?:compared\s+(?:with|to)|versus|vs\.?|against)|\bprevious(?:ly)?|\bprior)"
+    r"\s+(?:(?:about|roughly|around|nearly|some|an\s+estimated|more\s+than|over)\s+)?$", re.I)
+_SCOPE_PRIOR_AFTER = re.compile(
+    r"\s*(?:(?:a|one|the)\s+)?(?:year|quarter|month)s?\s+(?:earlier|ago|before)\b|\s*last\s+(?:year|quarter)\b"
+    r"|\s*(?:in|during|for)\s+the\s+(?:year-earlier|year-ago|prior-year|same|previous|prior)\s+(?:period|quarter|year)\b",
+    re.I)
+_SCOPE_PART = re.compile(r"\b(?:the\s+remaining|the\s+rest\s+of|the\s+balance\s+of|of\s+which|among\s+them|"
+                         r"including|another|an\s+additional|a\s+further)\s+(?:(?:about|roughly|some|nearly)\s+)?$",
+                         re.I)
+_SCOPE_BLOCK = re.compile(r"\b(?:starting\s+at|starting\s+from|blocks?\s+of|increments?\s+of|as\s+little\s+as|"
+                          r"minimum\s+of)\s+(?:(?:about|roughly|some|nearly)\s+)?$", re.I)
+_SCOPE_RACK = re.compile(r"\b(?:rack|cabinet|power)\s+densit(?:y|ies)\s+(?:of\s+)?(?:(?:up\s+to|about|around|over|"
+                         r"more\s+than|roughly)\s+)?$", re.I)
+_SCOPE_LEASED_BEFORE = re.compile(r"\b(?:leas(?:ing|ed|es)|lease\s+for|taken|take-up\s+of|rented)\s+"
+                                  r"(?:(?:about|roughly|some|nearly|all|up\s+to)\s+)?$", re.I)
+_SCOPE_LEASED_AFTER = re.compile(
+    r"\s*(?:of\s+leased\b|under\s+lease\b|(?:of\s+[\w\s]{0,20}?)?under\s+(?:a|an|the|its)\s+(?:[\w\-]+\s+)?lease\b"
+    r"|(?:[\w\-]+\s+)?lease\b|leased\b)", re.I)
+_SCOPE_DATED = re.compile(r"\s*(?:in|during)\s+(?:(?:late|early|mid-?|the\s+first\s+half\s+of|the\s+second\s+half\s+of)"
+                          r"\s*)?(?P<y>(?:19|20)\d{2})\b", re.I)
+_SCOPE_PER_YEAR = re.compile(r"^\s*(?:a|per|each|every)\s+year\b|^\s*(?:annually|yearly|per\s+annum)\b", re.I)
+_SCOPE_QUARTER = re.compile(r"\bquarter(?:ly)?\b|\bQ[1-4]\b|\bthree months\b", re.I)
+_SCOPE_CONTRACTED = re.compile(
+    r"^\s*(?:of\s+)?(?:[\w\-]+\s+){0,2}?(?:contracted|under\s+contract|signed|committed|pipeline)\b"
+    r"|\bcontracted\s*$", re.I)
 _SCOPE_CUMULATIVE = re.compile(
-    r"\b(?:cumulative(?:ly)?|in\s+total|to\s+date|so\s+far|since\s+(?:launch|inception|its\s+founding)|all-time|"
+    r"\b(?:cumulative(?:ly)?|in\s+total|to\s+date|so\s+far|(?:bringing|brings|bring|taking|takes)\s+(?:its|the|their)"
+    r"\s+total\s+to|since\s+(?:launch|inception|its\s+founding)|all-time|"
     r"altogether|lifetime)\b", re.I)
 
 
 def _attribute(q: Quantity, unit: str, context: str, label: str, q_offset: int = 0) -> str:
+    q_len = q.end - q.start  # `context` holds the quantity at q_offset
     ctx = context.lower()
     lab = label.lower()
     if lab:
@@ -349,6 +238,8 @@ def _attribute(q: Quantity, unit: str, context: str, label: str, q_offset: int =
                     continue
                 return name
     if unit == "W":
+        if _GENERATION_AFTER.match(ctx, q_offset + q_len) or _GENERATION_BEFORE.search(ctx[:q_offset]):
+            return "generation"  # "250 MW of gas turbines", "a 300 MW wind power purchase agreement"
         return "power"
     if unit == "Wh":
         return "energy"
@@ -374,7 +265,11 @@ def _attribute(q: Quantity, unit: str, context: str, label: str, q_offset: int =
     if unit == "fraction":
         return "fraction"
     if unit in ("m2", "sq ft", "sq mi", "acre"):
-        return "area"
+        # land ("315 acres", "1,400 hectares") is not floor space ("1.2 million square feet")
+        if unit in ("acre", "sq mi") or re.search(r"hectare|\bha\b|km", q.raw_unit, re.I) \
+                or _LAND_RX.search(ctx[:q_offset][-50:]):
+            return "land_area"
+        return "floor_area"
     if unit in ("m", "mi", "ft", "in", "yd", "nmi"):
         return "length"
     if unit in ("L", "gal"):
@@ -382,6 +277,11 @@ def _attribute(q: Quantity, unit: str, context: str, label: str, q_offset: int =
     if unit in ("kg", "lb", "oz", "ton"):
         return "mass"
     if unit in ("s", "minute", "hour", "day", "week", "month", "year"):
+        # "a 15-year lease", "a 20-year power purchase agreement": a deal's term can conflict;
+        # other durations (battery hours, build months, "two years ago") are too varied to compare
+        if re.match(r"[\s\-]*(?:[\w\-]+\s+){0,2}?(?:deal|lease|agreement|contract|ppa|power\s+purchase|loan|"
+                    r"term|partnership|offtake)\b", ctx[q_offset + q_len:]):
+            return "term"
         return "duration"
     if unit in ("°C", "°F", "K"):
         return "temperature"
@@ -398,6 +298,16 @@ def _attribute(q: Quantity, unit: str, context: str, label: str, q_offset: int =
         if fam == "accelerator":
             return "gpu_count"
         if fam == "employee":
+            if re.match(r"\s*(?:who\s+(?:are|were)\s+)?(?:familiar|briefed|with\s+(?:direct\s+)?knowledge|close\s+to|"
+                        r"involved|speaking|who\s+(?:asked|declined|spoke)|in\s+the\s+room)\b",
+                        context[q_offset + q_len:]):
+                return "sources"  # "two people familiar with the matter" count sources, not staff
+            clause = re.split(r"[;.]", context[:q_offset])[-1][-80:]
+            if _LAYOFF_RX.search(clause) or re.match(r"\s*(?:\w+\s+){0,3}(?:were|was|will be|would be|to be)\s+"
+                                                    r"(?:cut|laid off|eliminated)", context[q_offset:]):
+                return "layoffs"
+            if _HIRING_RX.search(clause[-40:]):
+                return "hiring"
             return "headcount"
         return unit.replace(" ", "_").replace("-", "_").lower() + "_count"
     # money: the money keyword nearest to the number (words before it count double distance
@@ -412,7 +322,12 @@ def _attribute(q: Quantity, unit: str, context: str, label: str, q_offset: int =
     return best[1] if best else "amount"
 
 
-def _scope(text: str, sent: Sentence, q: Quantity) -> str:
+def _scope(text: str, sent: Sentence, q: Quantity, attribute: str = "", others: list[str] | None = None) -> str:
+    """What part of the thing a figure is about ("each", "planned", "cumulative", "prior"...).
+
+    `others` are the units of the sentence's other figures: a prior-period or dated figure is
+    only set apart when the sentence also states another figure in the same unit ("up from X
+    a year earlier"); alone, "1.3 billion gallons last year" is the article's main figure."""
     clause_start = sent.start
     for m in re.finditer(r"[;:]|\s[—–]\s", text[sent.start:q.start]):
         clause_start = sent.start + m.end()
@@ -425,39 +340,45 @@ def _scope(text: str, sent: Sentence, q: Quantity) -> str:
     near_before = " ".join(before.split()[-4:])
     if _SCOPE_EACH.search(near_before) or _SCOPE_EACH_AFTER.match(after):
         return "each"
+    if _SCOPE_PART.search(before):
+        return "part"  # "the remaining 50 MW", "of which $5.1 billion": a part of a figure
+    if _SCOPE_BLOCK.search(before) or _SCOPE_RACK.search(before):
+        return "each"  # "starting at about 5 MW", "rack densities of up to 132 kW"
+    if _SCOPE_LEASED_BEFORE.search(before) or _SCOPE_LEASED_AFTER.match(after):
+        return "leased"  # "leasing 150 MW", "420 MW under lease", "an 80 MW lease"
+    contrast = bool(others) and any(u == q.unit for u in others)
+    if contrast and (_SCOPE_PRIOR_BEFORE.search(before) or _SCOPE_PRIOR_AFTER.match(after)):
+        return "prior"  # "up 62% from $4.57 billion a year earlier": last period's figure
+    dated = _SCOPE_DATED.match(after)
+    if contrast and dated:
+        return f"in {dated.group('y')}"  # "after facilities of $1.9bn in late 2024 and $3.7bn..."
+    if _SCOPE_PER_YEAR.search(after):
+        return "per year"
     by = _SCOPE_BY.search(after) or _SCOPE_BY.search(before)
     if by:
         y = by.group("y").lower()
         return f"by {y}" if y[:2] in ("19", "20") else "by year-end" if "year" in y else "by end of decade"
-    if _SCOPE_PLANNED.search(before) or re.match(r"\s*(?:planned|proposed|expected)\b", after):
+    if _SCOPE_CONTRACTED.search(after) or _SCOPE_CONTRACTED.search(" ".join(before.split()[-3:])):
+        return "contracted"
+    planned = None
+    for m in _SCOPE_PLANNED.finditer(before):
+        planned = m  # the last plan word before the figure
+    tm = _TRANSACTIONAL.match(before, planned.end()) if planned is not None else None
+    if tm and not re.search(r"\b(?:reach|grow|expand|scale|have|house|hold|draw)\b", before[planned.end():]):
+        planned = None
+    if planned is not None or re.match(r"\s*(?:planned|proposed|expected)\b", after):
         return "planned"
+    money = attribute not in _INFRA_ATTRS
     if _SCOPE_CUMULATIVE.search(before) or _SCOPE_CUMULATIVE.search(after):
-        return "cumulative"
+        if money or not re.search(r"\b(?:in\s+total|altogether|combined)\b", before + " " + after):
+            return "cumulative"  # "in total" sums parts of a plant, but rounds of a company's funding
+    if money and attribute in ("revenue", "profit", "loss") and (
+            _SCOPE_QUARTER.search(before) or _SCOPE_QUARTER.search(after)):
+        return "quarterly"
     return ""
 
 
 # ---------------------------------------------------------------- the document pass
-
-def _facility_tags(text: str, sents: list[Sentence]) -> tuple[Counter, Counter, set[str]]:
-    mentions: Counter = Counter()
-    facility: Counter = Counter()
-    known: set[str] = set()
-    for st in sents:
-        names = _names(text, st.start, st.end, True)
-        for n in names:
-            key = _norm(n.text)
-            mentions[key] += 1
-            if st.kind in ("text", "list", "table") and n.start > st.start + 1:
-                known.add(key)
-            after = text[n.end:min(st.end, n.end + 40)].lower()
-            before = text[max(st.start, n.start - 30):n.start].lower()
-            if re.match(r"[”\"’']?\s*(?:\w+\s+){0,2}(?:" + "|".join(_FACILITY_NOUNS) + r")\b", after) \
-                    or re.search(r"(?:known as|called|dubbed|named)\s*[“\"']?$", before) \
-                    or re.match(r"[”\"’']?\s*,?\s*(?:is|was)\s+(?:\w+[\s,]+){0,6}(?:" + "|".join(_FACILITY_NOUNS) + r")", after):
-                if not re.match(r"[’']s\b", text[n.end:n.end + 2]):
-                    facility[key] += 1
-    return mentions, facility, known
-
 
 def extract_claims(text: str) -> list[Claim]:
     """All numeric claims in `text`, in text order. Never raises on odd input."""
@@ -465,18 +386,13 @@ def extract_claims(text: str) -> list[Claim]:
         return []
     sents = split_sentences(text)
     masks = mask_non_quantities(text)
-    mentions, facility, known = _facility_tags(text, sents)
-    caps = _known_caps(text, sents)
-    focus = ""
-    if facility:
-        focus_key = max(facility, key=lambda k: (facility[k] > 0, mentions[k], facility[k]))
-        focus = focus_key
-    display: dict[str, str] = {}
+    resolver = SubjectResolver(text, sents)
+    facility, known = resolver.facility, resolver.known
     claims: list[Claim] = []
     context_name = ""  # from the last heading or list lead-in
     context_from_lead = False
     prev_line = -1
-    line_names: list[list[_Name]] = []
+    line_names: list[list] = []
     for st in sents:
         label = ""
         body_start = st.start
@@ -487,27 +403,25 @@ def extract_claims(text: str) -> list[Claim]:
         bm = _BULLET.match(text, body_start) if st.kind == "list" else None
         if bm:
             body_start = bm.end()
-        names = _names(text, body_start, st.end, True, caps)
+        names = names_in(text, body_start, st.end, resolver.caps)
         if st.kind == "heading":
-            names = [n for n in names if _norm(n.text) in known]
-        for n in names:
-            display.setdefault(_norm(n.text), n.text)
+            names = [n for n in names if norm_name(n.text) in known]
         if st.line != prev_line:
             line_names = []
             prev_line = st.line
             if st.kind != "list" and not st.kind == "heading" and context_from_lead:
                 context_name = ""
                 context_from_lead = False
-        qs = find_quantities(text, st.start, st.end, masks)
+        qs = [q for q in find_quantities(text, st.start, st.end, masks) if q.start < q.end]
+        mentions = resolver.mentions(st, body_start, [(x.start, x.end) for x in qs])
         cells: list[tuple[int, int]] = []
         if st.kind == "table":
             p = st.start
             for cell in text[st.start:st.end].split("|"):
                 cells.append((p, p + len(cell)))
                 p += len(cell) + 1
+        prev: tuple[Quantity, str] | None = None
         for q in qs:
-            if q.start >= q.end:
-                continue
             subject = ""
             row_label = ""
             if cells:
@@ -515,7 +429,7 @@ def extract_claims(text: str) -> list[Claim]:
                 if nonempty and not (nonempty[0][0] <= q.start < nonempty[0][1]):
                     a, b = nonempty[0]
                     row_label = text[a:b].strip()
-                    rl_names = _names(text, a, b, True)
+                    rl_names = names_in(text, a, b)
                     if rl_names:
                         subject = rl_names[0].text
             sentence_text = text[st.start:st.end]
@@ -523,71 +437,51 @@ def extract_claims(text: str) -> list[Claim]:
             context = text[ctx_lo:min(st.end, q.end + 60)]
             unit = q.unit
             if row_label and not unit:
-                from .quantities import _count_chunk  # noqa: PLC0415 - small internal reuse
-                cc = _count_chunk(" " + row_label, 0, len(row_label) + 1)
+                cc = count_chunk(" " + row_label, 0, len(row_label) + 1)
                 if cc:
                     unit = cc[1]
                     q.is_count = True
             attribute = _attribute(q, unit, context, label or row_label, q.start - ctx_lo)
             infra = attribute in _INFRA_ATTRS
-            # subject: adjectival quantity -> the noun it modifies ("a 10 MW solar canopy")
             if not subject:
-                am = re.match(r"[ \-]([a-z][a-z\-]+(?: [a-z][a-z\-]+)?)\b", text[q.end:st.end])
-                pre = text[max(st.start, q.start - 6):q.start].lower()
-                hyphen_count = q.is_count and text[q.num_end:q.num_end + 1] == "-"
-                if am and (re.search(r"\b(?:a|an|the|its|their|his|her)\s*$", pre) and not q.is_count or hyphen_count):
-                    words = []
-                    for k, w in enumerate(am.group(1).split()):
-                        if w in _CHUNK_STOP or k == 1 and w.endswith("s") and not w.endswith("ss"):
-                            break
-                        words.append(w)
-                    phrase = " ".join(words)
-                    if words and words[-1] not in _GENERIC_SUBJECTS and phrase not in _GENERIC_SUBJECTS \
-                            and words[0] not in ("year", "years", "month", "day"):
-                        subject = phrase
+                subject = modified_noun(text, q, st)
             if not subject:
-                spans = [(x.start, x.end) for x in qs]
-                free = [n for n in names if not any(a <= n.start < b for a, b in spans)]
-                clause_lo = body_start
-                for m in re.finditer(r"[;:(]|,(?!\d)|\s[—–]\s", text[body_start:q.start]):
-                    clause_lo = body_start + m.end()
-                in_clause = [n for n in free if clause_lo <= n.start and n.end <= q.start]
-                opening = [n for n in free if n.end <= q.start and len(text[body_start:n.start].split()) <= 2]
-                if in_clause:
-                    subject = in_clause[-1].text
-                elif opening:
-                    subject = opening[0].text
+                subject = resolver.subject(q, st, body_start, mentions, attribute, infra, prev)
             if not subject:
-                for prev in reversed(line_names):
-                    if not prev:
+                for prev_names in reversed(line_names):
+                    if not prev_names:
                         continue
-                    fac = [n for n in prev if facility.get(_norm(n.text))]
+                    fac = [n for n in prev_names if facility.get(norm_name(n.text))]
                     if fac or not infra:
-                        subject = (fac[0] if fac else prev[0]).text
+                        subject = (fac[0] if fac else prev_names[0]).text
                     break
             if not subject and context_name and (st.kind == "list" or st.first_in_line):
                 subject = context_name
-            if not subject and focus and attribute in _INFRA_ATTRS:
-                subject = display.get(focus, focus)
+            if not subject and resolver.focus and infra:
+                subject = resolver.display.get(resolver.focus, resolver.focus)
             if not subject:
-                after_names = [n for n in names if n.start >= q.end]
-                if after_names:
-                    subject = after_names[0].text
+                after = [x for x in mentions if x.start >= q.end and not x.locative]
+                if after:
+                    subject = after[0].text
+            subject = subject.strip(" “”\"'’")
+            prev = (q, subject)
             claims.append(Claim(
                 value=q.value, unit=unit, surface=text[q.start:q.end], qualifier=q.qualifier,
-                low=q.low, high=q.high, subject=subject.strip(" “”\"'’"), attribute=attribute,
-                sentence=sentence_text, start=q.start, end=q.end, scope=_scope(text, st, q),
+                low=q.low, high=q.high, subject=subject, attribute=attribute,
+                sentence=sentence_text, start=q.start, end=q.end,
+                scope=_scope(text, st, q, attribute, [x.unit for x in qs if x is not q]),
                 raw_value=q.raw_value, raw_unit=q.raw_unit,
             ))
+        resolver.end_sentence(mentions, st.line)
         line_names.append(names)
         # headings and list lead-ins set the context for what follows
         if st.kind == "heading":
-            fac = [n for n in names if facility.get(_norm(n.text))]
+            fac = [n for n in names if facility.get(norm_name(n.text))]
             context_name = (fac[0] if fac else names[0]).text if names else ""
             context_from_lead = False
         elif st.kind == "text" and text[st.start:st.end].rstrip().endswith(":"):
             lead = [n for sn in line_names for n in sn]
-            fac = [n for n in lead if facility.get(_norm(n.text))]
+            fac = [n for n in lead if facility.get(norm_name(n.text))]
             if fac or lead:
                 context_name = (fac[0] if fac else lead[0]).text
                 context_from_lead = True

@@ -269,6 +269,52 @@ def sources(app: App) -> None:
         click.echo(f"{r['id']:>4}  {r['name']:<32.32} {r['feeds']:>5} {r['articles']:>8}  {rel}")
 
 
+@main.command()
+@click.option("--limit", default=20, show_default=True, help="How many stories to show.")
+@click.pass_obj
+def stories(app: App, limit: int) -> None:
+    """List recent stories: id, title, first/last seen, outlets and independent reports.
+
+    \b
+    Example:
+        newswatch stories --limit 50
+    """
+    rows = app.store.recent_stories(limit)
+    if not rows:
+        click.echo("no stories yet: run `newswatch run --once` first", err=True)
+        return
+    click.echo(f"{'id':>5}  {'first seen':<10} {'last seen':<10} {'outlets':>7} {'reports':>7}  title")
+    for r in rows:
+        click.echo(f"{r['id']:>5}  {(r['first_seen'] or '-')[:10]:<10} {(r['last_seen'] or '-')[:10]:<10} "
+                   f"{r['outlet_count'] or 0:>7} {r['report_count'] or 0:>7}  {r['title'] or ''}")
+
+
+@main.command()
+@click.argument("story_id", type=int)
+@click.pass_obj
+def show(app: App, story_id: int) -> None:
+    """Show one story's articles with outlet, date and link.
+
+    \b
+    Example:
+        newswatch show 12
+    """
+    story = app.store.story(story_id)
+    if story is None:
+        raise NewswatchError(f"no story {story_id}: list them with `newswatch stories`")
+    if story.get("merged_into"):
+        click.echo(f"story {story_id} was merged into story {story['merged_into']}")
+        while story.get("merged_into"):
+            story = app.store.story(story["merged_into"]) or {}
+        story_id = story["id"]
+    click.echo(f"story {story_id}: {story.get('title') or ''}")
+    click.echo(f"first seen {story.get('first_seen') or '-'}, last seen {story.get('last_seen') or '-'}; "
+               f"{story.get('outlet_count') or 0} outlets, {story.get('report_count') or 0} independent reports")
+    for a in app.store.story_articles(story_id):
+        click.echo(f"  {(a['date'] or '-')[:10]}  {a['outlet']:<28.28}  {a['title'] or ''}")
+        click.echo(f"              {a['url']}")
+
+
 # --- feeds -----------------------------------------------------------------------------------
 
 

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .errors import ModelError
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -33,7 +35,7 @@ DEFAULT_BATCH_SIZE = 32
 LEAD_CHARS = 1000
 
 
-class EmbeddingModelError(Exception):
+class EmbeddingModelError(ModelError):
     """The embedding model cannot be found or loaded (never a download attempt)."""
 
 
@@ -88,14 +90,21 @@ def load_model(model: str | os.PathLike[str] | None = None) -> SentenceTransform
         cached = _models.get(target)
         if cached is not None:
             return cached
-        # Never touch the network: the hub client reads these when it is first used.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # Never touch the network: local_files_only below is the guard that always holds;
+        # these make the hub client (which reads them when first imported) agree with it.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - a broken install
             raise EmbeddingModelError(f"sentence-transformers is not installed: {exc}") from exc
+        try:  # the per-weight loading progress bar is noise on a terminal and in logs
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+        except ImportError:  # pragma: no cover
+            pass
         try:
             loaded = SentenceTransformer(target, device="cpu", local_files_only=True)
         except Exception as exc:  # the library raises many kinds; report one line
@@ -115,7 +124,11 @@ def encode(
     """Embed ``texts`` as an ``(n, dim)`` float32 array of L2-normalised rows."""
     loaded = load_model(model)
     if not texts:
-        dim = loaded.get_sentence_embedding_dimension() or 0
+        getter = (
+            getattr(loaded, "get_embedding_dimension", None)
+            or loaded.get_sentence_embedding_dimension
+        )
+        dim = getter() or 0
         return np.zeros((0, dim), dtype=np.float32)
     vectors = loaded.encode(
         list(texts),

@@ -188,10 +188,45 @@ def m003_claims(db: sqlite_utils.Database) -> None:
     db["claims"].create_index(["story_id", "attribute"])
 
 
+def m002_stories(db: sqlite_utils.Database) -> None:
+    """Stories (issue 3): embeddings keyed by article with the hash of the text they came from
+    (so unchanged text is never embedded again), a story's running state (mean embedding,
+    entity/number profile as JSON, counts), merges recorded rather than deleted, and the
+    index behind the time-window candidate query."""
+    db["embeddings"].create(
+        {
+            "article_id": int,
+            "model": str,  # embeddings of different models are not comparable
+            "text_hash": str,  # sha256 of the exact text embedded
+            "content_hash": str,  # articles.content_hash when embedded (the pending test)
+            "dims": int,
+            "vector": bytes,  # float32, L2-normalised
+            "embedded_at": str,
+        },
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    for name, type_ in (("centroid", bytes), ("profile", str), ("article_count", int),
+                        ("outlet_count", int), ("report_count", int), ("created_at", str),
+                        ("updated_at", str), ("merged_into", int)):
+        db["stories"].add_column(name, type_)
+    # The time-window query: live stories (merged_into is null) by last_seen. One composite
+    # index serves both the equality and the range; with two single-column indexes SQLite
+    # picked merged_into and scanned every live story.
+    db["stories"].create_index(["merged_into", "last_seen"])
+    db["articles"].add_column("clustered_at", str)
+    db["story_merges"].create(
+        {"id": int, "from_story": int, "into_story": int, "time": str, "score": float},
+        pk="id",
+        foreign_keys=[("from_story", "stories", "id"), ("into_story", "stories", "id")],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m004_daemon,
     m003_claims,
+    m002_stories,
 ]
 
 

@@ -22,6 +22,14 @@ _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?
 _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("citation", re.compile(r"\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]")),
     ("phone", re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b")),
+    # international numbers: "+44 20 7946 0958", "+49 (0)30 1234567", "+81-3-1234-5678"
+    ("phone", re.compile(r"\+\d{1,3}(?:[\s.-]?\(\d{1,4}\)\d{0,4}|[\s.-]\d{1,5}){2,5}\b")),
+    # street addresses: "2788 San Tomas Expressway", "1 Hacker Way", "350 Fifth Ave."
+    ("address", re.compile(
+        r"\b\d{1,6}(?:-\d{1,4})?\s+(?:(?:[NSEW]\.?|North|South|East|West)\s+)?(?:[A-Z][a-z]+\.?\s+){1,3}"
+        r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Expressway|Expy|Parkway|Pkwy|Drive|Dr|"
+        r"Lane|Ln|Way|Court|Ct|Place|Pl|Highway|Hwy|Circle|Terrace|Plaza|Square|Sq|Trail|Pike)\b")),
+    ("zip", re.compile(r"(?<=\b[A-Z]{2} )\d{5}(?:-\d{4})?\b")),
     ("iso_date", re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?Z?)?\b")),
     ("slash_date", re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")),
     ("time", re.compile(r"\b\d{1,2}(?::\d{2}){1,2}(?:\s?[ap]\.?\s?m\b\.?)?", re.I)),
@@ -107,6 +115,15 @@ _VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅛":
            "⅗": 0.6, "⅘": 0.8, "⅙": 1 / 6, "⅚": 5 / 6, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875}
 _VULGAR_RX = re.compile(r"(?<![\w.])(?P<i>\d+)?(?P<v>[½⅓⅔¼¾⅛⅕⅖⅗⅘⅙⅚⅜⅝⅞])")
 
+# Words after "a third" / "a quarter" that make it a fraction, not an ordinal ("a third party").
+_AFTER_FRACTION = {
+    "of", "the", "to", "in", "from", "by", "than", "and", "or", "since", "at", "on", "for",
+    "over", "with", "compared", "its", "their", "his", "her", "our", "less", "more", "lower",
+    "higher", "smaller", "larger", "bigger", "fewer", "this", "that", "these", "those", "a",
+    "an", "last", "as", "while", "is", "was", "were", "are", "will", "would", "has", "have",
+    "had", "said", "says", "according", "versus", "vs", "between", "among", "across",
+}
+_OF_A_SCALE = re.compile(r"\s+of\s+an?\s+(hundred|thousand|million|billion|trillion)\b", re.I)
 _NUMBER_WORDS = set(SMALL_NUMBERS) | set(TENS) | set(SCALES) | {"dozen"}
 _WORD_RX = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
@@ -224,8 +241,21 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
             after = words[i + 2][2].lower() if i + 2 < len(words) else ""
             gap2 = text[words[i + 1][1]:words[i + 2][0]] if i + 2 < len(words) else ""
             plural = nxt.endswith("s")
-            if plural or after in ("of", "the", "") or gap2.strip() not in ("",) or after in ("less", "more"):
-                c = Core(s, words[i + 1][1], 1.0 / FRACTION_WORDS[nxt], text[s:words[i + 1][1]],
+            # "a third of", "by a third to", "up from a third in", "a third." are fractions;
+            # "a third party", "a third-party vendor", "a fourth quarter" are ordinals
+            if gap2.strip() == "-":
+                ordinal = True
+            else:
+                ordinal = not (after in _AFTER_FRACTION or after == "" or gap2.strip() != "")
+            if plural or not ordinal:
+                frac = 1.0 / FRACTION_WORDS[nxt]
+                sm = _OF_A_SCALE.match(text, words[i + 1][1])
+                if sm:  # "a quarter of a million GPUs": a number, not a share
+                    cores.append(Core(s, sm.end(), frac * SCALES[sm.group(1).lower()], text[s:sm.end()],
+                                      is_word=True, magnitude_done=True))
+                    i += 5
+                    continue
+                c = Core(s, words[i + 1][1], frac, text[s:words[i + 1][1]],
                           is_word=True, magnitude_done=True, kind="fraction")
                 cores.append(c)
                 i += 2

@@ -235,6 +235,15 @@ Stage = Callable[[Store, Config], dict[str, Any]]
 STAGES: list[tuple[str, Stage]] = []
 
 
+def _stories_stage(store: Store, config: Config) -> dict[str, Any]:
+    from .stories import run_stories
+
+    return run_stories(store, config)
+
+
+STAGES.append(("stories", _stories_stage))
+
+
 def _claims_stage(store: Store, config: Config) -> dict[str, Any]:
     from .claims_stage import run_claims
 

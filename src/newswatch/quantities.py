@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .counts import _count_chunk
 from .numbers import (
     _LABEL_WORDS,
     _MONTH_WORDS,
@@ -70,6 +71,7 @@ class Quantity:
     noun_phrase: str = ""  # words between the number and the counted noun ("Nvidia AI")
     head_after: str = ""  # noun right after an adjectival quantity ("a 10 MW solar canopy")
     notes: list[str] = field(default_factory=list)
+    kind_bare: bool = False  # a plain number core (not a fraction or multiplier word)
 
 
 # ---------------------------------------------------------------- unit matching
@@ -161,6 +163,10 @@ _CHANGE_RX = re.compile(
     re.I,
 )
 _UP_RX = re.compile(rf"^(?:{_UP_VERBS})$", re.I)
+_PHRASAL_OFF = re.compile(
+    r"\b(?:lay|lays|laid|laying|pay|pays|paid|paying|write|writes|wrote|written|writing|spin|spins|"
+    r"spun|spinning|sell|sells|sold|selling|sign|signs|signed|kick|kicks|kicked|take|takes|took|"
+    r"taken|taking|carve|carved|carving|fend|fended|stave|staved|ward|warded|round|rounded)\s*$", re.I)
 _CHANGE_AFTER_RX = re.compile(
     r"\s*(?P<w>increase|rise|gain|jump|growth|improvement|boost|surge|hike|higher|more|faster|"
     r"larger|bigger|uplift|premium|decrease|decline|drop|fall|reduction|cut|lower|less|cheaper|"
@@ -170,41 +176,7 @@ _CHANGE_AFTER_RX = re.compile(
 _DOWN_AFTER = {"decrease", "decline", "drop", "fall", "reduction", "cut", "lower", "less", "cheaper",
                "fewer", "smaller", "slower", "discount", "loss"}
 
-# Words before a bare number that make it a label, not a quantity ("Phase 2", "Section 427").
-_CHUNK_STOP = {
-    "of", "in", "on", "at", "for", "from", "to", "with", "by", "into", "across", "over", "under",
-    "per", "a", "an", "the", "and", "or", "but", "nor", "as", "than", "that", "which", "who",
-    "whom", "whose", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had",
-    "will", "would", "can", "could", "may", "might", "should", "must", "shall", "do", "does",
-    "did", "said", "says", "say", "including", "each", "every", "this", "these", "those",
-    "it", "its", "they", "their", "them", "he", "she", "his", "her", "we", "our", "you", "your",
-    "i", "my", "me", "us", "if", "when", "while", "after", "before", "since", "until",
-    "because", "so", "yet", "also", "not", "no", "there", "here", "now", "then", "about",
-    "around", "between", "through", "during", "within", "without", "against", "among",
-    "via", "up", "down", "out", "off", "more", "less", "fewer", "most", "least", "just",
-    "only", "even", "still", "already", "again", "ago", "apiece", "year-on-year",
-    "plus", "versus", "vs", "vs.", "like", "such", "all", "both", "either", "neither",
-    "according", "where", "how", "what", "why", "earlier", "later", "higher", "lower",
-    "compared", "respectively", "total", "combined", "altogether", "overall", "annually",
-    "worth", "valued", "priced", "delivering", "using", "running", "making", "bringing", "giving", "taking", "costing",
-    "powered", "connected", "interconnected", "distributed", "based", "located", "built",
-    "housed", "deployed", "installed", "planned", "expected", "estimated", "used", "sold",
-    "shipped", "bought", "added", "cut", "run", "runs", "work", "works", "come", "comes",
-    "go", "goes", "make", "makes", "get", "gets", "need", "needs", "power", "powers",
-}
-_LY_ADJECTIVES = {"daily", "weekly", "monthly", "quarterly", "yearly", "early", "supply", "assembly",
-                  "family", "ally", "only"}
-_GENERIC_HEADS = {"device", "unit", "card", "module", "system", "board", "instance", "piece"}
-_GPU_MODEL_RX = re.compile(r"^(?:[A-Z]{1,3}\d{2,4}[A-Za-z]{0,3}|MI\d{3}[A-Z]?|TPU(?:v\d)?|Blackwell|Hopper|"
-                           r"Rubin|Ampere|Gaudi\d?|Trainium\d?|Inferentia\d?)$")
-_NOT_A_COUNT_NOUN = {
-    "times", "time", "percent", "per", "cent", "other", "others", "more", "less", "years",
-    "year", "old", "new", "different", "additional", "extra", "further", "major", "key",
-    "largest", "biggest", "top", "first", "last", "next", "previous", "such", "same", "own",
-    "several", "many", "few", "point", "points",
-}
-
-
+_KNOWN_COUNTS = set(COUNT_NOUNS.values())
 _FOLLOW_WORD = re.compile(r"[\s-]*([A-Za-z][A-Za-z'’.\-]*)")
 _RATE_RX = re.compile(r"\s*(?:/|per\b)\s*", re.I)
 
@@ -218,74 +190,6 @@ def _match_currency_word(rest: str) -> tuple[int, str, float] | None:
         return None  # decided by the caller (mass or money)
     code, f = CURRENCY_WORDS[w]
     return len(m.group(0)), code, f
-
-
-def _count_chunk(text: str, pos: int, hi: int) -> tuple[int, str, str, str] | None:
-    """Counted noun after a number: (end offset, canonical unit, head as written, phrase)."""
-    toks: list[tuple[int, int, str]] = []
-    p = pos
-    for _ in range(6):
-        m = re.compile(r"[ \t]*(?:-\s?)?([A-Za-z0-9][A-Za-z0-9'’\-&]*)").match(text, p, hi)
-        if not m:
-            break
-        word = m.group(1).rstrip("-")
-        if word.lower() in _CHUNK_STOP or word.lower().endswith(("ly",)) and len(word) > 4 \
-                and word.lower() not in _LY_ADJECTIVES:
-            break
-        toks.append((m.start(1), m.start(1) + len(word), word))
-        p = m.start(1) + len(word)
-        if text[p:p + 1] in (",", ";", ":", ".", "(", ")", "!", "?", "—", "–", "/", "\"", "”"):
-            break
-    if not toks:
-        return None
-    if text[pos:pos + 1] == "-" and toks[0][0] == pos + 1:
-        # "two-storey hall", "8-GPU servers": the hyphenated word is the unit
-        toks = toks[:1]
-    # longest known counted noun, the last one in the phrase wins ("32 GPU cabinets" -> cabinet)
-    best = None
-    for i in range(len(toks)):
-        for j in range(min(len(toks), i + 4), i, -1):
-            phrase = " ".join(t[2] for t in toks[i:j]).lower().replace("’", "'")
-            if phrase in COUNT_NOUNS:
-                cand = (toks[j - 1][1], COUNT_NOUNS[phrase], text[toks[i][0]:toks[j - 1][1]], i)
-                if best is None or cand[3] >= best[3]:
-                    best = cand
-                break
-    if best is not None:
-        end, unit, head, i0 = best
-        if unit in ("device",) or unit in _GENERIC_HEADS:
-            if any(_GPU_MODEL_RX.match(t[2]) for t in toks[:i0]):
-                unit = "GPU"
-        return end, unit, head, text[pos:toks[i0][0]].strip()
-    # a GPU model standing alone: "4,096 H100s" / "4,096 H100 SXM5 devices"
-    for k, t in enumerate(toks):
-        if _GPU_MODEL_RX.match(t[2].rstrip("s")) and (k == len(toks) - 1 or toks[k + 1][2].lower().rstrip("s") in _GENERIC_HEADS):
-            end = toks[k + 1][1] if k + 1 < len(toks) else t[1]
-            return end, "GPU", text[t[0]:end], ""
-    # otherwise: a plain noun right after the number ("22 goals", "three course meal")
-    first = toks[0][2]
-    if first.lower() in _NOT_A_COUNT_NOUN or not first.isalpha() and not (
-            "-" in first and text[pos:pos + 1] == "-"):
-        return None
-    if first[0].isupper() and not first.isupper():
-        return None  # "5 Nvidia" without a known noun: not enough to name a unit
-    cand = None
-    for k, t in enumerate(toks[:3]):
-        w = t[2]
-        if not re.fullmatch(r"[a-z][a-z\-']*", w):
-            if k == 0:
-                return None
-            break
-        cand = (k, t)
-        if w.endswith("s") and len(w) > 3 and not w.endswith("ss"):
-            break
-    if cand is None:
-        return None
-    k, t = cand
-    head = singular(t[2])
-    if head.lower() in _NOT_A_COUNT_NOUN or len(head) < 3:
-        return None
-    return t[1], head.lower(), t[2], text[pos:t[0]].strip()
 
 
 def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked) -> Quantity | None:
@@ -391,13 +295,9 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked) -> Quan
     noun_phrase = ""
     if glued_letters and not unit:
         return None  # H100-style tokens were skipped earlier; "7H12", "5G", "2nd" land here
-    if not unit and core.kind == "number" and core.is_word and core.value == 1:
-        om = re.compile(r"\s+of\s+(?:the|its|their|our|his|her|these|those|your|my)\s+(?:\w+(?:est|'s|’s)\s+|most\s+\w+\s+|world's\s+|world’s\s+)*").match(text, pos, hi)
-        if om:
-            cc = _count_chunk(text, om.end() - 1, hi)
-            if cc:
-                unit, raw_unit, is_count = cc[1], cc[2], True
-                noun_phrase = ""
+    if not unit and core.kind == "number" and core.is_word and core.value == 1 and re.match(
+            r"\s+of\b", text[pos:pos + 4]):
+        return None  # "one of the largest AI systems", "one of them": an idiom, not a count
     if not unit and core.kind == "number":
         cc = _count_chunk(text, pos, hi)
         if cc:
@@ -461,6 +361,8 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked) -> Quan
     # --- change: "rose 12%", "cut by half", "up 19 cents", "a 30% increase"
     before2 = text[lo:start]
     chm = _CHANGE_RX.search(before2)
+    if chm and chm.group("v").lower() == "off" and _PHRASAL_OFF.search(before2[:chm.start("v")]):
+        chm = None  # "lay off 15%", "paid off $2 billion", "wrote off": not a decrease of a level
     if chm and core.kind != "multiplier":
         verb = chm.group("v").lower()
         if chm.group("by") or unit in ("%", "pp", "bp", "x", "fraction") or verb in ("up", "down", "added", "adds", "adding", "add", "off") \
@@ -482,6 +384,7 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked) -> Quan
         has_currency=has_currency, has_magnitude=has_magnitude, has_unit=bool(unit) and unit != "fraction",
         is_count=is_count, is_word=core.is_word, num_start=core.start, num_end=core.end,
         digits=core.digits, noun_phrase=noun_phrase, notes=notes,
+        kind_bare=core.kind == "number" and not unit,
     )
     _ = surface
     return q
@@ -510,10 +413,24 @@ def _is_name_number(text: str, q: Quantity, lo: int) -> bool:
         return True
     if word[0].isupper() and lw not in _STOP_CAPS and lw not in _MONTH_WORDS and lw not in _WEEKDAYS:
         # sentence-initial words are handled by _STOP_CAPS; acronyms like "NVMe 8" are units, fine
-        if q.is_count and word.isupper() and len(word) <= 4:
+        if q.is_count and word.isupper() and len(word) <= 4 and "," in q.digits:
             return False
         return True
     return False
+
+
+def _is_glued_model(text: str, q: Quantity, lo: int) -> bool:
+    """'Ascend 910C', 'Ryzen 9950X', 'Core 14900K': a model number whose last letter looks like
+    a unit, right after a capitalised name."""
+    if q.has_currency or q.is_count or q.is_word or not q.raw_unit or len(q.raw_unit) != 1:
+        return False
+    if text[q.num_end:q.num_end + 1] != q.raw_unit or text[q.num_end + 1:q.num_end + 2].isalnum():
+        return False
+    m = re.search(r"([A-Za-z][A-Za-z0-9\-]*)[ \t\-]$", text[lo:q.num_start])
+    if not m:
+        return False
+    word = m.group(1)
+    return word[0].isupper() and word.lower() not in _STOP_CAPS and word.lower() not in _MONTH_WORDS
 
 
 def _is_year(q: Quantity, text: str) -> bool:
@@ -523,6 +440,34 @@ def _is_year(q: Quantity, text: str) -> bool:
         return False
     v = int(q.digits)
     return 1800 <= v <= 2100
+
+
+_PROPORTION_RX = re.compile(r"\s+(?:in|out of)\s+$")
+
+
+def _merge_proportions(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """'one in five projects', '9 in 10 operators', 'two out of three' -> a fraction."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(qs):
+        a = qs[i]
+        if i + 1 < len(qs):
+            b = qs[i + 1]
+            between = text[a.end:b.start] + " "
+            whole = b.raw_value
+            if (not a.unit and a.qualifier in ("=", "~") and _PROPORTION_RX.fullmatch(between)
+                    and (not b.unit or b.is_count) and b.qualifier == "=" and 0 < a.raw_value < whole
+                    and whole <= 1000 and float(whole).is_integer() and not re.fullmatch(r"\d{4}", b.digits)):
+                out.append(Quantity(
+                    value=a.raw_value / whole, unit="fraction", start=a.start, end=b.num_end,
+                    qualifier=a.qualifier, raw_value=a.raw_value / whole, has_unit=False,
+                    is_word=a.is_word, num_start=a.num_start, num_end=b.num_end,
+                    digits=f"{a.digits}/{b.digits}"))
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
 
 
 def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
@@ -548,8 +493,12 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
                     bounds <= {">", ">=", "<", "<="} and len({q[0] for q in bounds}) == 2):
                 ok = True
             compatible = (a.unit == b.unit) or (not a.unit or a.unit == "fraction") and b.unit
-            if ok and compatible:
-                if not a.unit or a.unit == "fraction" and b.unit != "fraction":
+            # "$30 to $45 per megawatt-hour": the rate written once covers both ends
+            rate_end = bool(a.unit) and b.unit.startswith(a.unit + "/") and a.has_currency == b.has_currency
+            if ok and (compatible or rate_end):
+                if rate_end:
+                    a_val = a.raw_value * b.factor
+                elif not a.unit or a.unit == "fraction" and b.unit != "fraction":
                     a_raw = a.raw_value
                     mag = 1.0
                     if b.has_magnitude and not a.has_magnitude and b.raw_value > a_raw:
@@ -583,11 +532,48 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
     return out
 
 
+_NOUN_BEFORE_RX = re.compile(
+    r"\b(?P<n>[A-Za-z]+(?: [A-Za-z]+)??)\s+(?:(?P<v>stood|stands|was|were|is|are|reached|hit|totall?ed|"
+    r"numbered|rose|fell|grew|climbed|dropped|shrank|jumped|increased|decreased|declined)\s+)?"
+    r"(?P<p>from|to|at|of|by|totall?ing|numbering)?\s*"
+    r"(?:(?:about|around|roughly|nearly|some|almost|just|over|under|more than|fewer than|less than|"
+    r"an estimated|approximately)\s+)?$", re.I)
+
+
+_COLLECTIVE_NOUNS = {"staff", "headcount", "workforce", "personnel", "fleet"}
+
+
 def _inherit_units(text: str, qs: list[Quantity], lo: int) -> None:
     """'45 and 50 mg', 'up from 4,000', 'nine of the 10 customers': a bare number takes the unit next to it."""
     for i, q in enumerate(qs):
-        if q.unit or q.qualifier == "range":
+        if q.unit:
             continue
+        # "support staff from 9,000 to 5,000", "headcount of 5,000", "GPUs to 100,000":
+        # a known counted noun right before the number names what it counts
+        nm = _NOUN_BEFORE_RX.search(text[max(lo, q.num_start - 60):q.num_start])
+        if nm and not nm.group("p") and (nm.group("v") or "").lower() not in ("reached", "hit", "totaled",
+                                                                               "totalled", "numbered"):
+            nm = None
+        if nm:
+            noun = nm.group("n").lower().replace("’", "'")
+            last = noun.split()[-1]
+            unit = COUNT_NOUNS.get(noun) or COUNT_NOUNS.get(last)
+            collective = last in _COLLECTIVE_NOUNS
+            plural = singular(last).lower() != last
+            if (nm.group("p") or "").lower() == "of" and not collective or not (collective or plural):
+                unit = None  # "a company of 500" is not 500 companies
+            if unit:
+                q.unit, q.raw_unit, q.is_count = unit, nm.group("n"), True
+                continue
+        if q.qualifier == "range":
+            continue
+        if i > 0 and q.kind_bare and re.match(r"\s*(?:[.;!?)]|$)", text[q.end:q.end + 2]) \
+                and not re.search(r"\b(?:from|than|versus|vs\.?|to|by|of)\s*$", text[qs[i - 1].end:q.start]):
+            # "Each server holds 16 chips; an UltraServer links 64.": the count named before
+            prev = [p for p in qs[:i] if p.is_count]
+            if prev and len({p.unit for p in prev}) == 1:
+                q.unit, q.raw_unit, q.is_count = prev[-1].unit, prev[-1].raw_unit, True
+                continue
         if i + 1 < len(qs):
             b = qs[i + 1]
             between = text[q.end:b.start]
@@ -607,6 +593,13 @@ def _inherit_units(text: str, qs: list[Quantity], lo: int) -> None:
         if i > 0:
             a = qs[i - 1]
             between = text[a.end:q.start]
+            if a.unit and a.unit not in ("x", "fraction", "%") and q.kind_bare and re.fullmatch(
+                    r",?\s+(?:of|among)\s+(?:which|whom|them|those|these)\s+", between):
+                # "1,100 acres, of which about 400 will be used for solar"
+                q.unit, q.raw_unit, q.factor = a.unit, a.raw_unit, a.factor
+                q.value = q.raw_value * a.factor
+                q.has_currency, q.is_count = a.has_currency, a.is_count
+                continue
             if a.unit and a.unit not in ("x", "fraction", "%") and re.search(
                     r"\b(?:from|than|versus|vs\.?|compared (?:with|to)|against)\s*$", between) and len(between) < 60:
                 q.unit, q.raw_unit, q.factor = a.unit, a.raw_unit, a.factor
@@ -647,14 +640,18 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
             q.start = max(q.start, qs[-1].end)
         qs.append(q)
         last_end = q.end
+    qs = _merge_proportions(text, qs)
     qs = _merge_ranges(text, qs, lo)
     _inherit_units(text, qs, lo)
     out: list[Quantity] = []
     for q in qs:
-        if _is_year(q, text) or _is_name_number(text, q, lo):
+        if _is_year(q, text) or _is_name_number(text, q, lo) or _is_glued_model(text, q, lo):
             continue
         # skip "thousands of", vague plural scales never reach here; skip bare zero-width
         if q.end <= q.start:
             continue
+        if q.is_word and q.raw_value == 1 and q.digits.lower() in ("one", "a", "an") and q.qualifier == "=" \
+                and (not q.unit or q.is_count and q.unit not in _KNOWN_COUNTS):
+            continue  # "One striking innovation", "on one side", "phase-one capacity"
         out.append(q)
     return out

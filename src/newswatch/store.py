@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -483,6 +483,120 @@ class Store:
                 """, [d["id"]]))
             out.append(d)
         return out
+
+    # --- stories ---------------------------------------------------------------------------
+    # Embeddings and online clustering (issue 3). An article is pending embedding when it has
+    # no embedding of the configured model or its text changed since (content_hash differs);
+    # it is pending clustering when it is extracted, embedded and has no story. Stories keep
+    # their running state (mean embedding blob, evidence profile JSON) so placing an article
+    # reads only the stories of its time window, never every article.
+
+    def articles_pending_embedding(self, model: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """Extracted articles with no embedding of ``model`` or one from an older text."""
+        return list(self.db.query(
+            "select a.id, a.title, a.text, a.content_hash, e.text_hash as old_text_hash "
+            "from articles a left join embeddings e on e.article_id = a.id "
+            "where a.extracted_at is not null and (e.article_id is null or e.model != ? "
+            "or coalesce(e.content_hash, '') != coalesce(a.content_hash, '')) "
+            "order by a.id limit ?", [model, limit]))
+
+    def save_embeddings(self, rows: list[dict[str, Any]]) -> None:
+        """Upsert embeddings (article_id, model, text_hash, content_hash, dims, vector) at once."""
+        now = iso(utcnow())
+        with self.transaction():
+            self.db["embeddings"].upsert_all(
+                [{**r, "embedded_at": now} for r in rows], pk="article_id")
+
+    def articles_to_cluster(self, model: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """Embedded articles without a story, oldest first (online order is time order)."""
+        return list(self.db.query(
+            "select a.id, a.title, a.text, a.source_id, a.published, a.discovered_at, "
+            "coalesce(a.published, a.discovered_at) as time, e.vector "
+            "from articles a join embeddings e on e.article_id = a.id "
+            "where a.story_id is null and a.extracted_at is not null and e.model = ? "
+            "order by coalesce(a.published, a.discovered_at), a.id limit ?", [model, limit]))
+
+    def candidate_story_ids(self, start: datetime, end: datetime, limit: int = 2000,
+                            max_span_days: float = 60) -> list[int]:
+        """Live (unmerged) stories whose span touches [start, end], most recent first.
+
+        The index on (merged_into, last_seen) bounds the range on both sides: a story that was
+        still reported more than ``max_span_days`` after ``end`` is not considered for an older
+        article (a backfill), which keeps the cost flat there too. ``limit`` bounds the work on
+        a pathological day."""
+        upper = end + timedelta(days=max_span_days)
+        return [r[0] for r in self.db.execute(
+            "select id from stories where merged_into is null and last_seen >= ? and last_seen <= ? "
+            "and first_seen <= ? and centroid is not null order by last_seen desc limit ?",
+            [iso(start), iso(upper), iso(end), limit])]
+
+    def latest_story_time(self) -> datetime | None:
+        """When the newest live story was last reported (an index lookup on last_seen)."""
+        row = self.db.execute("select max(last_seen) from stories where merged_into is null").fetchone()
+        return parse_iso(row[0]) if row and row[0] else None
+
+    def story_rows(self, ids: list[int]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return list(self.db.query(f"select * from stories where id in ({marks})", ids))
+
+    def save_placement(self, article_id: int, story: dict[str, Any],
+                       merges: list[tuple[int, int, float]] = ()) -> int:
+        """Write one placement in one transaction: the story's new state (inserted when it has
+        no id), the article's story, and each merge (from, into, score): the merged story's
+        articles move to the surviving one and the old row points at it via merged_into."""
+        now = iso(utcnow())
+        with self.transaction():
+            row = {k: v for k, v in story.items() if k != "id"}
+            row["updated_at"] = now
+            if story.get("id") is None:
+                story_id = self.db["stories"].insert({**row, "created_at": now}).last_pk
+            else:
+                story_id = story["id"]
+                self.db["stories"].update(story_id, row)
+            for from_id, into_id, score in merges:
+                self.db.execute("update articles set story_id = ? where story_id = ?", [into_id, from_id])
+                self.db["stories"].update(from_id, {"merged_into": into_id, "updated_at": now})
+                self.db.execute("update stories set merged_into = ? where merged_into = ?",
+                                [into_id, from_id])
+                self.db["story_merges"].insert(
+                    {"from_story": from_id, "into_story": into_id, "time": now, "score": score})
+            self.db["articles"].update(article_id, {"story_id": story_id, "clustered_at": now})
+        return story_id
+
+    def story_members(self, story_id: int) -> list[dict[str, Any]]:
+        """A story's articles with what titles and report counting need."""
+        return list(self.db.query(
+            "select a.id, a.title, a.text, a.source_id, e.vector from articles a "
+            "left join embeddings e on e.article_id = a.id where a.story_id = ? order by a.id",
+            [story_id]))
+
+    def save_story_summary(self, story_id: int, *, title: str, article_count: int,
+                           outlet_count: int, report_count: int) -> None:
+        with self.transaction():
+            self.db["stories"].update(story_id, {
+                "title": title, "article_count": article_count, "outlet_count": outlet_count,
+                "report_count": report_count})
+
+    def recent_stories(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Live stories, most recently updated by the news first."""
+        return list(self.db.query(
+            "select id, title, first_seen, last_seen, article_count, outlet_count, report_count "
+            "from stories where merged_into is null and article_count > 0 "
+            "order by last_seen desc, id desc limit ?", [limit]))
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from stories where id = ?", [story_id]))
+        return rows[0] if rows else None
+
+    def story_articles(self, story_id: int) -> list[dict[str, Any]]:
+        """A story's articles with their outlet, date and link, oldest first."""
+        return list(self.db.query(
+            "select a.id, a.title, a.url, coalesce(a.published, a.discovered_at) as date, "
+            "sources.name as outlet from articles a join sources on sources.id = a.source_id "
+            "where a.story_id = ? order by coalesce(a.published, a.discovered_at), a.id", [story_id]))
+
 
 class StopRequested(BaseException):
     """Raised instead of starting a transaction once the daemon has been asked to stop, so a

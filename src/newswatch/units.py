@@ -154,6 +154,8 @@ def _build() -> None:
             _add(f"{p}W", "W", f)
             _add(f"{p}Wh", "Wh", f)
             _add(f"{p}We", "W", f)
+            if p:  # solar and grid ratings: AC / DC / peak / electric
+                _add([f"{p}Wac", f"{p}Wdc", f"{p}Wp", f"{p}WAC", f"{p}WDC", f"{p}Wpeak"], "W", f)
             _add(f"{p}VA", "VA", f)
     _add(["mw", "Mw"], "W", 1e6)  # news lower-cases megawatts; milliwatts never size a site
     _add(["gw", "Gw"], "W", 1e9)
@@ -393,9 +395,12 @@ for _forms, _canon, _family in (
     (("rack", "racks"), "rack", "rack"),
     (("cabinet", "cabinets"), "cabinet", "cabinet"),
     (("employee", "employees", "staff", "staffers", "people", "workers", "worker",
-      "full-time employees", "personnel"), "employee", "employee"),
+      "full-time employees", "personnel", "headcount", "workforce", "staff members"),
+     "employee", "employee"),
     (("engineer", "engineers"), "engineer", "engineer"),
-    (("job", "jobs"), "job", "job"),
+    (("job", "jobs"), "job", "employee"),
+    (("role", "roles"), "role", "employee"),
+    (("position", "positions"), "position", "employee"),
     (("data center", "data centers", "data centre", "data centres", "datacenter",
       "datacenters", "datacentre", "datacentres"), "data center", "data center"),
     (("data hall", "data halls"), "data hall", "data hall"),

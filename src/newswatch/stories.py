@@ -1,0 +1,196 @@
+"""The stories stage: embed pending articles, then place each unassigned article in a story.
+
+Called by pipeline.process after extraction. All decisions are cluster.place (the same
+function the ECB+ benchmark measures); this module only moves data between the store and it:
+
+1. embed: articles whose text is new or changed get ``embed.embedding_text`` encoded in
+   batches; an article whose embedded text is unchanged (same hash) keeps its vector.
+2. place: unassigned articles, oldest first; candidates are the live stories whose span
+   touches the article's time +- ``window_days`` (the store's indexed query), so the cost of
+   one placement depends on the news of that window, not on the size of the archive.
+3. summarise: each story that changed gets its title (the member headline closest to the
+   centroid), outlet count and independent-report count (dedup.count_reports).
+
+Story ids are the database's: an existing story keeps its id when articles join it, and a
+merge keeps the older story's id and records the other in story_merges.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from . import cluster, dedup, embed
+from .config import Config
+from .store import Store, iso, parse_iso, utcnow
+
+log = logging.getLogger("newswatch.stories")
+
+EMBED_BATCH = 64
+
+
+def _model(config: Config) -> str | None:
+    embedding = getattr(config, "embedding", None)
+    return getattr(embedding, "model", None) if embedding is not None else None
+
+
+def embed_pending(store: Store, config: Config, *, limit: int = 5000) -> dict[str, int]:
+    """Embed extracted articles that have no embedding of the configured model or a stale one."""
+    model = _model(config)
+    name = embed.model_name(model)
+    pending = store.articles_pending_embedding(name, limit)
+    counts = {"embedded": 0, "unchanged": 0, "empty": 0}
+    if not pending:
+        return counts
+    todo: list[tuple[dict[str, Any], str, str]] = []
+    keep: list[dict[str, Any]] = []
+    for row in pending:
+        text = embed.embedding_text(row.get("title"), row.get("text"))
+        if not text:
+            counts["empty"] += 1
+            continue
+        digest = embed.text_hash(text)
+        if digest == row.get("old_text_hash"):
+            # the part we embed did not change (e.g. only the tail of the text): keep the vector
+            keep.append({"article_id": row["id"], "content_hash": row.get("content_hash"),
+                         "model": name})
+            counts["unchanged"] += 1
+            continue
+        todo.append((row, text, digest))
+    if keep:
+        with store.transaction():
+            for k in keep:
+                store.db["embeddings"].update(k["article_id"], {"content_hash": k["content_hash"]})
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start : start + EMBED_BATCH]
+        vectors = embed.encode([t for _, t, _ in batch], model=model)
+        store.save_embeddings([
+            {"article_id": row["id"], "model": name, "text_hash": digest,
+             "content_hash": row.get("content_hash"), "dims": int(vec.shape[0]),
+             "vector": embed.to_blob(vec)}
+            for (row, _, digest), vec in zip(batch, vectors, strict=True)
+        ])
+        counts["embedded"] += len(batch)
+    return counts
+
+
+def story_from_row(row: dict[str, Any]) -> cluster.StoryState:
+    """The clustering state of a stored story."""
+    entities, numbers, years = cluster.profile_from_json(json.loads(row.get("profile") or "{}"))
+    return cluster.StoryState(
+        id=row["id"],
+        centroid=embed.from_blob(row["centroid"]),
+        size=int(row.get("article_count") or 1),
+        entities=entities,
+        numbers=numbers,
+        years=years,
+        first_seen=parse_iso(row.get("first_seen")),
+        last_seen=parse_iso(row.get("last_seen")),
+        members=[],
+    )
+
+
+def story_to_row(story: cluster.StoryState) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "centroid": embed.to_blob(story.centroid),
+        "profile": json.dumps(cluster.profile_to_json(story), sort_keys=True),
+        "article_count": story.size,
+        "first_seen": iso(story.first_seen),
+        "last_seen": iso(story.last_seen),
+    }
+
+
+def article_time(row: dict[str, Any], latest_story: datetime | None) -> datetime:
+    """The time an article is placed at: its publication date, else when it was discovered.
+
+    An undated article discovered long after the newest stored news (a backfill, an ingest of
+    old files) is placed at the newest news instead: "discovered now" says nothing about when
+    it happened, and the newest stories are the likeliest home for it.
+    """
+    published = parse_iso(row.get("published"))
+    if published is not None:
+        return published
+    discovered = parse_iso(row.get("discovered_at")) or utcnow()
+    if latest_story is not None and discovered > latest_story:
+        return latest_story
+    return discovered
+
+
+def place_pending(store: Store, config: Config, params: cluster.ClusterParams | None = None,
+                  *, limit: int = 5000, cache: bool = True) -> tuple[dict[str, int], set[int]]:
+    """Place every embedded article that has no story. Returns counts and the touched ids.
+
+    ``cache`` keeps decoded story states between articles of this run (this run is the only
+    writer of stories); the scale benchmark turns it off to time the database path alone.
+    """
+    params = params or cluster.ClusterParams()
+    name = embed.model_name(_model(config))
+    counts = {"placed": 0, "new_stories": 0, "joined": 0, "merges": 0}
+    touched: set[int] = set()
+    states: dict[int, cluster.StoryState] = {}
+    window = timedelta(days=params.window_days)
+    latest = store.latest_story_time()
+    for row in store.articles_to_cluster(name, limit):
+        when = article_time(row, latest)
+        article = cluster.ArticleFeatures(
+            id=row["id"],
+            embedding=embed.from_blob(row["vector"]),
+            title=row.get("title") or "",
+            evidence=cluster.extract_evidence(row.get("title"), row.get("text")),
+            published=when,
+        )
+        if not cache:
+            states.clear()
+        ids = store.candidate_story_ids(when - window, when + window)
+        missing = [i for i in ids if i not in states]
+        for r in store.story_rows(missing):
+            states[r["id"]] = story_from_row(r)
+        candidates = [states[i] for i in ids if i in states]
+        placed = cluster.place(article, candidates, params)
+        merges = [(m[0].id, m[1].id, float(m[2])) for m in placed.merges]
+        story_id = store.save_placement(article.id, story_to_row(placed.story), merges)
+        placed.story.id = story_id
+        states[story_id] = placed.story
+        for gone in placed.removed:
+            states.pop(gone, None)
+            touched.discard(gone)
+        touched.add(story_id)
+        latest = max(latest, when) if latest else when
+        counts["placed"] += 1
+        counts["new_stories" if placed.created else "joined"] += 1
+        counts["merges"] += len(merges)
+        for from_id, into_id, score in merges:
+            log.info("merged story %s into %s (score %.2f)", from_id, into_id, score)
+    return counts, touched
+
+
+def summarise(store: Store, story_ids: set[int]) -> None:
+    """Recompute title, outlet count and independent-report count of the given stories."""
+    for story_id in sorted(story_ids):
+        members = store.story_members(story_id)
+        if not members:
+            continue
+        titled = [(m.get("title") or "", embed.from_blob(m["vector"]))
+                  for m in members if m.get("vector")]
+        row = store.story(story_id) or {}
+        centroid = embed.from_blob(row["centroid"]) if row.get("centroid") else None
+        title = cluster.representative_title(titled, centroid) or (members[0].get("title") or "")
+        reports = dedup.count_reports(
+            [dedup.Report(m["id"], m["source_id"], m.get("text") or "") for m in members])
+        store.save_story_summary(story_id, title=title, article_count=len(members),
+                                 outlet_count=reports.outlets, report_count=reports.independent)
+
+
+def run_stories(store: Store, config: Config,
+                params: cluster.ClusterParams | None = None) -> dict[str, int]:
+    """The pipeline stage: embed, place, summarise. Returns its counts."""
+    counts: dict[str, int] = dict(embed_pending(store, config))
+    placed, touched = place_pending(store, config, params)
+    counts.update(placed)
+    summarise(store, touched)
+    counts["stories_updated"] = len(touched)
+    return counts
+
