@@ -48,10 +48,12 @@ def q(db: Path, sql: str) -> Any:
         conn.close()
 
 
-def state(db: Path) -> tuple[Any, Any, Any]:
-    """(articles stored, articles extracted, claims): where the run was when it died."""
+def state(db: Path) -> tuple[Any, Any, Any, Any, Any]:
+    """(articles stored, extracted, embedded, placed in a story, claims): where the run was when it died."""
     return (q(db, "select count(*) from articles"),
             q(db, "select count(*) from articles where extracted_at is not null"),
+            q(db, "select count(*) from embeddings"),
+            q(db, "select count(*) from articles where story_id is not null"),
             q(db, "select count(*) from claims"))
 
 

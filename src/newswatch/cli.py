@@ -293,7 +293,8 @@ def stories(app: App, limit: int) -> None:
 @click.argument("story_id", type=int)
 @click.pass_obj
 def show(app: App, story_id: int) -> None:
-    """Show one story's articles with outlet, date and link.
+    """Show one story's articles (outlet, date, link) and where their numbers disagree: each
+    side of every discrepancy with the value as written, outlet, sentence and link.
 
     \b
     Example:
@@ -313,6 +314,10 @@ def show(app: App, story_id: int) -> None:
     for a in app.store.story_articles(story_id):
         click.echo(f"  {(a['date'] or '-')[:10]}  {a['outlet']:<28.28}  {a['title'] or ''}")
         click.echo(f"              {a['url']}")
+    from .claims_stage import render_discrepancies
+
+    click.echo("")
+    click.echo(render_discrepancies(app.store, story_id))
 
 
 # --- feeds -----------------------------------------------------------------------------------
@@ -548,4 +553,18 @@ def _print_articles(store: Any) -> None:
 
 
 def _print_demo_extras(store: Any) -> None:
-    """Later stages add their own summaries of the demo run here (stories, discrepancies, digest)."""
+    """The stories found and, for each, where the outlets' numbers disagree (the digest issue
+    will replace this with the digest itself)."""
+    stories = store.recent_stories(1000)
+    click.echo(f"\n{len(stories)} stories:")
+    for st in stories:
+        found = store.story_discrepancies(st["id"])
+        click.echo(f"  [{st['id']:>3}] {st['outlet_count'] or 0} outlets, {st['report_count'] or 0} independent "
+                   f"reports, {len(found)} discrepanc{'y' if len(found) == 1 else 'ies'}  {st['title'] or ''}")
+        for d in found:
+            sides: dict[int, list[str]] = {}
+            for c in d["claims"]:
+                sides.setdefault(c["side"] or 0, []).append(f"{c['surface']} ({c['outlet']})")
+            shown = " vs ".join(
+                "; ".join(dict.fromkeys(v))[:90] for _, v in sorted(sides.items()))
+            click.echo(f"        {d['subject']} {d['attribute']}: {shown}")

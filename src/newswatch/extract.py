@@ -76,6 +76,10 @@ def extract_page(body: bytes | str, url: str | None = None) -> tuple[Extracted |
             include_links=False,
             favor_precision=True,
             deduplicate=False,
+            # Extensive date search reads dates out of any link on the page: a related-stories
+            # sidebar then dates an undated article by another article's URL (/2026/04/...).
+            date_extraction_params={"extensive_search": False, "original_date": True,
+                                    "outputformat": "%Y-%m-%d"},
             config=_CONFIG,
         )
     except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the batch
