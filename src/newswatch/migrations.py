@@ -224,9 +224,9 @@ def m002_stories(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[Migration] = [
     m001_initial,
-    m004_daemon,
-    m003_claims,
     m002_stories,
+    m003_claims,
+    m004_daemon,
 ]
 
 
