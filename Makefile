@@ -23,6 +23,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/cluster_ecbplus.py
 	$(BIN)/python benchmarks/quantities.py
+	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/cluster_scale.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
