@@ -5,9 +5,10 @@ Why it holds: the database is the queue, and every stage writes each unit of wor
 transaction (SQLite in WAL mode), so a kill can only lose the unit in progress, which stays
 pending and is redone by the next run; canonical URLs are unique, so redoing never duplicates.
 
-The kill moments are spread over a calibrated run (from just before the first database write to
-the end), so they land in different phases: start-up and migrations, polling, storing entries,
-extracting pages, later stages; then again during the runs that recover from a kill.
+The first kill of each round lands at a random point of one phase (entries stored, pages
+extracted, articles embedded, placed in stories, claims written), triggered by the database's
+progress; the further kills land at random times of a calibrated run, in the runs that recover
+from a kill.
 Set NEWSWATCH_CRASH_SEED to replay one sequence.
 """
 
@@ -74,7 +75,20 @@ def calibrate(server: SampleServer, folder: Path, expected: int) -> dict[str, fl
     marks["done"] = time.monotonic() - started
     assert proc.returncode == 0, proc.stderr.read()[-3000:]
     marks.setdefault("first_write", marks["done"] / 2)
-    return marks
+    return marks, state(db)
+
+
+def kill_at_progress(proc: subprocess.Popen[str], db: Path, index: int, threshold: int) -> bool:
+    """SIGKILL the run the moment state(db)[index] reaches ``threshold``: a kill inside a given
+    phase however fast or loaded the machine is. False when the run finished first."""
+    while proc.poll() is None:
+        value = state(db)[index]
+        if value is not None and value >= threshold:
+            proc.kill()
+            proc.wait()
+            return True
+        time.sleep(0.005)
+    return False
 
 
 @pytest.mark.slow
@@ -83,10 +97,10 @@ def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(tmp_path
     rng = random.Random(seed)
     report: list[str] = [f"seed {seed}"]
     kills = 0
-    states: set[tuple[Any, Any, Any]] = set()
+    states: set[tuple[Any, ...]] = set()
     with SampleServer() as server:
         expected = set(server.article_urls())
-        marks = calibrate(server, tmp_path / "calibration", len(expected))
+        marks, final_state = calibrate(server, tmp_path / "calibration", len(expected))
         report.append("calibration: " + ", ".join(f"{k} {v:.2f}s" for k, v in marks.items()))
         lo, hi = 0.8 * marks["first_write"], marks["done"]
         for round_ in range(ROUNDS):
@@ -101,24 +115,34 @@ def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(tmp_path
             k = attempts = 0
             while k < KILLS_PER_ROUND and attempts < 4 * KILLS_PER_ROUND:
                 attempts += 1
-                if k == 0:
-                    delay = lo + (hi - lo) * (round_ + rng.random()) / ROUNDS
-                else:
-                    delay = rng.uniform(lo, max(lo + 0.05, 0.95 * est))
                 args = ["run", "--once"] + (["--all"] if rng.random() < 0.5 else [])
                 started = time.monotonic()
                 proc = cli(config, *args)
-                try:
-                    proc.wait(timeout=delay)
-                    est = time.monotonic() - started
-                    outcome = f"finished first ({proc.returncode})"
-                    assert proc.returncode == 0, proc.stderr.read()[-3000:]
-                except subprocess.TimeoutExpired:
-                    proc.kill()  # SIGKILL: no handler, no cleanup, no flush
-                    proc.wait()
+                if k == 0:
+                    # the first kill of a round lands at a random point of one phase (stored,
+                    # extracted, embedded, placed, claims: round r takes phase r), reached by
+                    # progress rather than time so machine load cannot bunch the kills up
+                    index = round_ % len(final_state)
+                    threshold = rng.randint(1, max(1, int(final_state[index] or 1)))
+                    killed = kill_at_progress(proc, db, index, threshold)
+                    delay = time.monotonic() - started
+                else:
+                    delay = rng.uniform(lo, max(lo + 0.05, 0.95 * est))
+                    try:
+                        proc.wait(timeout=delay)
+                        killed = False
+                    except subprocess.TimeoutExpired:
+                        proc.kill()  # SIGKILL: no handler, no cleanup, no flush
+                        proc.wait()
+                        killed = True
+                if killed:
                     kills += 1
                     k += 1
                     outcome = "killed"
+                else:
+                    est = time.monotonic() - started
+                    outcome = f"finished first ({proc.returncode})"
+                    assert proc.returncode == 0, proc.stderr.read()[-3000:]
                 proc.stderr.close()
                 integrity = q(db, "pragma integrity_check")
                 assert integrity in (None, "ok"), f"round {round_} attempt {attempts}: {integrity}"
@@ -126,7 +150,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(tmp_path
                 if outcome == "killed":
                     states.add(st)
                 report.append(f"round {round_} run {attempts}: {' '.join(args):<16} at {delay:5.2f}s "
-                              f"{outcome:<18} stored/extracted/claims {st}")
+                              f"{outcome:<18} stored/extracted/embedded/placed/claims {st}")
             # the next (uninterrupted) run completes the work
             final = subprocess.run([sys.executable, "-m", "newswatch", "--config", str(config), "run", "--once"],
                                    capture_output=True, text=True, timeout=300, cwd=REPO)
