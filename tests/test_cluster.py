@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -86,11 +87,15 @@ def test_add_article_updates_centroid_profile_and_span() -> None:
 
 
 def test_profile_round_trips_through_json() -> None:
-    story = cluster.new_story(article(1, KIND, evidence(["a", "b"], ["120"], {2026})), story_id=1)
-    entities, numbers, years = cluster.profile_from_json(cluster.profile_to_json(story))
+    ev = replace(evidence(["a", "b"], ["120"], {2026}), terms={"quake": 0.6, "qeshm": 0.8})
+    story = cluster.new_story(article(1, KIND, ev), story_id=1)
+    entities, numbers, years, terms = cluster.profile_from_json(cluster.profile_to_json(story))
     assert entities == pytest.approx(story.entities, abs=1e-4)
     assert numbers == pytest.approx(story.numbers, abs=1e-4)
     assert years == Counter({2026: 1})
+    assert terms == pytest.approx({"quake": 0.6, "qeshm": 0.8}, abs=1e-4)
+    # a story stored before the word profile existed reads back with an empty one
+    assert cluster.profile_from_json({"entities": {"a": 1.0}})[3] == {}
 
 
 def test_bridging_article_merges_the_younger_story_into_the_older() -> None:
@@ -150,3 +155,25 @@ def test_independent_reports_count_outlets_and_wire_copies_once() -> None:
     assert counts.outlets == 3
     assert counts.independent == 2
     assert dedup.similarity(wire, own) < 0.2 < 0.5 < dedup.similarity(wire, copy)
+
+
+def test_rare_words_weigh_more_than_topic_words_and_grammar() -> None:
+    assert cluster.general_idf("the") < cluster.general_idf("earthquake") < cluster.general_idf("qeshm")
+    terms = cluster.extract_terms("Quake hits Qeshm island", "The quake killed 3 people on Qeshm.")
+    assert {"quake", "hits", "qeshm", "island", "killed", "people"} == set(terms)  # no "the", "3"
+    assert terms["qeshm"] == 3  # the headline counts twice
+
+
+def test_shared_rare_details_tell_the_event_apart_from_its_sibling() -> None:
+    """Two quakes on one island: the story's words decide which report belongs to it."""
+    first = cluster.extract_evidence(
+        "Magnitude 5.9 quake strikes Qeshm island, Tabl village destroyed",
+        "The earthquake flattened houses in Tabl and killed seven villagers on Qeshm island.")
+    same = cluster.extract_evidence(
+        "Seven dead as quake hits Iran's Qeshm island",
+        "Villagers in Tabl on Qeshm island said the earthquake destroyed their houses.")
+    sibling = cluster.extract_evidence(
+        "Earthquake jolts Qeshm island again, Dargahan residents flee",
+        "A new earthquake shook Qeshm island; people in Dargahan slept outdoors.")
+    story = cluster.new_story(article(1, KIND, first), story_id=1)
+    assert cluster._cosine(same.terms, story.terms) > cluster._cosine(sibling.terms, story.terms)

@@ -78,7 +78,8 @@ def embed_pending(store: Store, config: Config, *, limit: int = 5000) -> dict[st
 
 def story_from_row(row: dict[str, Any]) -> cluster.StoryState:
     """The clustering state of a stored story."""
-    entities, numbers, years = cluster.profile_from_json(json.loads(row.get("profile") or "{}"))
+    entities, numbers, years, terms = cluster.profile_from_json(
+        json.loads(row.get("profile") or "{}"))
     return cluster.StoryState(
         id=row["id"],
         centroid=embed.from_blob(row["centroid"]),
@@ -86,6 +87,7 @@ def story_from_row(row: dict[str, Any]) -> cluster.StoryState:
         entities=entities,
         numbers=numbers,
         years=years,
+        terms=terms,
         first_seen=parse_iso(row.get("first_seen")),
         last_seen=parse_iso(row.get("last_seen")),
         members=[],
