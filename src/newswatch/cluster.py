@@ -379,6 +379,13 @@ def _add_vector(total: dict[str, float], vector: Mapping[str, float], scale: flo
         total[k] = total.get(k, 0.0) + w * scale
 
 
+def _summed(a: Mapping[str, float], b: Mapping[str, float], cap: int = PROFILE_CAP) -> dict[str, float]:
+    """A new profile: ``a`` plus ``b``, capped to its strongest ``cap`` entries."""
+    total = dict(a)
+    _add_vector(total, b)
+    return _cap(total, cap)
+
+
 def _cap(profile: dict[str, float], cap: int = PROFILE_CAP) -> dict[str, float]:
     if len(profile) <= cap:
         return profile
@@ -413,22 +420,16 @@ def add_article(story: StoryState, article: ArticleFeatures) -> StoryState:
     """``story`` with ``article`` added (a new object; the input is not changed)."""
     size = story.size + 1
     centroid = (story.centroid * story.size + article.embedding) / size
-    entities = dict(story.entities)
-    _add_vector(entities, article.evidence.entities)
-    numbers = dict(story.numbers)
-    _add_vector(numbers, article.evidence.numbers)
     years = Counter(story.years)
     years.update(article.evidence.years)
-    terms = dict(story.terms)
-    _add_vector(terms, article.evidence.terms)
     return replace(
         story,
         centroid=centroid.astype(np.float32),
         size=size,
-        entities=_cap(entities),
-        numbers=_cap(numbers),
+        entities=_summed(story.entities, article.evidence.entities),
+        numbers=_summed(story.numbers, article.evidence.numbers),
         years=years,
-        terms=_cap(terms, TERM_CAP),
+        terms=_summed(story.terms, article.evidence.terms, TERM_CAP),
         first_seen=_earliest(story.first_seen, article.published),
         last_seen=_latest(story.last_seen, article.published),
         members=[*story.members, article.id],
@@ -485,20 +486,14 @@ def merge_stories(into: StoryState, other: StoryState) -> StoryState:
     """``into`` with every member and all evidence of ``other`` folded in."""
     size = into.size + other.size
     centroid = (into.centroid * into.size + other.centroid * other.size) / size
-    entities = dict(into.entities)
-    _add_vector(entities, other.entities)
-    numbers = dict(into.numbers)
-    _add_vector(numbers, other.numbers)
-    terms = dict(into.terms)
-    _add_vector(terms, other.terms)
     return replace(
         into,
         centroid=centroid.astype(np.float32),
         size=size,
-        entities=_cap(entities),
-        numbers=_cap(numbers),
+        entities=_summed(into.entities, other.entities),
+        numbers=_summed(into.numbers, other.numbers),
         years=into.years + other.years,
-        terms=_cap(terms, TERM_CAP),
+        terms=_summed(into.terms, other.terms, TERM_CAP),
         first_seen=_earliest(into.first_seen, other.first_seen),
         last_seen=_latest(into.last_seen, other.last_seen),
         members=[*into.members, *other.members],
