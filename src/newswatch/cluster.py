@@ -161,6 +161,8 @@ class ClusterParams:
     min_cosine: float = 0.3  # below this embedding similarity, shared names alone never join
     candidates: int = 5  # rescore only the top-k stories by embedding similarity
     window_days: float = 10.0  # the store's time window around an article's date
+    min_split: int = 3  # regroup: each half of a split story has at least this many articles
+    regroup_rounds: int = 3  # regroup: passes of the move step (it stops early when stable)
 
 
 def _clean_word(word: str) -> str:
@@ -434,6 +436,53 @@ def add_article(story: StoryState, article: ArticleFeatures) -> StoryState:
         last_seen=_latest(story.last_seen, article.published),
         members=[*story.members, article.id],
     )
+
+
+def remove_article(story: StoryState, article: ArticleFeatures) -> StoryState:
+    """``story`` without ``article`` (the inverse of :func:`add_article`; a new object).
+
+    Used to score a member against the rest of its story (leave one out) without rebuilding
+    the story. Profiles are capped, so an entry the cap dropped is simply not subtracted;
+    entries that fall to about zero are removed.
+    """
+    if story.size <= 1:
+        raise ValueError("cannot remove the only article of a story")
+    size = story.size - 1
+    centroid = (story.centroid * story.size - article.embedding) / size
+    years = Counter(story.years)
+    years.subtract(article.evidence.years)
+    return replace(
+        story,
+        centroid=centroid.astype(np.float32),
+        size=size,
+        entities=_without(story.entities, article.evidence.entities),
+        numbers=_without(story.numbers, article.evidence.numbers),
+        years=+years,
+        terms=_without(story.terms, article.evidence.terms),
+        members=[m for m in story.members if m != article.id],
+    )
+
+
+def _without(profile: Mapping[str, float], vector: Mapping[str, float]) -> dict[str, float]:
+    total = dict(profile)
+    for k, w in vector.items():
+        if k in total:
+            left = total[k] - w
+            if left > 1e-6:
+                total[k] = left
+            else:
+                del total[k]
+    return total
+
+
+def build_story(articles: Sequence[ArticleFeatures], story_id: StoryId | None = None) -> StoryState:
+    """A story made of ``articles``, added in the given order."""
+    if not articles:
+        raise ValueError("a story needs at least one article")
+    story = new_story(articles[0], story_id)
+    for article in articles[1:]:
+        story = add_article(story, article)
+    return story
 
 
 def story_score(a: StoryState, b: StoryState, params: ClusterParams) -> float:

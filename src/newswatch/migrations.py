@@ -161,6 +161,23 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
 
 
+def m005_story_moves(db: sqlite_utils.Database) -> None:
+    """Regrouping (issue 3): every article that leaves its story after placement, with why
+    ("split": its story held two events; "better fit": another story now fits it better) and
+    the score behind the decision, so a story whose members change can be explained. The
+    index on (story_id, clustered_at) serves loading a window's stories with their members
+    in join order."""
+    db["story_moves"].create(
+        {"id": int, "article_id": int, "from_story": int, "into_story": int, "reason": str,
+         "score": float, "time": str},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("from_story", "stories", "id"),
+                      ("into_story", "stories", "id")],
+    )
+    db["story_moves"].create_index(["article_id"])
+    db["articles"].create_index(["story_id", "clustered_at"])
+
+
 def m004_daemon(db: sqlite_utils.Database) -> None:
     """The daemon's bookkeeping (issue 5): which process a run belongs to, so `status` can tell
     a run that is still going from one whose process was killed; and a feed's current parse
@@ -227,6 +244,7 @@ MIGRATIONS: list[Migration] = [
     m002_stories,
     m003_claims,
     m004_daemon,
+    m005_story_moves,
 ]
 
 

@@ -15,7 +15,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -564,6 +564,72 @@ class Store:
                     {"from_story": from_id, "into_story": into_id, "time": now, "score": score})
             self.db["articles"].update(article_id, {"story_id": story_id, "clustered_at": now})
         return story_id
+
+    def story_span(self, ids: Iterable[int]) -> tuple[datetime | None, datetime | None]:
+        """The earliest first_seen and latest last_seen of the given stories."""
+        ids = list(ids)
+        if not ids:
+            return None, None
+        marks = ",".join("?" * len(ids))
+        first, last = self.db.execute(
+            f"select min(first_seen), max(last_seen) from stories where id in ({marks})", ids
+        ).fetchone()
+        return parse_iso(first), parse_iso(last)
+
+    def window_members(self, story_ids: Iterable[int], model: str) -> list[dict[str, Any]]:
+        """The articles of the given stories with their embedding, each story's in join order."""
+        ids = list(story_ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return list(self.db.query(
+            "select a.id, a.story_id, a.title, a.text, a.content_hash, a.published, "
+            "a.discovered_at, e.vector from articles a join embeddings e on e.article_id = a.id "
+            f"where a.story_id in ({marks}) and e.model = ? "
+            "order by a.story_id, a.clustered_at, a.id", [*ids, model]))
+
+    def save_regrouping(self, stories: dict[int, dict[str, Any]],
+                        moves: list[tuple[int, int, int, str, float]],
+                        emptied: dict[int, int]) -> dict[int, int]:
+        """Write a regrouping in one transaction and return how its temporary ids mapped.
+
+        ``stories`` are new or changed story rows keyed by id (a negative id is a story a split
+        made, inserted here); ``moves`` are (article, from, into, reason, score) in the order
+        they happened; ``emptied`` maps a story left without articles to where they went: it
+        is marked merged into that story, as a merge is.
+        """
+        now = iso(utcnow())
+        real: dict[int, int] = {}
+        with self.transaction():
+            for story_id, row in sorted(stories.items()):
+                fields = {k: v for k, v in row.items() if k != "id"}
+                fields["updated_at"] = now
+                if story_id < 0:
+                    real[story_id] = self.db["stories"].insert({**fields, "created_at": now}).last_pk
+                else:
+                    self.db["stories"].update(story_id, fields)
+
+            def known(story_id: int) -> int:
+                if story_id < 0 and story_id not in real:  # made by a split, emptied again
+                    real[story_id] = self.db["stories"].insert(
+                        {"created_at": now, "updated_at": now, "article_count": 0}).last_pk
+                return real.get(story_id, story_id)
+
+            for article_id, from_id, into_id, reason, score in moves:
+                from_id, into_id = known(from_id), known(into_id)
+                self.db["articles"].update(article_id, {"story_id": into_id, "clustered_at": now})
+                self.db["story_moves"].insert({
+                    "article_id": article_id, "from_story": from_id, "into_story": into_id,
+                    "reason": reason, "score": score, "time": now})
+            for from_id, into_id in emptied.items():
+                from_id, into_id = known(from_id), known(into_id)
+                self.db["stories"].update(from_id, {"merged_into": into_id, "article_count": 0,
+                                                    "updated_at": now})
+                self.db.execute("update stories set merged_into = ? where merged_into = ?",
+                                [into_id, from_id])
+                self.db["story_merges"].insert(
+                    {"from_story": from_id, "into_story": into_id, "time": now, "score": None})
+        return real
 
     def story_members(self, story_id: int) -> list[dict[str, Any]]:
         """A story's articles with what titles and report counting need."""

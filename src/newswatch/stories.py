@@ -8,7 +8,10 @@ function the ECB+ benchmark measures); this module only moves data between the s
 2. place: unassigned articles, oldest first; candidates are the live stories whose span
    touches the article's time +- ``window_days`` (the store's indexed query), so the cost of
    one placement depends on the news of that window, not on the size of the archive.
-3. summarise: each story that changed gets its title (the member headline closest to the
+3. regroup: the stories of the window around the ones placement touched are reconsidered
+   (regroup.py): a story holding two events is split, an article another story now fits
+   better moves; every move is recorded in story_moves.
+4. summarise: each story that changed gets its title (the member headline closest to the
    centroid), outlet count and independent-report count (dedup.count_reports).
 
 Story ids are the database's: an existing story keeps its id when articles join it, and a
@@ -17,12 +20,14 @@ merge keeps the older story's id and records the other in story_merges.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import cluster, dedup, embed
+from . import cluster, dedup, embed, regroup
 from .config import Config
 from .store import Store, iso, parse_iso, utcnow
 
@@ -169,6 +174,66 @@ def place_pending(store: Store, config: Config, params: cluster.ClusterParams | 
     return counts, touched
 
 
+_EVIDENCE: OrderedDict[tuple[int, str | None], cluster.Evidence] = OrderedDict()
+EVIDENCE_CACHE = 20_000  # articles; a long-running daemon reads each window article once
+
+
+def _evidence(row: dict[str, Any]) -> cluster.Evidence:
+    """An article's evidence, remembered per (article, text hash) across runs of one process."""
+    key = (row["id"], row.get("content_hash"))
+    found = _EVIDENCE.get(key)
+    if found is None:
+        found = cluster.extract_evidence(row.get("title"), row.get("text"))
+        _EVIDENCE[key] = found
+        if len(_EVIDENCE) > EVIDENCE_CACHE:
+            _EVIDENCE.popitem(last=False)
+    else:
+        _EVIDENCE.move_to_end(key)
+    return found
+
+
+def regroup_window(store: Store, config: Config, touched: set[int],
+                   params: cluster.ClusterParams | None = None) -> tuple[dict[str, int], set[int]]:
+    """Reconsider the stories around the ones this run touched (regroup.regroup): split a
+    story holding two events, move an article another story now fits better. Returns counts
+    and the ids of every story that changed (for summarise)."""
+    params = params or cluster.ClusterParams()
+    counts = {"splits": 0, "moves": 0}
+    if not touched:
+        return counts, set()
+    name = embed.model_name(_model(config))
+    window = timedelta(days=params.window_days)
+    first, last = store.story_span(touched)
+    ids = set(touched)
+    if first is not None and last is not None:
+        ids |= set(store.candidate_story_ids(first - window, last + window))
+    members: dict[int, list[cluster.ArticleFeatures]] = {}
+    for row in store.window_members(ids, name):
+        members.setdefault(row["story_id"], []).append(cluster.ArticleFeatures(
+            id=row["id"],
+            embedding=embed.from_blob(row["vector"]),
+            title=row.get("title") or "",
+            evidence=_evidence(row),
+            published=parse_iso(row.get("published")) or parse_iso(row.get("discovered_at")),
+        ))
+    temporary = itertools.count(-1, -1)
+    result = regroup.regroup(members, params, lambda: next(temporary), touched)
+    if not result.moves:
+        return counts, set()
+    real = store.save_regrouping(
+        {k: story_to_row(s) for k, s in result.stories.items()},
+        [(m.article_id, m.from_story, m.into_story, m.reason, m.score) for m in result.moves],
+        result.emptied)
+    counts["splits"] = len(result.new_ids)
+    counts["moves"] = sum(1 for m in result.moves if m.reason != "split")
+    for m in result.moves:
+        log.info("article %s moved from story %s to %s (%s, score %.2f)", m.article_id,
+                 real.get(m.from_story, m.from_story), real.get(m.into_story, m.into_story),
+                 m.reason, m.score)
+    changed = {real.get(k, k) for k in result.stories}
+    return counts, changed - {real.get(k, k) for k in result.emptied}
+
+
 def summarise(store: Store, story_ids: set[int]) -> None:
     """Recompute title, outlet count and independent-report count of the given stories."""
     for story_id in sorted(story_ids):
@@ -192,6 +257,9 @@ def run_stories(store: Store, config: Config,
     counts: dict[str, int] = dict(embed_pending(store, config))
     placed, touched = place_pending(store, config, params)
     counts.update(placed)
+    regrouped, changed = regroup_window(store, config, touched, params)
+    counts.update(regrouped)
+    touched |= changed
     summarise(store, touched)
     counts["stories_updated"] = len(touched)
     return counts
