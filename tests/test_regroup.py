@@ -195,3 +195,17 @@ def test_the_stage_takes_an_over_merged_store_apart(tmp_path: Path, model: objec
 
         # a second regroup over the same stories changes nothing
         assert regroup_window(store, config, set(story_of.values()))[0] == {"splits": 0, "moves": 0}
+
+
+def test_the_neighbourhood_is_the_nearest_stories_of_each_touched_storys_window() -> None:
+    touched = {1: cluster.build_story([reno(1, day=12)], 1)}
+    candidates = {
+        2: cluster.build_story([cheyenne(2, day=13)], 2),  # same kind, same week: looked at
+        3: cluster.build_story([reno(3, day=2, wobble=0.01)], 3),  # 10 days before: still in
+        4: cluster.build_story([cheyenne(4, day=28)], 4),  # 16 days later: outside the window
+        5: cluster.new_story(ArticleFeatures(id=5, embedding=unit(0, 0, 1), evidence=RENO,
+                                             published=datetime(2026, 5, 12, tzinfo=UTC)), 5),
+    }
+    params = replace(PARAMS, window_days=10)
+    assert regroup.neighbourhood(touched, candidates, params) == {1, 2, 3}  # 5: unrelated
+    assert regroup.neighbourhood(touched, candidates, replace(params, neighbours=1)) == {1, 3}

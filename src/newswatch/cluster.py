@@ -163,6 +163,7 @@ class ClusterParams:
     window_days: float = 10.0  # the store's time window around an article's date
     min_split: int = 3  # regroup: each half of a split story has at least this many articles
     regroup_rounds: int = 3  # regroup: passes of the move step (it stops early when stable)
+    neighbours: int = 10  # regroup: nearest stories looked at around each touched story
 
 
 def _clean_word(word: str) -> str:

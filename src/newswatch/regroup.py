@@ -141,6 +141,44 @@ def _in_window(article: ArticleFeatures, story: StoryState, window: timedelta) -
     return story.first_seen - window <= when <= story.last_seen + window
 
 
+def neighbourhood(
+    touched: Mapping[StoryId, StoryState],
+    candidates: Mapping[StoryId, StoryState],
+    params: ClusterParams,
+) -> set[StoryId]:
+    """The stories a regrouping looks at: the touched ones and, for each, its
+    ``params.neighbours`` nearest stories by centroid within its time window.
+
+    Why not every story of the window: an article only ever moves between stories that are
+    about the same kind of thing, and those are a touched story's nearest neighbours. Bounding
+    them keeps the cost of a batch proportional to the batch, not to how busy its window is
+    (a backfill touches stories all over the archive; a daemon's batch, one window).
+    """
+    chosen = set(touched)
+    pool = [k for k in candidates if k not in touched]
+    if not pool or params.neighbours <= 0:
+        return chosen
+    matrix = np.stack([candidates[k].direction for k in pool])
+    window = timedelta(days=params.window_days)
+    for story in touched.values():
+        cosines = matrix @ story.direction
+        taken = 0
+        for k in np.argsort(-cosines):
+            if cosines[k] < params.min_cosine or taken >= params.neighbours:
+                break
+            other = candidates[pool[k]]
+            if _spans_meet(story, other, window):
+                chosen.add(pool[k])
+                taken += 1
+    return chosen
+
+
+def _spans_meet(a: StoryState, b: StoryState, window: timedelta) -> bool:
+    if None in (a.first_seen, a.last_seen, b.first_seen, b.last_seen):
+        return True
+    return b.first_seen <= a.last_seen + window and b.last_seen >= a.first_seen - window
+
+
 def regroup(
     members: Mapping[StoryId, Sequence[ArticleFeatures]],
     params: ClusterParams,

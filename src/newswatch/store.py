@@ -565,17 +565,6 @@ class Store:
             self.db["articles"].update(article_id, {"story_id": story_id, "clustered_at": now})
         return story_id
 
-    def story_span(self, ids: Iterable[int]) -> tuple[datetime | None, datetime | None]:
-        """The earliest first_seen and latest last_seen of the given stories."""
-        ids = list(ids)
-        if not ids:
-            return None, None
-        marks = ",".join("?" * len(ids))
-        first, last = self.db.execute(
-            f"select min(first_seen), max(last_seen) from stories where id in ({marks})", ids
-        ).fetchone()
-        return parse_iso(first), parse_iso(last)
-
     def window_members(self, story_ids: Iterable[int], model: str) -> list[dict[str, Any]]:
         """The articles of the given stories with their embedding, each story's in join order."""
         ids = list(story_ids)

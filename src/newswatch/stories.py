@@ -195,7 +195,9 @@ def _evidence(row: dict[str, Any]) -> cluster.Evidence:
 def regroup_window(store: Store, config: Config, touched: set[int],
                    params: cluster.ClusterParams | None = None) -> tuple[dict[str, int], set[int]]:
     """Reconsider the stories around the ones this run touched (regroup.regroup): split a
-    story holding two events, move an article another story now fits better. Returns counts
+    story holding two events, move an article another story now fits better. The stories
+    looked at are the touched ones and their nearest neighbours in their own time windows
+    (regroup.neighbourhood), so the cost follows the batch, not the archive. Returns counts
     and the ids of every story that changed (for summarise)."""
     params = params or cluster.ClusterParams()
     counts = {"splits": 0, "moves": 0}
@@ -203,12 +205,17 @@ def regroup_window(store: Store, config: Config, touched: set[int],
         return counts, set()
     name = embed.model_name(_model(config))
     window = timedelta(days=params.window_days)
-    first, last = store.story_span(touched)
-    ids = set(touched)
-    if first is not None and last is not None:
-        ids |= set(store.candidate_story_ids(first - window, last + window))
+    touched_states = {r["id"]: story_from_row(r) for r in store.story_rows(sorted(touched))
+                      if r.get("centroid") and r.get("merged_into") is None}
+    around: set[int] = set()
+    for story in touched_states.values():  # each touched story's own window, not their union
+        if story.first_seen is not None and story.last_seen is not None:
+            around.update(store.candidate_story_ids(story.first_seen - window,
+                                                    story.last_seen + window))
+    candidates = {r["id"]: story_from_row(r) for r in store.story_rows(sorted(around - touched))}
+    near = regroup.neighbourhood(touched_states, candidates, params)
     members: dict[int, list[cluster.ArticleFeatures]] = {}
-    for row in store.window_members(ids, name):
+    for row in store.window_members(near, name):
         members.setdefault(row["story_id"], []).append(cluster.ArticleFeatures(
             id=row["id"],
             embedding=embed.from_blob(row["vector"]),
@@ -217,7 +224,7 @@ def regroup_window(store: Store, config: Config, touched: set[int],
             published=parse_iso(row.get("published")) or parse_iso(row.get("discovered_at")),
         ))
     temporary = itertools.count(-1, -1)
-    result = regroup.regroup(members, params, lambda: next(temporary), touched)
+    result = regroup.regroup(members, params, lambda: next(temporary), set(touched_states))
     if not result.moves:
         return counts, set()
     real = store.save_regrouping(
