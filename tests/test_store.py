@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from newswatch.migrations import MIGRATIONS
 from newswatch.store import NewArticle, Store
 
@@ -67,3 +69,35 @@ def test_full_text_search(tmp_path: Path) -> None:
         store.save_extraction(aid, text="Anthropic gets the compute of a supercomputer in Memphis.", method="ingest")
         hits = list(store.db["articles"].search("memphis"))
         assert [h["id"] for h in hits] == [aid]
+
+
+def test_a_transaction_inside_another_joins_it(tmp_path: Path) -> None:
+    """store methods open their own transactions; inside an outer one they must not commit."""
+    with Store(tmp_path / "news.db") as store:
+        source = store.source_id("Example Wire")
+        with pytest.raises(RuntimeError), store.transaction():
+            store.add_articles([NewArticle(url="https://x.example/1", source_id=source, title="a")])
+            raise RuntimeError("fails after the inner transaction")
+        assert store.count("articles") == 0
+        store.add_articles([NewArticle(url="https://x.example/1", source_id=source, title="a")])
+        assert store.count("articles") == 1
+
+
+def test_an_ingested_file_is_stored_with_its_text_or_not_at_all(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from newswatch import pipeline
+
+    path = tmp_path / "note.txt"
+    path.write_text("A headline\n\nThe body of the article, long enough to matter.\n")
+    with Store(tmp_path / "news.db") as store:
+        def dies(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt  # the process is stopped between the row and its text
+
+        monkeypatch.setattr(store, "save_extraction", dies)
+        with pytest.raises(KeyboardInterrupt):
+            pipeline.ingest_files(store, [path], "Notes")
+        assert store.count("articles") == 0  # no row left pending without its text
+        monkeypatch.undo()
+        [(_, article_id, _)] = pipeline.ingest_files(store, [path], "Notes")
+        row = store.db["articles"].get(article_id)
+        assert row["title"] == "A headline" and row["text"].startswith("The body")

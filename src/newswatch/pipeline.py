@@ -308,10 +308,16 @@ def ingest_files(store: Store, paths: list[Path], source: str) -> list[tuple[Pat
                 continue
             first, _, rest = body.partition("\n")
             title, text, author, date, method = first.strip(), rest.strip() or first.strip(), None, None, "ingest"
-        ids = store.add_articles([NewArticle(url=url, source_id=sid, title=title, author=author, published=date)])
+        # the row and its text in one transaction: a kill between the two used to leave a
+        # file:// article pending, which extraction then refused and reduced to its title
+        with store.transaction():
+            ids = store.add_articles([NewArticle(url=url, source_id=sid, title=title,
+                                                 author=author, published=date)])
+            if ids:
+                store.save_extraction(ids[0], text=text, method=method,
+                                      note=f"ingested from {path.name}")
         if not ids:
             out.append((path, None, "already stored"))
             continue
-        store.save_extraction(ids[0], text=text, method=method, note=f"ingested from {path.name}")
         out.append((path, ids[0], f"{len(text):,} characters"))
     return out

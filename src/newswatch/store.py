@@ -74,6 +74,7 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._local = threading.local()  # transaction nesting depth, per thread
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,10 +100,38 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic write: everything inside commits together or not at all."""
+        """One atomic write: everything inside commits together or not at all.
+
+        The transaction is opened explicitly (``BEGIN IMMEDIATE``: the write lock is taken up
+        front, so a busy database waits here under the busy timeout instead of failing half
+        way). Relying on sqlite3's implicit BEGIN was not enough: sqlite-utils commits its own
+        ``BEGIN``..``COMMIT`` when no transaction is open yet, so a block that started with a
+        sqlite-utils insert committed that insert on its own.
+
+        Re-entrant: a transaction opened inside another joins it, so a caller can make several
+        store methods one atomic step (an ingested file's row and its text).
+        """
+        if getattr(self._local, "depth", 0):
+            self._local.depth += 1
+            try:
+                yield
+            finally:
+                self._local.depth -= 1
+            return
         self._check_stop()  # a stopping daemon ends its jobs here, between transactions
-        with self.db.conn:
+        conn = self.db.conn
+        if not conn.in_transaction:
+            conn.execute("BEGIN IMMEDIATE")
+        self._local.depth = 1
+        try:
             yield
+        except BaseException:
+            conn.rollback()
+            raise
+        else:
+            conn.commit()
+        finally:
+            self._local.depth = 0
 
     # --- sources and feeds -----------------------------------------------------------------
 
