@@ -94,3 +94,28 @@ def test_ingest_text_and_html(tmp_path: Path) -> None:
 def test_python_dash_m_matches_console_script(tmp_path: Path) -> None:
     result = run(["--version"], tmp_path)
     assert result.returncode == 0 and "newswatch" in result.stdout
+
+
+def test_one_off_writers_refuse_while_another_process_writes(tmp_path: Path) -> None:
+    """run --once / fetch / process / ingest take the daemon's lock: while it is held they exit 1
+    with one line naming the holder, and store nothing; `status` says who holds it."""
+    from newswatch.schedule import instance_lock
+    from newswatch.store import Store
+
+    db = tmp_path / "x.db"
+    note = tmp_path / "a.txt"
+    note.write_text("Headline here\n\nBody sentence about 300 MW.\n")
+    Store(db).close()
+    r = CliRunner()
+    with instance_lock(db):  # a daemon is running on this database
+        for args in (["run", "--once"], ["process"], ["ingest", str(note), "--source", "Local"]):
+            result = r.invoke(main, ["--db", str(db), *args])
+            assert result.exit_code == 1, (args, result.output)
+            assert "already running on" in result.output and "daemon (pid" in result.output
+            assert "Traceback" not in result.output
+    with instance_lock(db, role="run --once"):
+        status = r.invoke(main, ["--db", str(db), "status"])
+        assert "run --once (pid" in status.output, status.output
+    with Store(db) as store:
+        assert store.count("articles") == 0
+    assert r.invoke(main, ["--db", str(db), "ingest", str(note), "--source", "Local"]).exit_code == 0

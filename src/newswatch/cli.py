@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +134,16 @@ def _fetcher(app: App) -> Any:
     return Fetcher(app.config.fetch)
 
 
+@contextmanager
+def _writing(app: App, command: str) -> Iterator[None]:
+    """Hold the database's single-writer lock (the daemon's) while a one-off command writes:
+    two processes placing the same pending articles would count them in two stories."""
+    from .schedule import instance_lock
+
+    with instance_lock(app.config.database, role=command):
+        yield
+
+
 @main.command()
 @click.option("--once", is_flag=True, help="Fetch due feeds and process once, then exit.")
 @click.option("--all", "force", is_flag=True, help="With --once: poll every feed, due or not.")
@@ -152,7 +164,7 @@ def run(app: App, once: bool, force: bool) -> None:
         return
     if not app.config.feeds and app.store.count("articles") == 0:
         raise NewswatchError("no feeds configured and nothing stored: add feeds with `newswatch feeds add URL --source NAME`")
-    with _fetcher(app) as fetcher:
+    with _writing(app, "run --once"), _fetcher(app) as fetcher:
         counts = run_once(app.store, app.config, fetcher, force=force)
     _print_counts(counts)
     fetched = counts["fetch"]
@@ -174,7 +186,7 @@ def fetch(app: App, force: bool) -> None:
 
     if not app.config.feeds:
         raise NewswatchError("no feeds configured: add one with `newswatch feeds add URL --source NAME`")
-    with _fetcher(app) as fetcher:
+    with _writing(app, "fetch"), _fetcher(app) as fetcher:
         report = fetch_feeds(app.store, app.config, fetcher, force=force)
     _print_counts({"fetch": report.as_dict(), "errors": report.errors})
     if report.polled and report.failed == report.polled:
@@ -192,7 +204,7 @@ def process(app: App) -> None:
     """
     from .pipeline import process as run_process
 
-    with _fetcher(app) as fetcher:
+    with _writing(app, "process"), _fetcher(app) as fetcher:
         counts = run_process(app.store, app.config, fetcher)
     _print_counts(counts)
 
@@ -215,7 +227,8 @@ def ingest(app: App, paths: tuple[Path, ...], source: str) -> None:
     missing = [p for p in paths if not p.is_file()]
     if missing:
         raise NewswatchError(f"no such file: {missing[0]}")
-    results = ingest_files(app.store, list(paths), source)
+    with _writing(app, "ingest"):
+        results = ingest_files(app.store, list(paths), source)
     stored = 0
     for path, article_id, note in results:
         if article_id is None:

@@ -444,7 +444,8 @@ def remove_article(story: StoryState, article: ArticleFeatures) -> StoryState:
 
     Used to score a member against the rest of its story (leave one out) without rebuilding
     the story. Profiles are capped, so an entry the cap dropped is simply not subtracted;
-    entries that fall to about zero are removed.
+    entries that fall to about zero are removed. The time span is kept (a leave-one-out score
+    does not look at it); regroup rebuilds changed stories from their members.
     """
     if story.size <= 1:
         raise ValueError("cannot remove the only article of a story")

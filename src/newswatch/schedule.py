@@ -77,11 +77,13 @@ def lock_path(database: Path) -> Path:
 
 
 @contextmanager
-def instance_lock(database: Path) -> Iterator[Path]:
-    """Hold ``<database>.lock`` for the daemon's lifetime, or refuse with one clear message.
+def instance_lock(database: Path, role: str = "daemon") -> Iterator[Path]:
+    """Hold ``<database>.lock`` while writing, or refuse with one clear message.
 
-    flock locks vanish with their process, so a killed daemon never leaves a stale lock; the
-    file itself stays (deleting it would race with a daemon starting).
+    The daemon holds it for its lifetime; one-off writing commands (``run --once``, ``fetch``,
+    ``process``, ``ingest``) for their run, so two processes never place the same pending
+    article twice. flock locks vanish with their process, so a killed process never leaves a
+    stale lock; the file itself stays (deleting it would race with a process starting).
     """
     path = lock_path(database)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,13 +91,13 @@ def instance_lock(database: Path) -> Iterator[Path]:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        other = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+        pid, other = _holder_text(os.pread(fd, 64, 0))
         os.close(fd)
         raise NewswatchError(
-            f"another newswatch daemon (pid {other}) is already running on {database}; "
-            f"stop it first (lock: {path})") from None
+            f"another newswatch {other} (pid {pid or 'unknown'}) is already running on "
+            f"{database}; wait for it or stop it (lock: {path})") from None
     os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    os.pwrite(fd, f"{os.getpid()} {role}\n".encode(), 0)
     try:
         yield path
     finally:
@@ -103,8 +105,16 @@ def instance_lock(database: Path) -> Iterator[Path]:
         os.close(fd)
 
 
-def daemon_pid(database: Path) -> int | None:
-    """The pid of the daemon holding the database's lock, or None when no daemon runs."""
+def _holder_text(raw: bytes) -> tuple[int | None, str]:
+    words = raw.decode("ascii", "replace").split(maxsplit=1)
+    pid = int(words[0]) if words and words[0].isdigit() else None
+    return pid, (words[1].strip() if len(words) > 1 else "daemon")
+
+
+def lock_holder(database: Path) -> tuple[int, str] | None:
+    """(pid, role) of the process holding the database's lock, or None when none does.
+
+    The pid is -1 when the lock is held but its file says nothing readable."""
     path = lock_path(database)
     if not path.exists():
         return None
@@ -113,12 +123,18 @@ def daemon_pid(database: Path) -> int | None:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            return int(text) if text.isdigit() else -1
+            pid, role = _holder_text(os.pread(fd, 64, 0))
+            return (pid if pid is not None else -1), role
         fcntl.flock(fd, fcntl.LOCK_UN)
         return None
     finally:
         os.close(fd)
+
+
+def daemon_pid(database: Path) -> int | None:
+    """The pid of the daemon holding the database's lock, or None when no daemon runs."""
+    holder = lock_holder(database)
+    return holder[0] if holder and holder[1] == "daemon" else None
 
 
 # --- the daily Markdown ----------------------------------------------------------------------

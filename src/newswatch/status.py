@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from .config import Config
-from .schedule import daemon_pid
+from .schedule import lock_holder
 from .store import Store, parse_iso, utcnow
 
 
@@ -64,12 +64,16 @@ def _summary(run: dict[str, Any]) -> str:
 
 def render_status(store: Store, config: Config, *, limit: int = 15, now: datetime | None = None) -> str:
     now = now or utcnow()
-    pid = daemon_pid(config.database)
+    holder = lock_holder(config.database)
     lines = []
-    if pid is None:
+    if holder is None:
         lines.append(f"daemon: not running (database {config.database})")
-    else:
+    elif holder[1] == "daemon":
+        pid = holder[0]
         lines.append(f"daemon: running, pid {pid if pid > 0 else '?'} (database {config.database})")
+    else:
+        lines.append(f"daemon: not running; {holder[1]} (pid {holder[0]}) is writing to "
+                     f"{config.database}")
     failing = store.failing_feeds()
     n_feeds = store.count("feeds")
     lines.append(f"feeds: {n_feeds} known, {len(config.feeds)} configured, {len(failing)} failing; "
