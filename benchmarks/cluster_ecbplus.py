@@ -444,7 +444,8 @@ def main() -> int:
           f"up to {len(set(bench.run(bench.splits['all'], product).values()))} stories): "
           f"mean {t.mean():.2f} ms, median {np.median(t):.2f} ms, p95 {np.percentile(t, 95):.2f} ms, "
           f"max {t.max():.2f} ms (embedding not included)")
-    print(f"regrouping after each batch of {BATCH} (every story of the window reconsidered): "
+    print(f"regrouping after each batch of {BATCH} (touched stories and their "
+          f"{product.neighbours} nearest neighbours, all in one window here): "
           f"mean {r.mean():.0f} ms, max {r.max():.0f} ms, i.e. {r.sum() / len(t):.2f} ms per "
           "article on top of placement")
     return 0
