@@ -594,6 +594,19 @@ class Store:
             self.db["articles"].update(article_id, {"story_id": story_id, "clustered_at": now})
         return story_id
 
+    def story_directions(self, ids: Iterable[int]) -> list[dict[str, Any]]:
+        """id, centroid, first_seen and last_seen of live stories: what choosing a touched
+        story's neighbours needs, without decoding every candidate's profile."""
+        ids = list(ids)
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out += self.db.query(
+                "select id, centroid, first_seen, last_seen from stories "
+                f"where id in ({marks}) and merged_into is null and centroid is not null", chunk)
+        return out
+
     def window_members(self, story_ids: Iterable[int], model: str) -> list[dict[str, Any]]:
         """The articles of the given stories with their embedding, each story's in join order."""
         ids = list(story_ids)

@@ -175,7 +175,7 @@ def place_pending(store: Store, config: Config, params: cluster.ClusterParams | 
 
 
 _EVIDENCE: OrderedDict[tuple[int, str | None], cluster.Evidence] = OrderedDict()
-EVIDENCE_CACHE = 20_000  # articles; a long-running daemon reads each window article once
+EVIDENCE_CACHE = 2_000  # articles (about 30 kB each): a daemon batch's neighbourhood, not the archive
 
 
 def _evidence(row: dict[str, Any]) -> cluster.Evidence:
@@ -212,7 +212,10 @@ def regroup_window(store: Store, config: Config, touched: set[int],
         if story.first_seen is not None and story.last_seen is not None:
             around.update(store.candidate_story_ids(story.first_seen - window,
                                                     story.last_seen + window))
-    candidates = {r["id"]: story_from_row(r) for r in store.story_rows(sorted(around - touched))}
+    candidates = {r["id"]: cluster.StoryState(
+        id=r["id"], centroid=embed.from_blob(r["centroid"]),
+        first_seen=parse_iso(r["first_seen"]), last_seen=parse_iso(r["last_seen"]))
+        for r in store.story_directions(sorted(around - touched))}
     near = regroup.neighbourhood(touched_states, candidates, params)
     members: dict[int, list[cluster.ArticleFeatures]] = {}
     for row in store.window_members(near, name):
