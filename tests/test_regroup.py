@@ -193,6 +193,14 @@ def test_the_stage_takes_an_over_merged_store_apart(tmp_path: Path, model: objec
             assert row["article_count"] == n and row["merged_into"] is None
             assert row["title"] in {a["title"] for a in manifest["articles"]}
 
+        # `show` on the story users saw points to where its other articles went
+        from click.testing import CliRunner
+
+        from newswatch.cli import main
+
+        shown = CliRunner().invoke(main, ["--db", str(db), "show", str(first_story)])
+        assert shown.exit_code == 0, shown.output
+        assert shown.output.count("split off as story") >= 1
         # a second regroup over the same stories changes nothing
         assert regroup_window(store, config, set(story_of.values()))[0] == {"splits": 0, "moves": 0}
 

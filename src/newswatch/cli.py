@@ -327,6 +327,10 @@ def show(app: App, story_id: int) -> None:
     for a in app.store.story_articles(story_id):
         click.echo(f"  {(a['date'] or '-')[:10]}  {a['outlet']:<28.28}  {a['title'] or ''}")
         click.echo(f"              {a['url']}")
+    for other, reason, count in app.store.story_moves_out(story_id):
+        what = "split off as" if reason == "split" else "moved to"
+        click.echo(f"  ({count} article{'s' if count != 1 else ''} {what} story {other}: "
+                   f"`newswatch show {other}`)")
     from .claims_stage import render_discrepancies
 
     click.echo("")

@@ -669,6 +669,15 @@ class Store:
             "left join embeddings e on e.article_id = a.id where a.story_id = ? order by a.id",
             [story_id]))
 
+    def story_moves_out(self, story_id: int) -> list[tuple[int, str, int]]:
+        """(story, reason, articles) for each story that articles of ``story_id`` left for and
+        are still in: a split-off half, or a story that fit them better."""
+        return [tuple(r) for r in self.db.execute(
+            "select m.into_story, m.reason, count(distinct m.article_id) from story_moves m "
+            "join articles a on a.id = m.article_id and a.story_id = m.into_story "
+            "where m.from_story = ? group by m.into_story, m.reason order by m.into_story",
+            [story_id])]
+
     def save_story_summary(self, story_id: int, *, title: str, article_count: int,
                            outlet_count: int, report_count: int) -> None:
         with self.transaction():
