@@ -177,3 +177,12 @@ def test_shared_rare_details_tell_the_event_apart_from_its_sibling() -> None:
         "A new earthquake shook Qeshm island; people in Dargahan slept outdoors.")
     story = cluster.new_story(article(1, KIND, first), story_id=1)
     assert cluster._cosine(same.terms, story.terms) > cluster._cosine(sibling.terms, story.terms)
+
+
+def test_stories_of_another_embedding_model_are_never_candidates() -> None:
+    """After `embedding.model` changes, stored stories have centroids of another size."""
+    old = cluster.new_story(article(1, unit(1, 0.3, 0), RENO), story_id=7)
+    new = article(2, unit(1, 0.3, 0, 0.1), RENO)
+    assert cluster.rank(new, [old], PARAMS) == []
+    placed = cluster.place(new, [old], PARAMS, new_id=8)
+    assert placed.created and placed.story.id == 8

@@ -217,3 +217,5 @@ def test_the_neighbourhood_is_the_nearest_stories_of_each_touched_storys_window(
     params = replace(PARAMS, window_days=10)
     assert regroup.neighbourhood(touched, candidates, params) == {1, 2, 3}  # 5: unrelated
     assert regroup.neighbourhood(touched, candidates, replace(params, neighbours=1)) == {1, 3}
+    # the store's window query may name each touched story's candidates
+    assert regroup.neighbourhood(touched, candidates, params, around={1: [2, 4]}) == {1, 2}

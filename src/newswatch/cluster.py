@@ -350,6 +350,8 @@ def rank(
     evidence: the embedding is cheap to compare in one matrix product and is a good recall
     filter, the evidence is the precise but slower part.
     """
+    # Stories of another embedding model (the configured model changed) are not comparable.
+    candidates = [s for s in candidates if s.centroid.shape == article.embedding.shape]
     if not candidates:
         return []
     matrix = np.stack([s.direction for s in candidates])

@@ -142,22 +142,29 @@ def neighbourhood(
     touched: Mapping[StoryId, StoryState],
     candidates: Mapping[StoryId, StoryState],
     params: ClusterParams,
+    around: Mapping[StoryId, Collection[StoryId]] | None = None,
 ) -> set[StoryId]:
     """The stories a regrouping looks at: the touched ones and, for each, its
     ``params.neighbours`` nearest stories by centroid within its time window.
 
-    Why not every story of the window: an article only ever moves between stories that are
-    about the same kind of thing, and those are a touched story's nearest neighbours. Bounding
-    them keeps the cost of a batch proportional to the batch, not to how busy its window is
-    (a backfill touches stories all over the archive; a daemon's batch, one window).
+    ``around`` may give each touched story's own candidates (the store's window query); by
+    default every candidate is tried and the time spans decide. Why not every story of the
+    window: an article only ever moves between stories about the same kind of thing, and those
+    are a touched story's nearest neighbours. Bounding them keeps the cost of a batch
+    proportional to the batch, not to how busy its window is.
     """
     chosen = set(touched)
-    pool = [k for k in candidates if k not in touched]
-    if not pool or params.neighbours <= 0:
+    if params.neighbours <= 0:
         return chosen
-    matrix = np.stack([candidates[k].direction for k in pool])
     window = timedelta(days=params.window_days)
-    for story in touched.values():
+    for story_id, story in touched.items():
+        ids = candidates if around is None else around.get(story_id, ())
+        # stories of another embedding model (the configured model changed) are not comparable
+        pool = [k for k in ids if k not in touched and k in candidates
+                and candidates[k].centroid.shape == story.centroid.shape]
+        if not pool:
+            continue
+        matrix = np.stack([candidates[k].direction for k in pool])
         cosines = matrix @ story.direction
         taken = 0
         for k in np.argsort(-cosines):

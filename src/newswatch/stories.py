@@ -207,16 +207,17 @@ def regroup_window(store: Store, config: Config, touched: set[int],
     window = timedelta(days=params.window_days)
     touched_states = {r["id"]: story_from_row(r) for r in store.story_rows(sorted(touched))
                       if r.get("centroid") and r.get("merged_into") is None}
-    around: set[int] = set()
-    for story in touched_states.values():  # each touched story's own window, not their union
+    around: dict[int, list[int]] = {}  # each touched story's own window, not their union
+    for story_id, story in touched_states.items():
         if story.first_seen is not None and story.last_seen is not None:
-            around.update(store.candidate_story_ids(story.first_seen - window,
-                                                    story.last_seen + window))
+            around[story_id] = store.candidate_story_ids(story.first_seen - window,
+                                                         story.last_seen + window)
+    wanted = set().union(*around.values()) - touched if around else set()
     candidates = {r["id"]: cluster.StoryState(
         id=r["id"], centroid=embed.from_blob(r["centroid"]),
         first_seen=parse_iso(r["first_seen"]), last_seen=parse_iso(r["last_seen"]))
-        for r in store.story_directions(sorted(around - touched))}
-    near = regroup.neighbourhood(touched_states, candidates, params)
+        for r in store.story_directions(sorted(wanted))}
+    near = regroup.neighbourhood(touched_states, candidates, params, around)
     members: dict[int, list[cluster.ArticleFeatures]] = {}
     for row in store.window_members(near, name):
         members.setdefault(row["story_id"], []).append(cluster.ArticleFeatures(
