@@ -21,7 +21,7 @@ from newswatch.cluster import ArticleFeatures, ClusterParams, Evidence
 from newswatch.config import Config
 from newswatch.sample_server import load_manifest
 from newswatch.store import NewArticle, Store
-from newswatch.stories import regroup_window, run_stories, summarise
+from newswatch.stories import embed_pending, place_pending, regroup_window, run_stories
 
 PARAMS = ClusterParams()
 
@@ -146,9 +146,10 @@ def model() -> object:
 
 
 def test_the_stage_takes_an_over_merged_store_apart(tmp_path: Path, model: object) -> None:
-    """Everything forced into one story (join threshold far below any score), then the stage's
-    regroup step with the real parameters: the sample's events come apart, every move is in
-    story_moves, no article is lost, counts and titles follow."""
+    """Everything forced into one story (join threshold far below any score) and the process
+    stopped before regrouping; the next run regroups the queued story with the real parameters:
+    the sample's events come apart, every move is in story_moves, no article is lost, counts
+    and titles follow."""
     db = tmp_path / "news.db"
     manifest = load_manifest()
     config = Config(path=None, database=db)
@@ -162,13 +163,17 @@ def test_the_stage_takes_an_over_merged_store_apart(tmp_path: Path, model: objec
             store.save_extraction(aid, text=a["body"], method="ingest")
             event_of[aid] = a["event"]
         everything = ClusterParams(threshold=-100.0, min_cosine=-1.0, merge_threshold=100.0)
-        run_stories(store, config, replace(everything, regroup_rounds=0, min_split=10_000))
+        embed_pending(store, config)
+        place_pending(store, config, everything)
         [(first_story,)] = store.db.execute("select distinct story_id from articles").fetchall()
+        # the process dies here, before regrouping: the story stays queued for the next run
+        assert store.stories_to_regroup() == [first_story]
 
-        counts, changed = regroup_window(store, config, {first_story})
-        summarise(store, changed)
+        counts = run_stories(store, config)  # nothing new to place; the queued story is regrouped
 
+        assert counts["placed"] == 0
         assert counts["splits"] >= len(set(event_of.values())) - 1
+        assert store.stories_to_regroup() == []
         story_of = dict(store.db.execute("select id, story_id from articles").fetchall())
         assert set(story_of) == set(event_of)  # nothing lost
         stories_of_event = defaultdict(set)

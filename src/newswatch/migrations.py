@@ -164,9 +164,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 def m005_story_moves(db: sqlite_utils.Database) -> None:
     """Regrouping (issue 3): every article that leaves its story after placement, with why
     ("split": its story held two events; "better fit": another story now fits it better) and
-    the score behind the decision, so a story whose members change can be explained. The
-    index on (story_id, clustered_at) serves loading a window's stories with their members
-    in join order."""
+    the score behind the decision, so a story whose members change can be explained; the
+    stories waiting to be reconsidered; and the index on (story_id, clustered_at) for loading
+    stories with their members in join order."""
     db["story_moves"].create(
         {"id": int, "article_id": int, "from_story": int, "into_story": int, "reason": str,
          "score": float, "time": str},
@@ -176,6 +176,11 @@ def m005_story_moves(db: sqlite_utils.Database) -> None:
     )
     db["story_moves"].create_index(["article_id"])
     db["articles"].create_index(["story_id", "clustered_at"])
+    # The queue of stories to reconsider: set when an article joins, cleared by the regrouping,
+    # so a process killed between the two regroups them on its next run.
+    db["stories"].add_column("regroup_pending", int)
+    db.execute("create index idx_stories_regroup_pending on stories(regroup_pending) "
+               "where regroup_pending = 1")
 
 
 def m004_daemon(db: sqlite_utils.Database) -> None:

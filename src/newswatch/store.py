@@ -579,6 +579,7 @@ class Store:
         with self.transaction():
             row = {k: v for k, v in story.items() if k != "id"}
             row["updated_at"] = now
+            row["regroup_pending"] = 1
             if story.get("id") is None:
                 story_id = self.db["stories"].insert({**row, "created_at": now}).last_pk
             else:
@@ -619,15 +620,28 @@ class Store:
             f"where a.story_id in ({marks}) and e.model = ? "
             "order by a.story_id, a.clustered_at, a.id", [*ids, model]))
 
+    def stories_to_regroup(self, limit: int = 5000) -> list[int]:
+        """Live stories that gained articles since they were last reconsidered."""
+        return [r[0] for r in self.db.execute(
+            "select id from stories where regroup_pending = 1 and merged_into is null "
+            "order by id limit ?", [limit])]
+
+    def regrouped(self, ids: Iterable[int]) -> None:
+        """Mark stories as reconsidered (see save_regrouping, which does it in its transaction)."""
+        with self.transaction():
+            self.db.conn.executemany("update stories set regroup_pending = null where id = ?",
+                                     [(i,) for i in ids])
+
     def save_regrouping(self, stories: dict[int, dict[str, Any]],
                         moves: list[tuple[int, int, int, str, float]],
-                        emptied: dict[int, int]) -> dict[int, int]:
+                        emptied: dict[int, int], done: Iterable[int] = ()) -> dict[int, int]:
         """Write a regrouping in one transaction and return how its temporary ids mapped.
 
         ``stories`` are new or changed story rows keyed by id (a negative id is a story a split
         made, inserted here); ``moves`` are (article, from, into, reason, score) in the order
         they happened; ``emptied`` maps a story left without articles to where they went: it
-        is marked merged into that story, as a merge is.
+        is marked merged into that story, as a merge is. ``done`` are the stories that were
+        reconsidered: their pending mark is cleared in the same transaction.
         """
         now = iso(utcnow())
         real: dict[int, int] = {}
@@ -660,6 +674,7 @@ class Store:
                                 [into_id, from_id])
                 self.db["story_merges"].insert(
                     {"from_story": from_id, "into_story": into_id, "time": now, "score": None})
+            self.regrouped(done)
         return real
 
     def story_members(self, story_id: int) -> list[dict[str, Any]]:

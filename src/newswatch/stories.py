@@ -230,11 +230,12 @@ def regroup_window(store: Store, config: Config, touched: set[int],
     temporary = itertools.count(-1, -1)
     result = regroup.regroup(members, params, lambda: next(temporary), set(touched_states))
     if not result.moves:
+        store.regrouped(touched)
         return counts, set()
     real = store.save_regrouping(
         {k: story_to_row(s) for k, s in result.stories.items()},
         [(m.article_id, m.from_story, m.into_story, m.reason, m.score) for m in result.moves],
-        result.emptied)
+        result.emptied, done=touched)
     counts["splits"] = len(result.new_ids)
     counts["moves"] = sum(1 for m in result.moves if m.reason != "split")
     for m in result.moves:
@@ -268,6 +269,8 @@ def run_stories(store: Store, config: Config,
     counts: dict[str, int] = dict(embed_pending(store, config))
     placed, touched = place_pending(store, config, params)
     counts.update(placed)
+    # stories placement touched, and any left pending by a run killed before regrouping
+    touched |= set(store.stories_to_regroup())
     regrouped, changed = regroup_window(store, config, touched, params)
     counts.update(regrouped)
     touched |= changed
