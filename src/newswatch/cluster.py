@@ -141,9 +141,13 @@ class StoryState:
     last_seen: datetime | None = None
     members: list[ArticleId] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def direction(self) -> np.ndarray:
-        """The unit-length centroid, for cosine similarity."""
+        """The unit-length centroid, for cosine similarity.
+
+        Cached: ranking compares an article with hundreds of stories, and every change to a
+        story makes a new StoryState (``dataclasses.replace``), so a cache never goes stale.
+        """
         norm = float(np.linalg.norm(self.centroid))
         return self.centroid / norm if norm > 0 else self.centroid
 

@@ -157,7 +157,6 @@ def neighbourhood(
     if params.neighbours <= 0:
         return chosen
     window = timedelta(days=params.window_days)
-    directions: dict[StoryId, np.ndarray] = {}  # each candidate's unit centroid, computed once
     for story_id, story in touched.items():
         ids = candidates if around is None else around.get(story_id, ())
         # stories of another embedding model (the configured model changed) are not comparable
@@ -165,10 +164,7 @@ def neighbourhood(
                 and candidates[k].centroid.shape == story.centroid.shape]
         if not pool:
             continue
-        for k in pool:
-            if k not in directions:
-                directions[k] = candidates[k].direction
-        matrix = np.stack([directions[k] for k in pool])
+        matrix = np.stack([candidates[k].direction for k in pool])
         cosines = matrix @ story.direction
         taken = 0
         for k in np.argsort(-cosines):
