@@ -94,6 +94,7 @@ def build_memory(archive) -> list[cluster.StoryState]:
             art = cluster.ArticleFeatures(id=(s, k), embedding=v, title=title,
                                           evidence=cluster.extract_evidence(title, body), published=when)
             state = cluster.new_story(art, s) if state is None else cluster.add_article(state, art)
+        _ = state.direction  # computed once per stored state, as a long-lived process would
         states.append(state)
     states.sort(key=lambda st: st.last_seen)
     return states
