@@ -140,6 +140,17 @@ def run_memory(n_articles: int) -> tuple[float, float]:
     return float(np.mean(times) * 1000), float(np.mean(sizes))
 
 
+def add_embedded(store: Store, source: int, url: str, vector: np.ndarray, title: str, body: str,
+                 when: datetime) -> None:
+    """Store one new article as extraction and embedding would leave it: ready to place."""
+    [article_id] = store.add_articles([NewArticle(url=url, source_id=source, title=title,
+                                                  published=iso(when))])
+    store.save_extraction(article_id, text=body, method="ingest")
+    store.save_embeddings([{"article_id": article_id, "model": embed.model_name(None),
+                            "text_hash": url, "dims": DIM, "vector": embed.to_blob(vector),
+                            "content_hash": store.db["articles"].get(article_id)["content_hash"]}])
+
+
 def run_store(n_articles: int, folder: Path) -> tuple[float, float, float]:
     db = folder / f"scale-{n_articles}.db"
     config = Config(path=None, database=db)
@@ -178,12 +189,7 @@ def run_store(n_articles: int, folder: Path) -> tuple[float, float, float]:
         gc.collect()
         sizes = []
         for i, (v, title, body, when) in enumerate(probes(n_articles)):
-            ids = store.add_articles([NewArticle(url=f"https://probe.example/{i}", source_id=source,
-                                                 title=title, published=iso(when))])
-            store.save_extraction(ids[0], text=body, method="ingest")
-            store.save_embeddings([{"article_id": ids[0], "model": name_, "text_hash": f"p{i}",
-                                    "content_hash": store.db["articles"].get(ids[0])["content_hash"],
-                                    "dims": DIM, "vector": embed.to_blob(v)}])
+            add_embedded(store, source, f"https://probe.example/{i}", v, title, body, when)
             sizes.append(len(store.candidate_story_ids(when - window, when + window)))
         start = time.perf_counter()
         counts, touched = stories.place_pending(store, config, params, cache=False)
@@ -196,12 +202,7 @@ def run_store(n_articles: int, folder: Path) -> tuple[float, float, float]:
         end = START + timedelta(days=n_articles / PER_DAY)
         for i, (v, title, body, _) in enumerate(probes(BATCH * 4, seed=11)[:BATCH]):
             when = end - timedelta(hours=random.Random(i).uniform(0, 24))
-            ids = store.add_articles([NewArticle(url=f"https://batch.example/{i}", source_id=source,
-                                                 title=title, published=iso(when))])
-            store.save_extraction(ids[0], text=body, method="ingest")
-            store.save_embeddings([{"article_id": ids[0], "model": name_, "text_hash": f"b{i}",
-                                    "content_hash": store.db["articles"].get(ids[0])["content_hash"],
-                                    "dims": DIM, "vector": embed.to_blob(v)}])
+            add_embedded(store, source, f"https://batch.example/{i}", v, title, body, when)
         _, touched = stories.place_pending(store, config, params)
         start = time.perf_counter()
         stories.regroup_window(store, config, touched, params)
