@@ -119,3 +119,26 @@ def test_one_off_writers_refuse_while_another_process_writes(tmp_path: Path) -> 
     with Store(db) as store:
         assert store.count("articles") == 0
     assert r.invoke(main, ["--db", str(db), "ingest", str(note), "--source", "Local"]).exit_code == 0
+
+
+def test_feeds_add_and_remove_tell_a_running_daemon_to_reload(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    from newswatch.schedule import instance_lock
+
+    monkeypatch.chdir(tmp_path)
+    received: list[int] = []
+    previous = signal.signal(signal.SIGHUP, lambda signum, frame: received.append(signum))
+    try:
+        r = CliRunner()
+        assert r.invoke(main, ["feeds", "add", "https://a.example/rss", "--source", "A"]).exit_code == 0
+        assert received == []  # no daemon: nobody to tell
+        with instance_lock(Path("data/newswatch.db")):  # this process stands in for the daemon
+            added = r.invoke(main, ["feeds", "add", "https://b.example/rss", "--source", "B"])
+            removed = r.invoke(main, ["feeds", "remove", "https://a.example/rss"])
+        assert added.exit_code == 0 and removed.exit_code == 0
+        assert "told the running daemon" in added.output
+        assert received == [signal.SIGHUP, signal.SIGHUP]
+    finally:
+        signal.signal(signal.SIGHUP, previous)

@@ -523,3 +523,41 @@ def test_sigterm_while_processing_stops_promptly_and_the_next_run_finishes(tmp_p
         assert again.returncode == 0, again.stderr[-3000:]
         assert query(db, "select count(*) from articles where extracted_at is null") == [(0,)]
         assert query(db, "select count(*) from articles") == [(8,)]
+
+
+# --- reloading the config --------------------------------------------------------------------
+
+
+def test_reload_applies_added_removed_and_changed_feeds(tmp_path: Path, server: HostileServer) -> None:
+    first, second = server.good_feed_urls()[:2]
+    with daemon_for(tmp_path, [first, second]) as d:
+        d.setup()
+        gone = d.store.feed_by_url(first)["id"]
+        config_file = d.config.path
+        text = config_file.read_text().replace(first, server.url("/500"))
+        config_file.write_text(text.replace("interval: 1m", "interval: 2m"))
+
+        details = d.reload()
+
+        assert (details["added"], details["removed"], details["feeds"]) == (1, 1, 2)
+        polls = {j.id: j for j in d.scheduler.get_jobs() if j.id.startswith("poll:")}
+        assert f"poll:{gone}" not in polls
+        assert set(polls) == {f"poll:{d.store.feed_by_url(u)['id']}" for u in (second, server.url("/500"))}
+        assert all(j.trigger.interval == timedelta(minutes=2) for j in polls.values())
+
+
+def test_a_broken_config_on_reload_keeps_the_running_feeds(tmp_path: Path, server: HostileServer) -> None:
+    urls = server.good_feed_urls()[:2]
+    with daemon_for(tmp_path, urls) as d:
+        d.setup()
+        before = {j.id for j in d.scheduler.get_jobs()}
+        d.config.path.write_text("feeds:\n  - url: [unclosed\n")
+        d._on_hangup(1, None)  # what SIGHUP does: a reload run in a worker thread
+        deadline = time.monotonic() + 10
+        while not [r for r in runs(d.store) if r["job"] == "reload" and r["finished_at"]]:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        [run] = [r for r in runs(d.store) if r["job"] == "reload"]
+        assert run["outcome"] == "error" and "feeds.yaml" in run["error"]
+        assert {j.id for j in d.scheduler.get_jobs()} == before
+        assert [f.url for f in d.config.feeds] == urls

@@ -7,6 +7,7 @@ and exit 1; nothing a user does should show a traceback (``--debug`` shows it wh
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -350,6 +351,25 @@ def feeds() -> None:
     """
 
 
+def _tell_daemon(app: App) -> None:
+    """A daemon running on this database reloads its config on SIGHUP: send it, so a feed
+    added or removed takes effect without a restart."""
+    import signal
+
+    from .schedule import daemon_pid
+
+    pid = daemon_pid(app.config.database)
+    if not pid or pid < 0:
+        return
+    try:
+        os.kill(pid, signal.SIGHUP)
+    except OSError as exc:
+        click.echo(f"could not tell the daemon (pid {pid}) to reload: {exc.strerror}; "
+                   "restart it to apply", err=True)
+        return
+    click.echo(f"told the running daemon (pid {pid}) to reload its config")
+
+
 @feeds.command("list")
 @click.pass_obj
 def feeds_list(app: App) -> None:
@@ -397,6 +417,7 @@ def feeds_add(app: App, url: str, source: str, interval: str) -> None:
     if not added:
         raise NewswatchError(f"{url} is already in {path}")
     click.echo(f"added {url} ({source}) to {path}")
+    _tell_daemon(app)
 
 
 @feeds.command("remove")
@@ -415,6 +436,7 @@ def feeds_remove(app: App, url: str) -> None:
     if not remove_feed_from_file(path, url.strip()):
         raise NewswatchError(f"{url} is not in {path}")
     click.echo(f"removed {url} from {path}")
+    _tell_daemon(app)
 
 
 @feeds.command("import")
@@ -435,6 +457,8 @@ def feeds_import(app: App, opml_file: Path) -> None:
     path = app.config_file()
     added = add_feeds_to_file(path, found)
     click.echo(f"imported {added} new feeds of {len(found)} into {path}")
+    if added:
+        _tell_daemon(app)
 
 
 @feeds.command("export")

@@ -53,8 +53,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import pipeline
-from .config import Config
-from .errors import NewswatchError
+from .config import Config, load_config
+from .errors import ConfigError, NewswatchError
 from .fetch import Fetcher
 from .polling import JITTER
 from .store import StopRequested, Store, parse_iso, utcnow
@@ -240,19 +240,8 @@ class Daemon:
             stale = self.store.interrupt_stale_runs()
             if stale:
                 log.info("marked %d runs of earlier processes as interrupted", stale)
-            ids = self.store.sync_feeds(self.config.feeds)
-            feeds = {url: self.store.feed(fid) for url, fid in ids.items()}
             pending = self.store.pending_count()
-        for fc in self.config.feeds:
-            feed = feeds[fc.url]
-            due = parse_iso(feed.get("next_fetch_at"))
-            if due is None or due <= now:
-                # due now: spread the start so feeds do not all fire in the first second
-                due = now + timedelta(seconds=self.rng.uniform(0, min(self.start_spread, fc.interval / 10)))
-            self.scheduler.add_job(
-                self._poll_job, IntervalTrigger(seconds=fc.interval, jitter=int(fc.interval * JITTER)),
-                args=[fc.url], id=f"poll:{feed['id']}", name=f"poll {fc.url}", next_run_time=due,
-                misfire_grace_time=fc.interval, replace_existing=True)
+        self._schedule_feeds(now)
         first_process = now + timedelta(seconds=self.process_delay if pending else PROCESS_EVERY)
         self.scheduler.add_job(
             self._run, IntervalTrigger(seconds=PROCESS_EVERY), args=["process", self.process], id="process",
@@ -269,6 +258,59 @@ class Daemon:
         if local.time() >= d.time and not (Path(d.output) / f"{yesterday.isoformat()}.md").exists():
             # the daemon was down at digest time: write the missed one once the first polls are in
             self.scheduler.modify_job("digest", next_run_time=now + timedelta(seconds=self.start_spread + 30))
+
+    def _schedule_feeds(self, now: datetime) -> dict[str, dict[str, Any]]:
+        """A poll job for every configured feed, at its next poll time (the store's schedule),
+        replacing the job it had; returns the feeds' rows by URL."""
+        with self.lock:
+            ids = self.store.sync_feeds(self.config.feeds)
+            feeds = {url: self.store.feed(fid) for url, fid in ids.items()}
+        for fc in self.config.feeds:
+            feed = feeds[fc.url]
+            due = parse_iso(feed.get("next_fetch_at"))
+            if due is None or due <= now:
+                # due now: spread the start so feeds do not all fire in the first second
+                due = now + timedelta(seconds=self.rng.uniform(0, min(self.start_spread, fc.interval / 10)))
+            self.scheduler.add_job(
+                self._poll_job, IntervalTrigger(seconds=fc.interval, jitter=int(fc.interval * JITTER)),
+                args=[fc.url], id=f"poll:{feed['id']}", name=f"poll {fc.url}", next_run_time=due,
+                misfire_grace_time=fc.interval, replace_existing=True)
+        return feeds
+
+    def reload(self) -> dict[str, Any]:
+        """Re-read the config file (SIGHUP, or `feeds add/remove` while the daemon runs): feeds
+        added, removed or with a new interval take effect now. A broken file is one error line
+        (and a failed ``reload`` run) and the running configuration stays. Other settings (database, fetch, digest, model)
+        are read at start only, so a change to them is reported as needing a restart."""
+        if self.config.path is None:
+            return {"feeds": len(self.config.feeds), "note": "no config file to reload"}
+        try:
+            new = load_config(self.config.path, database=self.config.database)
+        except ConfigError as exc:  # a user's typo: one line, and the running feeds go on
+            log.error("reload refused, the running configuration stays: %s", exc)
+            return {"feeds": len(self.config.feeds), "error": str(exc)}
+        old_urls = {f.url for f in self.config.feeds}
+        new_urls = {f.url for f in new.feeds}
+        with self.lock:
+            dropped = [self.store.feed_by_url(url) for url in sorted(old_urls - new_urls)]
+        for feed in dropped:
+            if feed is not None:
+                try:
+                    self.scheduler.remove_job(f"poll:{feed['id']}")
+                except JobLookupError:
+                    pass
+        self.config.feeds = new.feeds
+        self._schedule_feeds(utcnow())
+        details: dict[str, Any] = {"feeds": len(new.feeds), "added": len(new_urls - old_urls),
+                                   "removed": len(old_urls - new_urls)}
+        restart = [name for name in ("fetch", "digest", "embedding")
+                   if getattr(new, name, None) != getattr(self.config, name, None)]
+        if restart:
+            details["restart_needed_for"] = restart
+        log.info("reloaded %s: %d feeds (%d added, %d removed)%s", self.config.path,
+                 details["feeds"], details["added"], details["removed"],
+                 f"; restart to apply {', '.join(restart)}" if restart else "")
+        return details
 
     # --- the job wrapper ------------------------------------------------------------------
 
@@ -430,6 +472,11 @@ class Daemon:
 
     # --- running and stopping ---------------------------------------------------------------
 
+    def _on_hangup(self, signum: int, frame: Any) -> None:
+        """SIGHUP: reload the config in a worker thread (a handler must not take locks)."""
+        threading.Thread(target=self._run, args=("reload", self.reload),
+                         name="newswatch-reload", daemon=True).start()
+
     def _on_signal(self, signum: int, frame: Any) -> None:
         if not self.stop_event.is_set():
             log.warning("%s: finishing the current transaction, then stopping", signal.Signals(signum).name)
@@ -459,6 +506,7 @@ class Daemon:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
                 handlers[sig] = signal.signal(sig, self._on_signal)
+            handlers[signal.SIGHUP] = signal.signal(signal.SIGHUP, self._on_hangup)
         log.info("newswatch daemon started: %d feeds, database %s", len(self.config.feeds), self.config.database)
         try:
             if not self.stop_event.is_set():
