@@ -225,7 +225,7 @@ def regroup_window(store: Store, config: Config, touched: set[int],
             embedding=embed.from_blob(row["vector"]),
             title=row.get("title") or "",
             evidence=_evidence(row),
-            published=parse_iso(row.get("published")) or parse_iso(row.get("discovered_at")),
+            published=article_time(row, None),
         ))
     temporary = itertools.count(-1, -1)
     result = regroup.regroup(members, params, lambda: next(temporary), set(touched_states))
@@ -242,8 +242,7 @@ def regroup_window(store: Store, config: Config, touched: set[int],
         log.info("article %s moved from story %s to %s (%s, score %.2f)", m.article_id,
                  real.get(m.from_story, m.from_story), real.get(m.into_story, m.into_story),
                  m.reason, m.score)
-    changed = {real.get(k, k) for k in result.stories}
-    return counts, changed - {real.get(k, k) for k in result.emptied}
+    return counts, {real.get(k, k) for k in result.stories}  # emptied stories are not in it
 
 
 def summarise(store: Store, story_ids: set[int]) -> None:
