@@ -61,8 +61,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from newswatch.claims import extract_claims  # noqa: E402
-from newswatch.units import CURRENCY_CODES, UNITS, is_count_unit  # noqa: E402
+from newswatch.claims.frames import extract_claims  # noqa: E402
+from newswatch.claims.units import CURRENCY_CODES, UNITS, is_count_unit  # noqa: E402
 
 NEWS_FILE = ROOT / "benchmarks" / "data" / "quantities_news.jsonl"
 BLIND_FILE = ROOT / "benchmarks" / "data" / "quantities_news_blind.jsonl"
@@ -355,7 +355,7 @@ def subject_accuracy(events_dir: Path = EVENTS_DIR, misses: list[str] | None = N
     subject with the annotated one (``check.subject_key`` + ``check.same_subject``), which is
     what matters downstream. A claim not found counts as wrong.
     """
-    from newswatch.check import same_subject, subject_key  # noqa: PLC0415
+    from newswatch.claims.check import same_subject, subject_key  # noqa: PLC0415
 
     correct = total = 0
     for path in sorted(events_dir.glob("*.json")):
@@ -399,7 +399,7 @@ def sample_discrepancies(sample_dir: Path = SAMPLE_DIR, notes: list[str] | None 
     """
     import yaml  # noqa: PLC0415
 
-    from newswatch.check import ClaimRecord, find_discrepancies  # noqa: PLC0415
+    from newswatch.claims.check import ClaimRecord, find_discrepancies  # noqa: PLC0415
 
     man_path = sample_dir / "manifest.yaml"
     if not man_path.exists():

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.check import (
+from newswatch.claims.check import (
     ClaimRecord,
     claim_interval,
     find_discrepancies,
     same_subject,
     subject_key,
 )
-from newswatch.claims import extract_claims
+from newswatch.claims.frames import extract_claims
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

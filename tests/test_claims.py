@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.claims import extract_claims, split_sentences
-from newswatch.quantities import find_quantities
+from newswatch.claims.frames import extract_claims, split_sentences
+from newswatch.claims.quantities import find_quantities
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = json.loads((FIXTURES / "claims" / "cases.json").read_text(encoding="utf-8"))

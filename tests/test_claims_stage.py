@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newswatch.claims_stage import render_discrepancies, run_claims
+from newswatch.claims.stage import render_discrepancies, run_claims
 from newswatch.cli import main
 from newswatch.store import NewArticle, Store
 

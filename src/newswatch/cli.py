@@ -332,7 +332,7 @@ def show(app: App, story_id: int) -> None:
         what = "split off as" if reason == "split" else "moved to"
         click.echo(f"  ({count} article{'s' if count != 1 else ''} {what} story {other}: "
                    f"`newswatch show {other}`)")
-    from .claims_stage import render_discrepancies
+    from .claims.stage import render_discrepancies
 
     click.echo("")
     click.echo(render_discrepancies(app.store, story_id))
@@ -479,7 +479,7 @@ def feeds_export(app: App) -> None:
 
 
 def _claims_json(text: str) -> list[dict[str, Any]]:
-    from .claims import extract_claims
+    from .claims.frames import extract_claims
 
     out = []
     for c in extract_claims(text):

@@ -245,7 +245,7 @@ STAGES.append(("stories", _stories_stage))
 
 
 def _claims_stage(store: Store, config: Config) -> dict[str, Any]:
-    from .claims_stage import run_claims
+    from .claims.stage import run_claims
 
     return run_claims(store, config)
 

@@ -1,6 +1,6 @@
 """Find the quantities written in one sentence: numbers with their magnitude, unit and bounds.
 
-This is the lexical half of claim extraction (claims.py adds subject, attribute and scope).
+This is the lexical half of claim extraction (frames.py adds subject, attribute and scope).
 It is rule based on purpose: news quantities follow a small grammar
 
     [qualifier] [currency] NUMBER [magnitude] [+] [unit | currency word | counted noun] [per UNIT]

@@ -1,6 +1,6 @@
 """Who or what a number is about: names, descriptions and pronouns, resolved across sentences.
 
-claims.py finds the numbers and what they measure; this module decides the *subject*. News
+frames.py finds the numbers and what they measure; this module decides the *subject*. News
 introduces a thing once ("Microsoft on Thursday unveiled Fairwater, a new AI datacenter") and
 then refers to it as "the facility", "it", "the company" or "the Redmond-based company", often
 with a second company in passing. Subjects decide which claims the discrepancy check compares,
@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 from .counts import CHUNK_STOP
 
 if TYPE_CHECKING:
-    from .claims import Sentence
     from .quantities import Quantity
+    from .sentences import Sentence
 
 __all__ = ["Mention", "SubjectResolver", "modified_noun", "names_in", "norm_name"]
 

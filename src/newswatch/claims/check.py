@@ -32,7 +32,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .claims import Claim
+from .frames import Claim
 from .units import COUNT_NOUNS, dimension_of, si_factor
 
 __all__ = ["ClaimRecord", "Discrepancy", "Side", "find_discrepancies", "claim_interval", "subject_key",

@@ -1,7 +1,7 @@
 """The claims + check stage: extract the numeric claims of new or changed articles, then
 recompute the discrepancies of every story whose claims changed.
 
-I/O lives here and in store.py; the decisions are the pure functions of claims.py (what the
+I/O lives here and in store.py; the decisions are the pure functions of frames.py (what the
 numbers are) and check.py (which of them cannot all be true). The stage is re-runnable: an
 article is re-read only when its text hash changed, a story re-checked only when the set of
 its claims changed (re-extraction, or an article joining or leaving it), and a re-check
@@ -16,7 +16,7 @@ from dataclasses import asdict
 from typing import Any
 
 from .check import ClaimRecord, Discrepancy, find_discrepancies
-from .claims import extract_claims
+from .frames import extract_claims
 
 log = logging.getLogger("newswatch.claims")
 

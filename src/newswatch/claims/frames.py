@@ -13,7 +13,7 @@ one,
   "leased", "part" (the remaining 50 MW, of which...), "cumulative" (to date, in total for
   money), "per year", "quarterly" (revenue and profit), and, only when the sentence also
   states another figure in the same unit, "prior" (up from X a year earlier) and "in 2024";
-* the **subject** (what the number is about), delegated to subjects.py, which tracks the
+* the **subject** (what the number is about), delegated to entities.py, which tracks the
   names, descriptions ("the facility", "the French startup") and pronouns of the document;
   table row labels and the heading or list lead-in above a line are handled here;
 * the sentence and character span.
@@ -29,8 +29,9 @@ import re
 from dataclasses import asdict, dataclass
 
 from .counts import count_chunk
+from .entities import SubjectResolver, modified_noun, names_in, norm_name
 from .quantities import Quantity, find_quantities, mask_non_quantities
-from .subjects import SubjectResolver, modified_noun, names_in, norm_name
+from .sentences import BULLET, Sentence, split_sentences
 from .units import count_family, is_count_unit
 
 __all__ = ["Claim", "Sentence", "extract_claims", "split_sentences", "claim_to_dict"]
@@ -58,71 +59,6 @@ class Claim:
 
 def claim_to_dict(claim: Claim) -> dict:
     return asdict(claim)
-
-
-# ---------------------------------------------------------------- sentences
-
-@dataclass
-class Sentence:
-    start: int
-    end: int
-    line: int
-    kind: str  # text | heading | list | table
-    first_in_line: bool = True
-
-
-_ABBREV = {
-    "mr", "mrs", "ms", "dr", "prof", "inc", "corp", "co", "ltd", "jr", "sr", "st", "vs", "etc",
-    "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "no", "nos", "fig", "figs", "jan",
-    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est",
-    "gov", "sen", "rep", "gen", "lt", "col", "mt", "ft", "sgt", "capt", "cmdr", "adm", "rev",
-    "dept", "univ", "assn", "bros", "ave", "blvd", "rd", "vol", "ch", "sec", "al", "cf", "ca",
-    "plc", "llc", "ag", "sa", "nv", "bn", "mn", "n.v", "s.a", "ph.d", "m.d", "b.a", "m.a",
-}
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9$€£])")
-_BULLET = re.compile(r"^\s*(?:[-•*·▪◦–—]|\d{1,2}[.)]|\(?[a-z][.)])\s+")
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences as spans of `text`; headings, list items and table rows are their own units."""
-    out: list[Sentence] = []
-    pos = 0
-    for line_no, line in enumerate(text.split("\n")):
-        lstart = pos
-        pos += len(line) + 1
-        stripped = line.strip()
-        if not stripped:
-            continue
-        offset = lstart + (len(line) - len(line.lstrip()))
-        if stripped.count("|") >= 2:
-            kind = "table"
-        elif _BULLET.match(line):
-            kind = "list"
-        elif len(stripped.split()) <= 14 and not re.search(r"[.!]\W*$", stripped) and not re.search(r"[.!?]\s", stripped):
-            kind = "heading"
-        else:
-            kind = "text"
-        if kind == "table":
-            out.append(Sentence(offset, offset + len(stripped), line_no, kind))
-            continue
-        s = offset
-        first = True
-        for m in _BOUNDARY.finditer(text, offset, offset + len(stripped)):
-            cut = m.start()
-            word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[s:cut])
-            if word:
-                w = word.group(1).lower()
-                if w.rstrip(".") in _ABBREV or len(w) == 1 and text[cut - 1].isupper():
-                    continue
-            end = m.end()
-            while end > cut and text[end - 1].isspace():
-                end -= 1
-            out.append(Sentence(s, end, line_no, kind, first))
-            first = False
-            s = m.end()
-        if s < offset + len(stripped):
-            out.append(Sentence(s, offset + len(stripped), line_no, kind, first))
-    return out
 
 
 # ---------------------------------------------------------------- attributes and scope
@@ -400,7 +336,7 @@ def extract_claims(text: str) -> list[Claim]:
         if lm and st.first_in_line and st.kind != "table":
             label = lm.group(1)
             body_start = st.start + lm.end()
-        bm = _BULLET.match(text, body_start) if st.kind == "list" else None
+        bm = BULLET.match(text, body_start) if st.kind == "list" else None
         if bm:
             body_start = bm.end()
         names = names_in(text, body_start, st.end, resolver.caps)
