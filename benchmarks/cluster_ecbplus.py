@@ -8,9 +8,9 @@ message when the file is absent.
 
 What runs: each document becomes an article (headline = its first line, the tokenised source
 URL line of ECB+ documents is dropped because real articles do not start with one, and the
-corpus tokenisation is undone), is embedded with newswatch.embed (same model, same
-``embedding_text``), gets its evidence from newswatch.cluster.extract_evidence, and is placed
-with newswatch.cluster.place, the function the product calls, in one fixed shuffled order
+corpus tokenisation is undone), is embedded with newswatch.stories.embed (same model, same
+``embedding_text``), gets its evidence from newswatch.stories.cluster.extract_evidence, and is placed
+with newswatch.stories.cluster.place, the function the product calls, in one fixed shuffled order
 (seed 13). A dict of stories stands in for the store's time-window query; ECB+ documents
 have no dates, so they all share one window.
 
@@ -36,7 +36,7 @@ How the parameters were chosen (never on the held-out topics, never per run):
      join 2.4, merge 3.6 (mean dev F1 0.906; the previous design's mean dev F1 was 0.898 -
      its 0.939 on the seed-13 order was partly that order's luck). Refitting the pair
      logistic regression with the word feature instead gave all F1 0.905, so the grid won.
-  6. Regrouping after each batch (newswatch.regroup, added after 5, with the weights and
+  6. Regrouping after each batch (newswatch.stories.regroup, added after 5, with the weights and
      thresholds of 5 unchanged): split a story whose halves score below the merge threshold
      (the existing value, not tuned: halves that would never have been merged are two
      stories), move an article another story fits better. Only its structure was chosen on
@@ -84,7 +84,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from newswatch import cluster, embed, regroup  # noqa: E402
+from newswatch.stories import cluster, embed, regroup  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "datasets" / "ecbplus" / "documents.jsonl"
 SEED = 13

@@ -38,9 +38,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from newswatch import cluster, embed, stories  # noqa: E402
 from newswatch.config import Config  # noqa: E402
 from newswatch.store import NewArticle, Store, iso  # noqa: E402
+from newswatch.stories import cluster, embed  # noqa: E402
+from newswatch.stories import stage as stories  # noqa: E402
 
 PER_DAY = 50
 PER_STORY = 3

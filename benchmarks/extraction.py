@@ -27,7 +27,7 @@ from pathlib import Path
 
 import trafilatura
 
-from newswatch.extract import extract_page
+from newswatch.ingest.extract import extract_page
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "article-extraction"
 

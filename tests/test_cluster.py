@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from newswatch import cluster, dedup
-from newswatch.cluster import ArticleFeatures, ClusterParams, Evidence
+from newswatch.stories import cluster, dedup
+from newswatch.stories.cluster import ArticleFeatures, ClusterParams, Evidence
 
 PARAMS = ClusterParams()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from newswatch import cluster, embed
 from newswatch.errors import NewswatchError
+from newswatch.stories import cluster, embed
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """Replay feedparser's own test corpus (2,000+ small, often deliberately broken feeds) through the
-parse-and-store layer: ``feeds.parse_feed`` and ``pipeline.save_poll`` into a temporary store,
+parse-and-store layer: ``feeds.parse_feed`` and ``ingest.stage.save_poll`` into a temporary store,
 the same path a poll takes after the network.
 
 The claim is not that every feed yields articles (many have no entries, or no links), but that
@@ -21,9 +21,9 @@ import pytest
 
 from newswatch.config import FeedConfig
 from newswatch.errors import FeedError
-from newswatch.feeds import parse_feed
-from newswatch.fetch import Response, _Inflater
-from newswatch.pipeline import FetchReport, save_poll
+from newswatch.ingest.feeds import parse_feed
+from newswatch.ingest.fetch import Response, _Inflater
+from newswatch.ingest.stage import FetchReport, save_poll
 from newswatch.store import Store
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "feedparser-tests"

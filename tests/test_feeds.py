@@ -3,7 +3,7 @@
 import pytest
 
 from newswatch.errors import FeedError
-from newswatch.feeds import canonical_url, parse_feed
+from newswatch.ingest.feeds import canonical_url, parse_feed
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import pytest
 
 from newswatch.config import FetchConfig
 from newswatch.errors import BlockedURL, HTTPStatus, TooLarge, TooManyRedirects
-from newswatch.fetch import Fetcher, host_is_public, parse_retry_after
+from newswatch.ingest.fetch import Fetcher, host_is_public, parse_retry_after
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1/feed", "http://localhost/feed", "http://10.1.2.3/x",

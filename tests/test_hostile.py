@@ -51,8 +51,8 @@ import pytest
 
 from newswatch.config import FetchConfig
 from newswatch.errors import TooLarge
-from newswatch.feeds import parse_feed
-from newswatch.fetch import Fetcher
+from newswatch.ingest.feeds import parse_feed
+from newswatch.ingest.fetch import Fetcher
 from newswatch.store import Store, parse_iso
 
 sys.path.insert(0, str(Path(__file__).parent))

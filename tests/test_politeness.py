@@ -13,8 +13,8 @@ import pytest
 from newswatch import pipeline
 from newswatch.config import FetchConfig, parse_config
 from newswatch.errors import NetworkError, RobotsDisallowed, RobotsUnavailable
-from newswatch.fetch import Fetcher
-from newswatch.robots import ROBOTS_TTL, UNREACHABLE_TTL, RobotsCache, rules_from_answer
+from newswatch.ingest.fetch import Fetcher
+from newswatch.ingest.robots import ROBOTS_TTL, UNREACHABLE_TTL, RobotsCache, rules_from_answer
 from newswatch.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newswatch.polling import (
+from newswatch.ingest.polling import (
     JITTER,
     MAX_BACKOFF,
     MAX_STRETCH,

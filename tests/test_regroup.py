@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newswatch import cluster, embed, regroup
-from newswatch.cluster import ArticleFeatures, ClusterParams, Evidence
 from newswatch.config import Config
 from newswatch.sample_server import load_manifest
 from newswatch.store import NewArticle, Store
-from newswatch.stories import embed_pending, place_pending, regroup_window, run_stories
+from newswatch.stories import cluster, embed, regroup
+from newswatch.stories.cluster import ArticleFeatures, ClusterParams, Evidence
+from newswatch.stories.stage import embed_pending, place_pending, regroup_window, run_stories
 
 PARAMS = ClusterParams()
 

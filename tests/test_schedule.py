@@ -29,7 +29,7 @@ from newswatch import pipeline
 from newswatch.cli import main
 from newswatch.config import Config, parse_config
 from newswatch.errors import NewswatchError
-from newswatch.fetch import Fetcher
+from newswatch.ingest.fetch import Fetcher
 from newswatch.schedule import (
     Daemon,
     daemon_pid,

@@ -85,7 +85,7 @@ def test_a_transaction_inside_another_joins_it(tmp_path: Path) -> None:
 
 def test_an_ingested_file_is_stored_with_its_text_or_not_at_all(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from newswatch import pipeline
+    from newswatch.ingest.stage import ingest_files
 
     path = tmp_path / "note.txt"
     path.write_text("A headline\n\nThe body of the article, long enough to matter.\n")
@@ -95,9 +95,9 @@ def test_an_ingested_file_is_stored_with_its_text_or_not_at_all(tmp_path: Path,
 
         monkeypatch.setattr(store, "save_extraction", dies)
         with pytest.raises(KeyboardInterrupt):
-            pipeline.ingest_files(store, [path], "Notes")
+            ingest_files(store, [path], "Notes")
         assert store.count("articles") == 0  # no row left pending without its text
         monkeypatch.undo()
-        [(_, article_id, _)] = pipeline.ingest_files(store, [path], "Notes")
+        [(_, article_id, _)] = ingest_files(store, [path], "Notes")
         row = store.db["articles"].get(article_id)
         assert row["title"] == "A headline" and row["text"].startswith("The body")

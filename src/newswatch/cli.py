@@ -130,7 +130,7 @@ def _print_counts(counts: dict[str, Any]) -> None:
 
 
 def _fetcher(app: App) -> Any:
-    from .fetch import Fetcher
+    from .ingest.fetch import Fetcher
 
     return Fetcher(app.config.fetch)
 
@@ -223,7 +223,7 @@ def ingest(app: App, paths: tuple[Path, ...], source: str) -> None:
     Example:
         newswatch ingest saved/*.html --source "The Register"
     """
-    from .pipeline import ingest_files
+    from .ingest.stage import ingest_files
 
     missing = [p for p in paths if not p.is_file()]
     if missing:
@@ -559,7 +559,7 @@ def demo(app: App, keep: Path | None) -> None:
     Example:
         newswatch demo --keep data/demo
     """
-    from .fetch import Fetcher
+    from .ingest.fetch import Fetcher
     from .pipeline import run_once
     from .sample_server import SampleServer
     from .store import Store

@@ -55,8 +55,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from . import pipeline
 from .config import Config, load_config
 from .errors import ConfigError, NewswatchError
-from .fetch import Fetcher
-from .polling import JITTER
+from .ingest import stage as ingest
+from .ingest.fetch import Fetcher
+from .ingest.polling import JITTER
 from .store import StopRequested, Store, parse_iso, utcnow
 
 log = logging.getLogger("newswatch.schedule")
@@ -382,10 +383,10 @@ class Daemon:
             feed = self.store.feed_by_url(url)
         if feed is None:
             return {"feed": url, "error": "not in the store"}
-        resp, parsed, error = pipeline.poll_feed(self.fetcher, feed)
-        report = pipeline.FetchReport()
+        resp, parsed, error = ingest.poll_feed(self.fetcher, feed)
+        report = ingest.FetchReport()
         with self.lock:
-            new_ids = pipeline.save_poll(self.store, feed, resp, parsed, error, now=utcnow(), report=report)
+            new_ids = ingest.save_poll(self.store, feed, resp, parsed, error, now=utcnow(), report=report)
             feed = self.store.feed(feed["id"])
         self._reschedule(feed)
         details: dict[str, Any] = {"feed": url, "new": len(new_ids), "next": feed.get("next_fetch_at")}

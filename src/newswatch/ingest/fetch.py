@@ -38,9 +38,9 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from . import __version__
-from .config import FetchConfig
-from .errors import (
+from .. import __version__
+from ..config import FetchConfig
+from ..errors import (
     BlockedURL,
     FetchError,
     HTTPStatus,

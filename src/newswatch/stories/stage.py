@@ -27,9 +27,9 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..config import Config
+from ..store import Store, iso, parse_iso, utcnow
 from . import cluster, dedup, embed, regroup
-from .config import Config
-from .store import Store, iso, parse_iso, utcnow
 
 log = logging.getLogger("newswatch.stories")
 

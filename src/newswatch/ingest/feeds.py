@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import courlan
 import feedparser
 
-from .errors import FeedError
+from ..errors import FeedError
 
 # Parameters that only say where a click came from. courlan strips utm_* and friends; these
 # are the ones it leaves and news sites add.

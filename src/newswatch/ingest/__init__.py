@@ -1,0 +1,1 @@
+"""Ingest: feeds in, article text out (fetch, robots, polling, feeds, extract; stage.py)."""
