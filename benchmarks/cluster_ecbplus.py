@@ -181,7 +181,7 @@ class Bench:
             batch: int | None = None) -> dict:
         """The product's loop, with a dict standing in for the store: place each article
         (cluster.place), and after every ``batch`` articles regroup the stories the batch
-        touched (regroup.regroup), as stories.run_stories does after each processing run.
+        touched (regroup.regroup), as the regroup stage does after each processing run.
         ``batch=0`` turns regrouping off (online placement alone)."""
         batch = BATCH if batch is None else batch
         stories: dict[int, cluster.StoryState] = {}

@@ -14,7 +14,7 @@ Two variants, same probes (200 new articles at random times inside the archive):
           query, profile decoding, cluster.place, the write of the placement), with an empty
           per-run cache so every probe reads its candidates from the database.
 The candidate count is printed: it is bounded by the window (about 21 days x 50 / 3 stories),
-not by the archive, so the per-article time stays flat. "regroup" is stories.regroup_window
+not by the archive, so the per-article time stays flat. "regroup" is stories.regroup_pending
 after the probes (each probe's story and its nearest neighbours in its own window), divided by
 the articles regrouped, in two cases: a daemon's batch (50 new articles of the archive's last
 day, one window: the ratio line compares this case) and the 200 spread probes (at 100,000
@@ -193,20 +193,20 @@ def run_store(n_articles: int, folder: Path) -> tuple[float, float, float]:
             add_embedded(store, source, f"https://probe.example/{i}", v, title, body, when)
             sizes.append(len(store.candidate_story_ids(when - window, when + window)))
         start = time.perf_counter()
-        counts, touched = stories.place_pending(store, config, params, cache=False)
+        counts = stories.place_pending(store, config, params, cache=False)
         elapsed = time.perf_counter() - start
         assert counts["placed"] == PROBES, counts
         start = time.perf_counter()
-        stories.regroup_window(store, config, touched, params)
+        stories.regroup_pending(store, config, params)
         backfill = (time.perf_counter() - start) / PROBES * 1000
         # a daemon's batch: BATCH new articles of the archive's last day, placed, then regrouped
         end = START + timedelta(days=n_articles / PER_DAY)
         for i, (v, title, body, _) in enumerate(probes(BATCH * 4, seed=11)[:BATCH]):
             when = end - timedelta(hours=random.Random(i).uniform(0, 24))
             add_embedded(store, source, f"https://batch.example/{i}", v, title, body, when)
-        _, touched = stories.place_pending(store, config, params)
+        stories.place_pending(store, config, params)
         start = time.perf_counter()
-        stories.regroup_window(store, config, touched, params)
+        stories.regroup_pending(store, config, params)
         batch = (time.perf_counter() - start) / BATCH * 1000
     return elapsed / PROBES * 1000, float(np.mean(sizes)), plan, batch, backfill
 

@@ -142,3 +142,15 @@ def test_feeds_add_and_remove_tell_a_running_daemon_to_reload(tmp_path: Path,
         assert received == [signal.SIGHUP, signal.SIGHUP]
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def test_process_runs_one_named_stage_and_refuses_an_unknown_one(tmp_path: Path) -> None:
+    db = str(tmp_path / "news.db")
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n")
+    one = CliRunner().invoke(main, ["--config", str(config), "--db", db, "process", "--stage", "summarise"])
+    assert one.exit_code == 0, one.output
+    assert one.output.startswith("summarise: stories_updated 0, seconds ")
+    assert len(one.output.strip().splitlines()) == 1
+    bad = CliRunner().invoke(main, ["--config", str(config), "--db", db, "process", "--stage", "bogus"])
+    assert bad.exit_code == 1 and "no stage 'bogus'" in bad.output

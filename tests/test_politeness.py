@@ -84,7 +84,7 @@ def _run(tmp_path: Path, server: HostileServer) -> Store:
 
 
 def test_disallowed_pages_are_not_fetched_and_fall_back_to_the_feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "STAGES", [])
+    monkeypatch.setattr(pipeline, "STAGES", pipeline.STAGES[:1])  # extract only
     with HostileServer(good_feeds=2, items_per_feed=2) as server:
         # feeds are not subject to robots.txt: disallowing them changes nothing
         server.robots["robots"] = (200, b"User-agent: *\nDisallow: /ok/article-0-\nDisallow: /ok/feed-\n")
@@ -105,7 +105,7 @@ def test_disallowed_pages_are_not_fetched_and_fall_back_to_the_feed(tmp_path: Pa
 
 
 def test_missing_robots_txt_allows_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "STAGES", [])
+    monkeypatch.setattr(pipeline, "STAGES", pipeline.STAGES[:1])  # extract only
     with HostileServer(good_feeds=1, items_per_feed=2) as server:  # robots.txt answers 404
         with _run(tmp_path, server) as store:
             methods = {r["extract_method"] for r in store.db.query("select * from articles")}
@@ -114,7 +114,7 @@ def test_missing_robots_txt_allows_everything(tmp_path: Path, monkeypatch: pytes
 
 def test_unreachable_robots_txt_keeps_pages_waiting_then_falls_back(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "STAGES", [])
+    monkeypatch.setattr(pipeline, "STAGES", pipeline.STAGES[:1])  # extract only
     with HostileServer(good_feeds=1, items_per_feed=1) as server:
         server.robots["robots"] = (503, b"busy")
         with _run(tmp_path, server) as store:

@@ -101,3 +101,23 @@ def test_an_ingested_file_is_stored_with_its_text_or_not_at_all(tmp_path: Path,
         [(_, article_id, _)] = ingest_files(store, [path], "Notes")
         row = store.db["articles"].get(article_id)
         assert row["title"] == "A headline" and row["text"].startswith("The body")
+
+
+def test_placement_and_regrouping_queue_summaries_in_the_store(tmp_path: Path) -> None:
+    """Summarising finds its stories in the store (summary_pending), so it can run alone or
+    after a run killed between placement and summary."""
+    with Store(tmp_path / "news.db") as store:
+        source = store.source_id("Outlet")
+        [a, b] = store.add_articles([NewArticle(url=f"https://x.example/{i}", source_id=source,
+                                                title=f"t{i}") for i in range(2)])
+        story = {"id": None, "centroid": b"\0" * 4, "profile": "{}", "article_count": 1,
+                 "first_seen": "2026-01-01T00:00:00Z", "last_seen": "2026-01-01T00:00:00Z"}
+        first = store.save_placement(a, story)
+        assert store.stories_to_summarise() == [first] and store.stories_to_regroup() == [first]
+        store.save_story_summary(first, title="t0", article_count=1, outlet_count=1, report_count=1)
+        assert store.stories_to_summarise() == []
+        real = store.save_regrouping({-1: {**story, "id": -1}}, [(a, first, -1, "split", 0.5)], {},
+                                     done=[first])
+        assert store.stories_to_summarise() == [real[-1]] and store.stories_to_regroup() == []
+        store.summarised([real[-1]])
+        assert store.stories_to_summarise() == []

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_stories
 
 from newswatch.cli import main
 from newswatch.config import Config
 from newswatch.sample_server import load_manifest
 from newswatch.store import NewArticle, Store
 from newswatch.stories import embed
-from newswatch.stories.stage import run_stories
 
 
 @pytest.fixture(scope="session")

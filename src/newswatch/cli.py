@@ -195,18 +195,21 @@ def fetch(app: App, force: bool) -> None:
 
 
 @main.command()
+@click.option("--stage", "stages", multiple=True, metavar="NAME",
+              help="Run only this stage (repeatable): extract, embed, place, regroup, summarise, claims.")
 @click.pass_obj
-def process(app: App) -> None:
-    """Process everything pending: extract article text, then the later stages.
+def process(app: App, stages: tuple[str, ...]) -> None:
+    """Process everything pending: extract article text, then the later stages in order.
 
     \b
     Example:
         newswatch process
+        newswatch process --stage summarise
     """
     from .pipeline import process as run_process
 
     with _writing(app, "process"), _fetcher(app) as fetcher:
-        counts = run_process(app.store, app.config, fetcher)
+        counts = run_process(app.store, app.config, fetcher, only=stages or None)
     _print_counts(counts)
 
 

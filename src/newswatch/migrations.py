@@ -244,12 +244,24 @@ def m002_stories(db: sqlite_utils.Database) -> None:
     )
 
 
+def m009_stage_queues(db: sqlite_utils.Database) -> None:
+    """The summary queue (issue 9): stories whose title and counts must be recomputed, set by
+    placement and regrouping and cleared by the summarise stage, so summarising is a stage of
+    its own that finds its work in the store. Stories already queued for regrouping were
+    placed but not yet summarised: they are queued here too."""
+    db["stories"].add_column("summary_pending", int)
+    db.execute("update stories set summary_pending = 1 where regroup_pending = 1")
+    db.execute("create index idx_stories_summary_pending on stories(summary_pending) "
+               "where summary_pending = 1")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_stories,
     m003_claims,
     m004_daemon,
     m005_story_moves,
+    m009_stage_queues,
 ]
 
 

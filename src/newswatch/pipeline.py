@@ -1,58 +1,91 @@
-"""The one place that knows the order of the stages. The CLI and the scheduler both call it.
+"""The stage order: read this file to see what happens to a feed entry, and where.
 
-    fetch_feeds      poll due feeds, store new entries as pending articles
-    process          extract -> (later issues) embed+cluster -> claims+check -> reliability
+    stage      selects (its pending rows in the store)          writes                              folder
+    ---------  -----------------------------------------------  ----------------------------------  --------
+    fetch      feeds whose next_fetch_at has come               articles (pending), feed schedule,  ingest/
+                                                                fetch_errors
+    extract    articles with no extracted_at                    articles.text, extract_method/note  ingest/
+    embed      extracted articles without an embedding of the   embeddings                          stories/
+               configured model, or one of an older text
+    place      embedded articles without a story                stories, articles.story_id,         stories/
+                                                                story_merges; queues regroup and
+                                                                summary
+    regroup    stories with regroup_pending                     story_moves, split-off stories      stories/
+    summarise  stories with summary_pending                     stories.title, outlet/report counts stories/
+    claims     articles whose claims_hash is not their text's;  claims, discrepancies               claims/
+               stories whose set of claims changed
 
-Each stage selects its pending rows from the store, works, and writes its results; a failure on
-one feed or article is a row in ``fetch_errors`` and the rest of the batch goes on.
+``fetch`` runs first in ``run_once``; the daemon runs it per feed on each feed's own schedule
+(daemon.py). ``process`` runs the rest, ``STAGES``, in order: the CLI (``run --once``,
+``process``, ``process --stage NAME``), the daemon and the benchmarks all go through it. Each stage
+finds its work in the store, never in memory handed on by the stage before, so any stage can
+run alone and a run killed half way resumes where it stopped. A failure on one feed or article
+is a row in ``fetch_errors`` and the batch goes on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
+from .claims import stage as claims
 from .config import Config
+from .errors import NewswatchError
+from .ingest import stage as ingest
 from .ingest.fetch import Fetcher
-from .ingest.stage import extract_pending, fetch_feeds
-
-__all__ = ["STAGES", "fetch_feeds", "process", "run_once"]
 from .store import Store
+from .stories import stage as stories
 
-# --- the whole job ---------------------------------------------------------------------------
-
-Stage = Callable[[Store, Config], dict[str, Any]]
-
-# Stages after extraction, in order. Later issues append theirs here (embed+cluster, then
-# claims+check, then reliability); each takes (store, config) and returns its counts.
-STAGES: list[tuple[str, Stage]] = []
+__all__ = ["STAGES", "Stage", "fetch_feeds", "process", "run_once", "stage_names"]
 
 
-def _stories_stage(store: Store, config: Config) -> dict[str, Any]:
-    from .stories.stage import run_stories
+@dataclass(frozen=True)
+class Stage:
+    """One processing stage: ``run(store, config)`` (plus the Fetcher when ``network``) does
+    what is pending and returns its counts."""
 
-    return run_stories(store, config)
-
-
-STAGES.append(("stories", _stories_stage))
-
-
-def _claims_stage(store: Store, config: Config) -> dict[str, Any]:
-    from .claims.stage import run_claims
-
-    return run_claims(store, config)
+    name: str
+    run: Callable[..., dict[str, Any]]
+    network: bool = False
 
 
-# Claims + discrepancies must run AFTER embed+cluster (claims take their article's story_id and
-# each story is re-checked when its membership changes): insert clustering before this entry.
-STAGES.append(("claims", _claims_stage))
+STAGES: list[Stage] = [
+    Stage("extract", ingest.extract_pending, network=True),
+    Stage("embed", stories.embed_pending),
+    Stage("place", stories.place_pending),
+    Stage("regroup", stories.regroup_pending),
+    Stage("summarise", stories.summarise_pending),
+    Stage("claims", claims.run_claims),
+]
 
 
-def process(store: Store, config: Config, fetcher: Fetcher | None = None) -> dict[str, Any]:
-    """Run every processing stage over whatever is pending, in order."""
-    counts: dict[str, Any] = {"extract": extract_pending(store, config, fetcher).as_dict()}
-    for name, stage in STAGES:
-        counts[name] = stage(store, config)
+def stage_names() -> list[str]:
+    return ["fetch", *(s.name for s in STAGES)]
+
+
+def fetch_feeds(store: Store, config: Config, fetcher: Fetcher, *, force: bool = False) -> ingest.FetchReport:
+    """The fetch stage: poll every configured feed that is due (all of them with ``force``)."""
+    return ingest.fetch_feeds(store, config, fetcher, force=force)
+
+
+def process(store: Store, config: Config, fetcher: Fetcher | None = None, *,
+            only: Collection[str] | None = None) -> dict[str, Any]:
+    """Run the processing stages (or those named in ``only``) over whatever is pending, in
+    order. Returns each stage's counts with the seconds it took."""
+    if only is not None:
+        unknown = set(only) - {s.name for s in STAGES}
+        if unknown:
+            raise NewswatchError(f"no stage {sorted(unknown)[0]!r}; the stages are "
+                                 f"{', '.join(s.name for s in STAGES)}")
+    counts: dict[str, Any] = {}
+    for stage in STAGES:
+        if only is not None and stage.name not in only:
+            continue
+        start = time.perf_counter()
+        result = stage.run(store, config, fetcher) if stage.network else stage.run(store, config)
+        counts[stage.name] = {**result, "seconds": round(time.perf_counter() - start, 3)}
     return counts
 
 
@@ -60,8 +93,10 @@ def run_once(store: Store, config: Config, fetcher: Fetcher, *, force: bool = Fa
     """Fetch every due feed, then process everything pending. Recorded in ``runs``."""
     run_id = store.start_run("run-once")
     try:
+        start = time.perf_counter()
         fetched = fetch_feeds(store, config, fetcher, force=force)
-        counts = {"fetch": fetched.as_dict(), **process(store, config, fetcher)}
+        counts = {"fetch": {**fetched.as_dict(), "seconds": round(time.perf_counter() - start, 3)},
+                  **process(store, config, fetcher)}
     except BaseException as exc:
         store.finish_run(run_id, "interrupted" if isinstance(exc, KeyboardInterrupt) else "error",
                          error=f"{type(exc).__name__}: {exc}")

@@ -580,6 +580,7 @@ class Store:
             row = {k: v for k, v in story.items() if k != "id"}
             row["updated_at"] = now
             row["regroup_pending"] = 1
+            row["summary_pending"] = 1
             if story.get("id") is None:
                 story_id = self.db["stories"].insert({**row, "created_at": now}).last_pk
             else:
@@ -649,6 +650,7 @@ class Store:
             for story_id, row in sorted(stories.items()):
                 fields = {k: v for k, v in row.items() if k != "id"}
                 fields["updated_at"] = now
+                fields["summary_pending"] = 1
                 if story_id < 0:
                     real[story_id] = self.db["stories"].insert({**fields, "created_at": now}).last_pk
                 else:
@@ -693,12 +695,23 @@ class Store:
             "where m.from_story = ? group by m.into_story, m.reason order by m.into_story",
             [story_id])]
 
+    def stories_to_summarise(self, limit: int = 5000) -> list[int]:
+        """Stories whose members changed since their title and counts were computed."""
+        return [r[0] for r in self.db.execute(
+            "select id from stories where summary_pending = 1 order by id limit ?", [limit])]
+
+    def summarised(self, ids: Iterable[int]) -> None:
+        """Take stories off the summary queue (save_story_summary does it for the one it saves)."""
+        with self.transaction():
+            self.db.conn.executemany("update stories set summary_pending = null where id = ?",
+                                     [(i,) for i in ids])
+
     def save_story_summary(self, story_id: int, *, title: str, article_count: int,
                            outlet_count: int, report_count: int) -> None:
         with self.transaction():
             self.db["stories"].update(story_id, {
                 "title": title, "article_count": article_count, "outlet_count": outlet_count,
-                "report_count": report_count})
+                "report_count": report_count, "summary_pending": None})
 
     def recent_stories(self, limit: int = 20) -> list[dict[str, Any]]:
         """Live stories, most recently updated by the news first."""

@@ -143,15 +143,20 @@ def _fetch_page(fetcher: Fetcher, article: dict[str, Any]) -> tuple[Any, Excepti
         return None, exc
 
 
-def extract_pending(store: Store, config: Config, fetcher: Fetcher | None, *, limit: int = 1000) -> ExtractReport:
-    """Give every pending article its text.
+def extract_pending(store: Store, config: Config, fetcher: Fetcher | None, *,
+                    limit: int = 1000) -> dict[str, int]:
+    """The extract stage: give every pending article its text. Returns its counts.
 
     Order of preference: the feed's own full content when it is substantial (no page request
     needed, and no page furniture to remove), else the page through trafilatura, else the feed
     content or summary with the reason recorded in ``extract_note``.
     """
+    return _extract(store, config, fetcher, store.pending_extraction(limit)).as_dict()
+
+
+def _extract(store: Store, config: Config, fetcher: Fetcher | None,
+             pending: list[dict[str, Any]]) -> ExtractReport:
     report = ExtractReport()
-    pending = store.pending_extraction(limit)
     need_page = []
     for a in pending:
         feed_text = _feed_text(a)

@@ -1,21 +1,11 @@
-"""The stories stage: embed pending articles, then place each unassigned article in a story.
+"""The stories stages: embed, place, regroup, summarise (in pipeline.STAGES order).
 
-Called by pipeline.process after extraction. All decisions are cluster.place (the same
-function the ECB+ benchmark measures); this module only moves data between the store and it:
-
-1. embed: articles whose text is new or changed get ``embed.embedding_text`` encoded in
-   batches; an article whose embedded text is unchanged (same hash) keeps its vector.
-2. place: unassigned articles, oldest first; candidates are the live stories whose span
-   touches the article's time +- ``window_days`` (the store's indexed query), so the cost of
-   one placement depends on the news of that window, not on the size of the archive.
-3. regroup: the stories of the window around the ones placement touched are reconsidered
-   (regroup.py): a story holding two events is split, an article another story now fits
-   better moves; every move is recorded in story_moves.
-4. summarise: each story that changed gets its title (the member headline closest to the
-   centroid), outlet count and independent-report count (dedup.count_reports).
-
-Story ids are the database's: an existing story keeps its id when articles join it, and a
-merge keeps the older story's id and records the other in story_merges.
+The only module of stories/ that touches the Store: it moves rows between the store and the
+pure decisions of embed.py, cluster.py (place, the function the ECB+ benchmark measures),
+regroup.py and dedup.py. Each stage selects its own pending rows (embeddings missing or stale,
+articles without a story, stories queued by ``regroup_pending`` and ``summary_pending``), so any
+of them can run alone and a killed run resumes. Story ids are the database's: a story keeps its
+id when articles join it; a merge keeps the older id and records the other in story_merges.
 """
 
 from __future__ import annotations
@@ -127,8 +117,9 @@ def article_time(row: dict[str, Any], latest_story: datetime | None) -> datetime
 
 
 def place_pending(store: Store, config: Config, params: cluster.ClusterParams | None = None,
-                  *, limit: int = 5000, cache: bool = True) -> tuple[dict[str, int], set[int]]:
-    """Place every embedded article that has no story. Returns counts and the touched ids.
+                  *, limit: int = 5000, cache: bool = True) -> dict[str, int]:
+    """Place every embedded article that has no story; each placed story is queued for
+    regrouping and summarising (in the placement's transaction). Returns counts.
 
     ``cache`` keeps decoded story states between articles of this run (this run is the only
     writer of stories); the scale benchmark turns it off to time the database path alone.
@@ -136,7 +127,6 @@ def place_pending(store: Store, config: Config, params: cluster.ClusterParams | 
     params = params or cluster.ClusterParams()
     name = embed.model_name(_model(config))
     counts = {"placed": 0, "new_stories": 0, "joined": 0, "merges": 0}
-    touched: set[int] = set()
     states: dict[int, cluster.StoryState] = {}
     window = timedelta(days=params.window_days)
     latest = store.latest_story_time()
@@ -163,15 +153,13 @@ def place_pending(store: Store, config: Config, params: cluster.ClusterParams | 
         states[story_id] = placed.story
         for gone in placed.removed:
             states.pop(gone, None)
-            touched.discard(gone)
-        touched.add(story_id)
         latest = max(latest, when) if latest else when
         counts["placed"] += 1
         counts["new_stories" if placed.created else "joined"] += 1
         counts["merges"] += len(merges)
         for from_id, into_id, score in merges:
             log.info("merged story %s into %s (score %.2f)", from_id, into_id, score)
-    return counts, touched
+    return counts
 
 
 _EVIDENCE: OrderedDict[tuple[int, str | None], cluster.Evidence] = OrderedDict()
@@ -193,16 +181,16 @@ def _evidence(row: dict[str, Any]) -> cluster.Evidence:
 
 
 def regroup_window(store: Store, config: Config, touched: set[int],
-                   params: cluster.ClusterParams | None = None) -> tuple[dict[str, int], set[int]]:
+                   params: cluster.ClusterParams | None = None) -> dict[str, int]:
     """Reconsider the stories around the ones this run touched (regroup.regroup): split a
     story holding two events, move an article another story now fits better. The stories
     looked at are the touched ones and their nearest neighbours in their own time windows
-    (regroup.neighbourhood), so the cost follows the batch, not the archive. Returns counts
-    and the ids of every story that changed (for summarise)."""
+    (regroup.neighbourhood), so the cost follows the batch, not the archive. Every story that
+    changed is queued for summarising. Returns counts."""
     params = params or cluster.ClusterParams()
     counts = {"splits": 0, "moves": 0}
     if not touched:
-        return counts, set()
+        return counts
     name = embed.model_name(_model(config))
     window = timedelta(days=params.window_days)
     touched_states = {r["id"]: story_from_row(r) for r in store.story_rows(sorted(touched))
@@ -231,7 +219,7 @@ def regroup_window(store: Store, config: Config, touched: set[int],
     result = regroup.regroup(members, params, lambda: next(temporary), set(touched_states))
     if not result.moves:
         store.regrouped(touched)
-        return counts, set()
+        return counts
     real = store.save_regrouping(
         {k: story_to_row(s) for k, s in result.stories.items()},
         [(m.article_id, m.from_story, m.into_story, m.reason, m.score) for m in result.moves],
@@ -242,14 +230,24 @@ def regroup_window(store: Store, config: Config, touched: set[int],
         log.info("article %s moved from story %s to %s (%s, score %.2f)", m.article_id,
                  real.get(m.from_story, m.from_story), real.get(m.into_story, m.into_story),
                  m.reason, m.score)
-    return counts, {real.get(k, k) for k in result.stories}  # emptied stories are not in it
+    return counts
 
 
-def summarise(store: Store, story_ids: set[int]) -> None:
-    """Recompute title, outlet count and independent-report count of the given stories."""
+def regroup_pending(store: Store, config: Config,
+                    params: cluster.ClusterParams | None = None) -> dict[str, int]:
+    """The regroup stage: the stories queued since they last gained articles (placement queues
+    them; a run killed before regrouping leaves them queued)."""
+    return regroup_window(store, config, set(store.stories_to_regroup()), params)
+
+
+def summarise(store: Store, story_ids: set[int]) -> int:
+    """Recompute title, outlet count and independent-report count of the given stories, and
+    take them off the summary queue. Returns how many still had articles."""
+    done = 0
     for story_id in sorted(story_ids):
         members = store.story_members(story_id)
-        if not members:
+        if not members:  # merged away or emptied: nothing to summarise
+            store.summarised([story_id])
             continue
         titled = [(m.get("title") or "", embed.from_blob(m["vector"]))
                   for m in members if m.get("vector")]
@@ -260,20 +258,10 @@ def summarise(store: Store, story_ids: set[int]) -> None:
             [dedup.Report(m["id"], m["source_id"], m.get("text") or "") for m in members])
         store.save_story_summary(story_id, title=title, article_count=len(members),
                                  outlet_count=reports.outlets, report_count=reports.independent)
+        done += 1
+    return done
 
 
-def run_stories(store: Store, config: Config,
-                params: cluster.ClusterParams | None = None) -> dict[str, int]:
-    """The pipeline stage: embed, place, summarise. Returns its counts."""
-    counts: dict[str, int] = dict(embed_pending(store, config))
-    placed, touched = place_pending(store, config, params)
-    counts.update(placed)
-    # stories placement touched, and any left pending by a run killed before regrouping
-    touched |= set(store.stories_to_regroup())
-    regrouped, changed = regroup_window(store, config, touched, params)
-    counts.update(regrouped)
-    touched |= changed
-    summarise(store, touched)
-    counts["stories_updated"] = len(touched)
-    return counts
-
+def summarise_pending(store: Store, config: Config) -> dict[str, int]:
+    """The summarise stage: every story queued by placement or regrouping."""
+    return {"stories_updated": summarise(store, set(store.stories_to_summarise()))}
