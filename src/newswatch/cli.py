@@ -139,7 +139,7 @@ def _fetcher(app: App) -> Any:
 def _writing(app: App, command: str) -> Iterator[None]:
     """Hold the database's single-writer lock (the daemon's) while a one-off command writes:
     two processes placing the same pending articles would count them in two stories."""
-    from .schedule import instance_lock
+    from .daemon import instance_lock
 
     with instance_lock(app.config.database, role=command):
         yield
@@ -159,7 +159,7 @@ def run(app: App, once: bool, force: bool) -> None:
     from .pipeline import run_once
 
     if not once:
-        from .schedule import run_daemon  # the daemon (issue 5)
+        from .daemon import run_daemon  # the daemon (issue 5)
 
         run_daemon(app.config)  # opens the store itself, after taking the single-instance lock
         return
@@ -359,7 +359,7 @@ def _tell_daemon(app: App) -> None:
     added or removed takes effect without a restart."""
     import signal
 
-    from .schedule import daemon_pid
+    from .daemon import daemon_pid
 
     pid = daemon_pid(app.config.database)
     if not pid or pid < 0:
@@ -452,7 +452,7 @@ def feeds_import(app: App, opml_file: Path) -> None:
     Example:
         newswatch feeds import subscriptions.opml
     """
-    from .opml import read_opml
+    from .feedlist import read_opml
 
     if not opml_file.is_file():
         raise NewswatchError(f"no such file: {opml_file}")
@@ -473,7 +473,7 @@ def feeds_export(app: App) -> None:
     Example:
         newswatch feeds export > feeds.opml
     """
-    from .opml import write_opml
+    from .feedlist import write_opml
 
     click.echo(write_opml(app.config.feeds), nl=False)
 

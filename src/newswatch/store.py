@@ -303,7 +303,7 @@ class Store:
             })
 
     # --- daemon -----------------------------------------------------------------------------
-    # What `newswatch run` (schedule.py) and `newswatch status` need: a stop that lands between
+    # What `newswatch run` (daemon.py) and `newswatch status` need: a stop that lands between
     # transactions, parse warnings, failing feeds, the last runs, and a day's stories.
 
     stop_event: threading.Event | None = None  # set by the daemon; transaction() checks it

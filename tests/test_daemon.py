@@ -28,15 +28,15 @@ from click.testing import CliRunner
 from newswatch import pipeline
 from newswatch.cli import main
 from newswatch.config import Config, parse_config
-from newswatch.errors import NewswatchError
-from newswatch.ingest.fetch import Fetcher
-from newswatch.schedule import (
+from newswatch.daemon import (
     Daemon,
     daemon_pid,
     day_bounds,
     instance_lock,
     render_daily_markdown,
 )
+from newswatch.errors import NewswatchError
+from newswatch.ingest.fetch import Fetcher
 from newswatch.status import render_status
 from newswatch.store import Store, iso, parse_iso, utcnow
 
@@ -412,7 +412,7 @@ def test_instance_lock_is_exclusive_and_released(tmp_path: Path) -> None:
 # the test does not wait half a minute; everything else is the shipped code path.
 DAEMON = (
     "import sys\n"
-    "import newswatch.schedule as s\n"
+    "import newswatch.daemon as s\n"
     "s.START_SPREAD = 0.5\n"
     "s.PROCESS_DELAY = 0.5\n"
     "from newswatch.cli import main\n"

@@ -60,7 +60,7 @@ from .ingest.fetch import Fetcher
 from .ingest.polling import JITTER
 from .store import StopRequested, Store, parse_iso, utcnow
 
-log = logging.getLogger("newswatch.schedule")
+log = logging.getLogger("newswatch.daemon")
 
 PROCESS_DELAY = 20.0  # seconds from new articles to processing: feeds arriving together batch up
 PROCESS_EVERY = 3600  # the safety-net processing interval
