@@ -99,7 +99,7 @@ def test_python_dash_m_matches_console_script(tmp_path: Path) -> None:
 def test_one_off_writers_refuse_while_another_process_writes(tmp_path: Path) -> None:
     """run --once / fetch / process / ingest take the daemon's lock: while it is held they exit 1
     with one line naming the holder, and store nothing; `status` says who holds it."""
-    from newswatch.daemon import instance_lock
+    from newswatch.lock import instance_lock
     from newswatch.store import Store
 
     db = tmp_path / "x.db"
@@ -125,7 +125,7 @@ def test_feeds_add_and_remove_tell_a_running_daemon_to_reload(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import signal
 
-    from newswatch.daemon import instance_lock
+    from newswatch.lock import instance_lock
 
     monkeypatch.chdir(tmp_path)
     received: list[int] = []

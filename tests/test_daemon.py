@@ -28,15 +28,10 @@ from click.testing import CliRunner
 from newswatch import pipeline
 from newswatch.cli import main
 from newswatch.config import Config, parse_config
-from newswatch.daemon import (
-    Daemon,
-    daemon_pid,
-    day_bounds,
-    instance_lock,
-    render_daily_markdown,
-)
+from newswatch.daemon import Daemon, day_bounds, render_daily_markdown
 from newswatch.errors import NewswatchError
 from newswatch.ingest.fetch import Fetcher
+from newswatch.lock import daemon_pid, instance_lock
 from newswatch.status import render_status
 from newswatch.store import Store, iso, parse_iso, utcnow
 

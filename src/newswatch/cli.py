@@ -139,7 +139,7 @@ def _fetcher(app: App) -> Any:
 def _writing(app: App, command: str) -> Iterator[None]:
     """Hold the database's single-writer lock (the daemon's) while a one-off command writes:
     two processes placing the same pending articles would count them in two stories."""
-    from .daemon import instance_lock
+    from .lock import instance_lock
 
     with instance_lock(app.config.database, role=command):
         yield
@@ -359,7 +359,7 @@ def _tell_daemon(app: App) -> None:
     added or removed takes effect without a restart."""
     import signal
 
-    from .daemon import daemon_pid
+    from .lock import daemon_pid
 
     pid = daemon_pid(app.config.database)
     if not pid or pid < 0:

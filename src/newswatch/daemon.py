@@ -26,20 +26,17 @@ at its next ``Store.transaction()`` (raising :class:`StopRequested` there), so w
 transaction it is inside commits and nothing half-done is left; network calls end within their
 deadline. Then the store is closed and the process exits 0.
 
-A single-instance lock (``fcntl.flock`` on ``<database>.lock``) keeps a second daemon off the
-same database.
+The single-writer lock (lock.py) keeps a second daemon, or a one-off writer, off the database.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import random
 import signal
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,11 +51,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from . import pipeline
 from .config import Config, load_config
-from .errors import ConfigError, NewswatchError
+from .errors import ConfigError, NewswatchError, StopRequested
 from .ingest import stage as ingest
 from .ingest.fetch import Fetcher
 from .ingest.polling import JITTER
-from .store import StopRequested, Store, parse_iso, utcnow
+from .lock import instance_lock
+from .store import Store, parse_iso, utcnow
 
 log = logging.getLogger("newswatch.daemon")
 
@@ -68,74 +66,6 @@ PROCESS_ROUNDS = 5  # at most this many back-to-back rounds per process run
 START_SPREAD = 30.0  # feeds already due at start are spread over this many seconds
 DIGEST_GRACE = 12 * 3600  # a digest run missed by up to this much (machine asleep) still runs
 KEEP_RUNS_DAYS = 30  # routine poll runs older than this are pruned by the digest job
-
-
-# --- the single-instance lock ----------------------------------------------------------------
-
-
-def lock_path(database: Path) -> Path:
-    return Path(f"{database}.lock")
-
-
-@contextmanager
-def instance_lock(database: Path, role: str = "daemon") -> Iterator[Path]:
-    """Hold ``<database>.lock`` while writing, or refuse with one clear message.
-
-    The daemon holds it for its lifetime; one-off writing commands (``run --once``, ``fetch``,
-    ``process``, ``ingest``) for their run, so two processes never place the same pending
-    article twice. flock locks vanish with their process, so a killed process never leaves a
-    stale lock; the file itself stays (deleting it would race with a process starting).
-    """
-    path = lock_path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        pid, other = _holder_text(os.pread(fd, 64, 0))
-        os.close(fd)
-        raise NewswatchError(
-            f"another newswatch {other} (pid {pid or 'unknown'}) is already running on "
-            f"{database}; wait for it or stop it (lock: {path})") from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()} {role}\n".encode(), 0)
-    try:
-        yield path
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
-def _holder_text(raw: bytes) -> tuple[int | None, str]:
-    words = raw.decode("ascii", "replace").split(maxsplit=1)
-    pid = int(words[0]) if words and words[0].isdigit() else None
-    return pid, (words[1].strip() if len(words) > 1 else "daemon")
-
-
-def lock_holder(database: Path) -> tuple[int, str] | None:
-    """(pid, role) of the process holding the database's lock, or None when none does.
-
-    The pid is -1 when the lock is held but its file says nothing readable."""
-    path = lock_path(database)
-    if not path.exists():
-        return None
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            pid, role = _holder_text(os.pread(fd, 64, 0))
-            return (pid if pid is not None else -1), role
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return None
-    finally:
-        os.close(fd)
-
-
-def daemon_pid(database: Path) -> int | None:
-    """The pid of the daemon holding the database's lock, or None when no daemon runs."""
-    holder = lock_holder(database)
-    return holder[0] if holder and holder[1] == "daemon" else None
 
 
 # --- the daily Markdown ----------------------------------------------------------------------

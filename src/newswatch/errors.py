@@ -14,6 +14,10 @@
     ├── FeedError             the body is not a feed (no entries and a parse error)
     └── ModelError            the embedding model cannot be loaded offline
 
+    BaseException
+    └── StopRequested         the daemon is stopping: raised by Store.transaction() between two
+                              transactions (like KeyboardInterrupt, no ``except Exception`` eats it)
+
 Every FetchError has a short machine-readable ``kind`` stored in ``fetch_errors.kind``.
 """
 
@@ -90,3 +94,9 @@ class FeedError(NewswatchError):
 
 class ModelError(NewswatchError):
     """The sentence-transformers model cannot be loaded from local files."""
+
+
+class StopRequested(BaseException):
+    """Raised instead of starting a transaction once the daemon has been asked to stop, so a
+    job ends between two transactions and the database is left as after the last one. A
+    BaseException, like KeyboardInterrupt, so a stage's ``except Exception`` cannot swallow it."""

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from .config import Config
-from .daemon import lock_holder
+from .lock import lock_holder
 from .store import Store, parse_iso, utcnow
 
 

@@ -24,7 +24,8 @@ from typing import Any
 
 import sqlite_utils
 
-from .errors import StoreError
+from .errors import StopRequested, StoreError
+from .lock import run_alive
 from .migrations import migrate
 
 BUSY_TIMEOUT_MS = 30_000
@@ -346,13 +347,13 @@ class Store:
         its process is gone (killed, crashed, or the machine went down)."""
         rows = list(self.db.query("select * from runs order by id desc limit ?", [limit]))
         for r in rows:
-            r["stale"] = r["outcome"] == "running" and not _run_alive(r)
+            r["stale"] = r["outcome"] == "running" and not run_alive(r)
         return rows
 
     def interrupt_stale_runs(self) -> int:
         """Mark runs whose process is gone as interrupted (the daemon does this on start)."""
         stale = [r["id"] for r in self.db.query("select id, pid, started_at, outcome from runs where outcome = 'running'")
-                 if not _run_alive(r)]
+                 if not run_alive(r)]
         if stale:
             with self.transaction():
                 for run_id in stale:
@@ -730,27 +731,3 @@ class Store:
             "select a.id, a.title, a.url, coalesce(a.published, a.discovered_at) as date, "
             "sources.name as outlet from articles a join sources on sources.id = a.source_id "
             "where a.story_id = ? order by coalesce(a.published, a.discovered_at), a.id", [story_id]))
-
-
-class StopRequested(BaseException):
-    """Raised instead of starting a transaction once the daemon has been asked to stop, so a
-    job ends between two transactions and the database is left as after the last one. A
-    BaseException, like KeyboardInterrupt, so a stage's ``except Exception`` cannot swallow it."""
-
-
-def _run_alive(run: dict[str, Any]) -> bool:
-    """Is the process that started this run still there? Runs recorded before the pid column
-    existed count as alive for a day, then as gone."""
-    pid = run.get("pid")
-    if not pid:
-        started = parse_iso(run.get("started_at"))
-        return bool(started and (utcnow() - started).total_seconds() < 86400)
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: it exists
-        return True
-    return True
