@@ -4,15 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.config import (
-    FeedConfig,
-    add_feeds_to_file,
-    load_config,
-    parse_config,
-    parse_duration,
-    remove_feed_from_file,
-)
+from newswatch.config import FeedConfig, load_config, parse_config, parse_duration
 from newswatch.errors import ConfigError
+from newswatch.feedlist import add_feeds_to_file, remove_feed_from_file
 
 GOOD = """\
 # comment kept

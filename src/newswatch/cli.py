@@ -18,15 +18,9 @@ from typing import Any
 import click
 
 from . import __version__
-from .config import (
-    Config,
-    FeedConfig,
-    add_feeds_to_file,
-    load_config,
-    parse_duration,
-    remove_feed_from_file,
-)
+from .config import Config, FeedConfig, load_config, parse_duration
 from .errors import NewswatchError
+from .feedlist import add_feeds_to_file, read_opml, remove_feed_from_file, write_opml
 
 log = logging.getLogger("newswatch")
 
@@ -452,8 +446,6 @@ def feeds_import(app: App, opml_file: Path) -> None:
     Example:
         newswatch feeds import subscriptions.opml
     """
-    from .feedlist import read_opml
-
     if not opml_file.is_file():
         raise NewswatchError(f"no such file: {opml_file}")
     found = read_opml(opml_file)
@@ -473,8 +465,6 @@ def feeds_export(app: App) -> None:
     Example:
         newswatch feeds export > feeds.opml
     """
-    from .feedlist import write_opml
-
     click.echo(write_opml(app.config.feeds), nl=False)
 
 
