@@ -31,8 +31,8 @@ from newswatch.config import Config, parse_config
 from newswatch.daemon import Daemon, day_bounds, render_daily_markdown
 from newswatch.errors import NewswatchError
 from newswatch.ingest.fetch import Fetcher
-from newswatch.lock import daemon_pid, instance_lock
-from newswatch.status import render_status
+from newswatch.lock import daemon_pid, instance_lock, lock_holder
+from newswatch.publish import terminal
 from newswatch.store import Store, iso, parse_iso, utcnow
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -413,6 +413,12 @@ DAEMON = (
     "from newswatch.cli import main\n"
     "main(sys.argv[1:], prog_name='newswatch')\n"
 )
+
+
+def render_status(store: Store, config: Config) -> str:
+    """`newswatch status` as the CLI renders it."""
+    return terminal.status(database=config.database, holder=lock_holder(config.database),
+                           feeds_configured=len(config.feeds), now=utcnow(), **store.status_rows())
 
 
 def start_daemon(config: Path) -> subprocess.Popen[str]:

@@ -21,6 +21,7 @@ from . import __version__
 from .config import Config, FeedConfig, load_config, parse_duration
 from .errors import NewswatchError
 from .feedlist import add_feeds_to_file, read_opml, remove_feed_from_file, write_opml
+from .publish import terminal
 
 log = logging.getLogger("newswatch")
 
@@ -113,14 +114,8 @@ def main(ctx: click.Context, config_path: str | None, db: str | None, verbose: i
 
 
 def _print_counts(counts: dict[str, Any]) -> None:
-    for stage, value in counts.items():
-        if stage == "errors":
-            continue
-        if isinstance(value, dict):
-            inner = ", ".join(f"{k} {v}" for k, v in value.items())
-            click.echo(f"{stage}: {inner}")
-    for err in counts.get("errors", []):
-        click.echo(f"  failed: {err}", err=True)
+    click.echo(terminal.counts(counts), nl=False)
+    click.echo(terminal.errors(counts.get("errors", [])), nl=False, err=True)
 
 
 def _fetcher(app: App) -> Any:
@@ -248,12 +243,15 @@ def status(app: App, limit: int) -> None:
     Example:
         newswatch status --runs 30
     """
-    from .status import render_status
+    from .lock import lock_holder
+    from .store import utcnow
 
     if not app.config.database.exists():
         raise NewswatchError(f"no database at {app.config.database} yet: run `newswatch run --once` "
                              "or start the daemon with `newswatch run`")
-    click.echo(render_status(app.store, app.config, limit=limit), nl=False)
+    click.echo(terminal.status(database=app.config.database, holder=lock_holder(app.config.database),
+                               feeds_configured=len(app.config.feeds), now=utcnow(),
+                               **app.store.status_rows(limit)), nl=False)
 
 
 @main.command()
@@ -265,19 +263,11 @@ def sources(app: App) -> None:
     Example:
         newswatch sources
     """
-    rows = list(app.store.db.query(
-        "select s.id, s.name, s.reliability, "
-        "(select count(*) from feeds f where f.source_id = s.id) as feeds, "
-        "(select count(*) from articles a where a.source_id = s.id) as articles "
-        "from sources s order by s.reliability is null, s.reliability desc, s.name"
-    ))
+    rows = app.store.source_rows()
     if not rows:
         click.echo("no sources yet: run `newswatch run --once` first", err=True)
         return
-    click.echo(f"{'id':>4}  {'source':<32} {'feeds':>5} {'articles':>8}  reliability")
-    for r in rows:
-        rel = f"{r['reliability']:.2f}" if r["reliability"] is not None else "-"
-        click.echo(f"{r['id']:>4}  {r['name']:<32.32} {r['feeds']:>5} {r['articles']:>8}  {rel}")
+    click.echo(terminal.sources(rows), nl=False)
 
 
 @main.command()
@@ -294,10 +284,7 @@ def stories(app: App, limit: int) -> None:
     if not rows:
         click.echo("no stories yet: run `newswatch run --once` first", err=True)
         return
-    click.echo(f"{'id':>5}  {'first seen':<10} {'last seen':<10} {'outlets':>7} {'reports':>7}  title")
-    for r in rows:
-        click.echo(f"{r['id']:>5}  {(r['first_seen'] or '-')[:10]:<10} {(r['last_seen'] or '-')[:10]:<10} "
-                   f"{r['outlet_count'] or 0:>7} {r['report_count'] or 0:>7}  {r['title'] or ''}")
+    click.echo(terminal.stories(rows), nl=False)
 
 
 @main.command()
@@ -314,21 +301,12 @@ def show(app: App, story_id: int) -> None:
     story = app.store.story(story_id)
     if story is None:
         raise NewswatchError(f"no story {story_id}: list them with `newswatch stories`")
-    if story.get("merged_into"):
-        click.echo(f"story {story_id} was merged into story {story['merged_into']}")
-        while story.get("merged_into"):
-            story = app.store.story(story["merged_into"]) or {}
-        story_id = story["id"]
-    click.echo(f"story {story_id}: {story.get('title') or ''}")
-    click.echo(f"first seen {story.get('first_seen') or '-'}, last seen {story.get('last_seen') or '-'}; "
-               f"{story.get('outlet_count') or 0} outlets, {story.get('report_count') or 0} independent reports")
-    for a in app.store.story_articles(story_id):
-        click.echo(f"  {(a['date'] or '-')[:10]}  {a['outlet']:<28.28}  {a['title'] or ''}")
-        click.echo(f"              {a['url']}")
-    for other, reason, count in app.store.story_moves_out(story_id):
-        what = "split off as" if reason == "split" else "moved to"
-        click.echo(f"  ({count} article{'s' if count != 1 else ''} {what} story {other}: "
-                   f"`newswatch show {other}`)")
+    merged = (story_id, story["merged_into"]) if story.get("merged_into") else None
+    while story.get("merged_into"):
+        story = app.store.story(story["merged_into"]) or {}
+    story_id = story["id"]
+    click.echo(terminal.story(story, app.store.story_articles(story_id), app.store.story_moves_out(story_id),
+                              merged=merged), nl=False)
     from .claims.stage import render_discrepancies
 
     click.echo("")
@@ -376,21 +354,12 @@ def feeds_list(app: App) -> None:
     Example:
         newswatch feeds list
     """
-    from .config import format_duration
-
     cfg = app.config
-    state: dict[str, dict[str, Any]] = {}
-    if cfg.database.exists():
-        for row in app.store.db.query("select * from feeds"):
-            state[row["url"]] = row
+    state = {row["url"]: row for row in app.store.feed_rows()} if cfg.database.exists() else {}
     if not cfg.feeds:
         click.echo("no feeds configured", err=True)
         return
-    for f in cfg.feeds:
-        s = state.get(f.url, {})
-        last = s.get("last_fetched_at") or "never"
-        health = f"{s.get('consecutive_errors')} errors ({s.get('last_error')})" if s.get("consecutive_errors") else "ok"
-        click.echo(f"{f.source}\t{f.url}\tevery {format_duration(f.interval)}\tlast {last}\t{health}")
+    click.echo(terminal.feeds(cfg.feeds, state), nl=False)
 
 
 @feeds.command("add")
@@ -471,19 +440,10 @@ def feeds_export(app: App) -> None:
 # --- claims ----------------------------------------------------------------------------------
 
 
-def _claims_json(text: str) -> list[dict[str, Any]]:
+def _claims_json_of(text: str) -> list[dict[str, Any]]:
     from .claims.frames import extract_claims
 
-    out = []
-    for c in extract_claims(text):
-        item = {"value": c.value, "unit": c.unit, "surface": c.surface, "qualifier": c.qualifier,
-                "subject": c.subject, "attribute": c.attribute, "start": c.start, "end": c.end}
-        if c.low is not None:
-            item.update(low=c.low, high=c.high)
-        if c.scope:
-            item["scope"] = c.scope
-        out.append(item)
-    return out
+    return terminal.claims_json(extract_claims(text))
 
 
 def _line_text(line: str) -> str:
@@ -530,11 +490,11 @@ def claims(text: str | None, jsonl: bool) -> None:
             raise click.UsageError("--jsonl reads stdin; give no TEXT with it")
         for n, line in enumerate(stdin, 1):
             line = line.rstrip("\r\n")
-            click.echo(json.dumps({"line": n, "claims": _claims_json(_line_text(line))}, ensure_ascii=False))
+            click.echo(json.dumps({"line": n, "claims": _claims_json_of(_line_text(line))}, ensure_ascii=False))
         return
     if text is None:
         text = stdin.read()
-    click.echo(json.dumps({"claims": _claims_json(text)}, ensure_ascii=False, indent=2))
+    click.echo(json.dumps({"claims": _claims_json_of(text)}, ensure_ascii=False, indent=2))
 
 
 # --- demo ------------------------------------------------------------------------------------
@@ -571,34 +531,8 @@ def demo(app: App, keep: Path | None) -> None:
                 counts = run_once(store, cfg, fetcher)
                 _print_counts(counts)
                 click.echo("")
-                _print_articles(store)
-                _print_demo_extras(store)
+                click.echo(terminal.demo_articles(store.articles(limit=1000)), nl=False)
+                click.echo(terminal.demo_stories([(st, store.story_discrepancies(st["id"]))
+                                                  for st in store.recent_stories(1000)]), nl=False)
         if keep:
             click.echo(f"\nthe demo database is {db_path} (try: newswatch --db {db_path} stories)")
-
-
-def _print_articles(store: Any) -> None:
-    rows = store.articles(limit=1000)
-    click.echo(f"{len(rows)} articles stored:")
-    for r in rows:
-        title = (r["title"] or "")[:70]
-        click.echo(f"  [{r['id']:>3}] {r['source']:<24.24} {len(r['text'] or ''):>6,} chars  "
-                   f"{r['extract_method']:<12} {title}")
-
-
-def _print_demo_extras(store: Any) -> None:
-    """The stories found and, for each, where the outlets' numbers disagree (the digest issue
-    will replace this with the digest itself)."""
-    stories = store.recent_stories(1000)
-    click.echo(f"\n{len(stories)} stories:")
-    for st in stories:
-        found = store.story_discrepancies(st["id"])
-        click.echo(f"  [{st['id']:>3}] {st['outlet_count'] or 0} outlets, {st['report_count'] or 0} independent "
-                   f"reports, {len(found)} discrepanc{'y' if len(found) == 1 else 'ies'}  {st['title'] or ''}")
-        for d in found:
-            sides: dict[int, list[str]] = {}
-            for c in d["claims"]:
-                sides.setdefault(c["side"] or 0, []).append(f"{c['surface']} ({c['outlet']})")
-            shown = " vs ".join(
-                "; ".join(dict.fromkeys(v))[:90] for _, v in sorted(sides.items()))
-            click.echo(f"        {d['subject']} {d['attribute']}: {shown}")

@@ -278,6 +278,11 @@ class Store:
         with self.transaction():
             self.db["articles"].update(article_id, updates)
 
+    def retry_extraction_later(self, article_id: int, attempts: int) -> None:
+        """A transient page failure: count the attempt, leave the article pending."""
+        with self.transaction():
+            self.db["articles"].update(article_id, {"extract_attempts": attempts})
+
     def articles(self, limit: int = 100) -> list[dict[str, Any]]:
         return list(self.db.query(
             "select articles.*, sources.name as source from articles join sources on sources.id = articles.source_id "
@@ -286,6 +291,26 @@ class Store:
 
     def count(self, table: str) -> int:
         return self.db[table].count
+
+    # --- what the CLI lists ------------------------------------------------------------------
+
+    def source_rows(self) -> list[dict[str, Any]]:
+        """Outlets with their feed and article counts, most reliable first (unscored last)."""
+        return list(self.db.query(
+            "select s.id, s.name, s.reliability, "
+            "(select count(*) from feeds f where f.source_id = s.id) as feeds, "
+            "(select count(*) from articles a where a.source_id = s.id) as articles "
+            "from sources s order by s.reliability is null, s.reliability desc, s.name"))
+
+    def feed_rows(self) -> list[dict[str, Any]]:
+        """Every feed the store knows, with its polling state."""
+        return list(self.db.query("select * from feeds order by id"))
+
+    def status_rows(self, limit: int = 15) -> dict[str, Any]:
+        """What `status` shows from the store: counts, the latest runs, the failing feeds."""
+        return {"feeds_known": self.count("feeds"), "articles": self.count("articles"),
+                "pending": self.pending_count(), "runs": self.last_runs(limit),
+                "failing": self.failing_feeds()}
 
     # --- runs -------------------------------------------------------------------------------
 
@@ -529,6 +554,13 @@ class Store:
             "where a.extracted_at is not null and (e.article_id is null or e.model != ? "
             "or coalesce(e.content_hash, '') != coalesce(a.content_hash, '')) "
             "order by a.id limit ?", [model, limit]))
+
+    def keep_embeddings(self, rows: list[tuple[int, str | None]]) -> None:
+        """(article, content hash): the embedded part of the text did not change, so the vector
+        stays and is marked current for the article's new text."""
+        with self.transaction():
+            for article_id, content in rows:
+                self.db["embeddings"].update(article_id, {"content_hash": content})
 
     def save_embeddings(self, rows: list[dict[str, Any]]) -> None:
         """Upsert embeddings (article_id, model, text_hash, content_hash, dims, vector) at once."""

@@ -184,8 +184,7 @@ def _extract(store: Store, config: Config, fetcher: Fetcher | None,
                 transient = isinstance(error, NetworkError) or (
                     isinstance(error, HTTPStatus) and (error.status >= 500 or error.status == 429))
                 if transient and (a.get("extract_attempts") or 0) + 1 < MAX_EXTRACT_ATTEMPTS:
-                    with store.transaction():
-                        store.db["articles"].update(a["id"], {"extract_attempts": (a.get("extract_attempts") or 0) + 1})
+                    store.retry_extraction_later(a["id"], (a.get("extract_attempts") or 0) + 1)
                     report.retry_later += 1
                     continue
                 _fallback(store, a, f"page fetch failed: {getattr(error, 'kind', 'error')}: {error}", report)

@@ -40,7 +40,7 @@ def embed_pending(store: Store, config: Config, *, limit: int = 5000) -> dict[st
     if not pending:
         return counts
     todo: list[tuple[dict[str, Any], str, str]] = []
-    keep: list[dict[str, Any]] = []
+    keep: list[tuple[int, str | None]] = []
     for row in pending:
         text = embed.embedding_text(row.get("title"), row.get("text"))
         if not text:
@@ -49,15 +49,12 @@ def embed_pending(store: Store, config: Config, *, limit: int = 5000) -> dict[st
         digest = embed.text_hash(text)
         if digest == row.get("old_text_hash"):
             # the part we embed did not change (e.g. only the tail of the text): keep the vector
-            keep.append({"article_id": row["id"], "content_hash": row.get("content_hash"),
-                         "model": name})
+            keep.append((row["id"], row.get("content_hash")))
             counts["unchanged"] += 1
             continue
         todo.append((row, text, digest))
     if keep:
-        with store.transaction():
-            for k in keep:
-                store.db["embeddings"].update(k["article_id"], {"content_hash": k["content_hash"]})
+        store.keep_embeddings(keep)
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start : start + EMBED_BATCH]
         vectors = embed.encode([t for _, t, _ in batch], model=model)

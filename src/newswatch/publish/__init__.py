@@ -1,0 +1,1 @@
+"""Publish: what users read (terminal output now; the digest, Datasette and mail later)."""
