@@ -13,8 +13,16 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[Migration] = []
 
 
+def migration(fn: Migration) -> Migration:
+    """Register a migration: the order of the definitions below is the order they apply in."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
 def m001_initial(db: sqlite_utils.Database) -> None:
     """The contract's public tables plus the queue bookkeeping the foundation needs."""
     db["sources"].create(
@@ -161,55 +169,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
 
 
-def m005_story_moves(db: sqlite_utils.Database) -> None:
-    """Regrouping (issue 3): every article that leaves its story after placement, with why
-    ("split": its story held two events; "better fit": another story now fits it better) and
-    the score behind the decision, so a story whose members change can be explained; the
-    stories waiting to be reconsidered; and the index on (story_id, clustered_at) for loading
-    stories with their members in join order."""
-    db["story_moves"].create(
-        {"id": int, "article_id": int, "from_story": int, "into_story": int, "reason": str,
-         "score": float, "time": str},
-        pk="id",
-        foreign_keys=[("article_id", "articles", "id"), ("from_story", "stories", "id"),
-                      ("into_story", "stories", "id")],
-    )
-    db["story_moves"].create_index(["article_id"])
-    db["articles"].create_index(["story_id", "clustered_at"])
-    # The queue of stories to reconsider: set when an article joins, cleared by the regrouping,
-    # so a process killed between the two regroups them on its next run.
-    db["stories"].add_column("regroup_pending", int)
-    db.execute("create index idx_stories_regroup_pending on stories(regroup_pending) "
-               "where regroup_pending = 1")
-
-
-def m004_daemon(db: sqlite_utils.Database) -> None:
-    """The daemon's bookkeeping (issue 5): which process a run belongs to, so `status` can tell
-    a run that is still going from one whose process was killed; and a feed's current parse
-    warning, so a feed malformed on every poll leaves one fetch_errors row, not one per poll."""
-    db["runs"].add_column("pid", int)
-    db["feeds"].add_column("last_warning", str)
-
-
-def m003_claims(db: sqlite_utils.Database) -> None:
-    """Claims and discrepancies (issue 4): a claim's bounds, span and scope; a discrepancy's
-    severity and scope, and which side each of its claims is on; and the queue bookkeeping:
-    the text hash an article's claims were extracted from, and the set of claims a story's
-    discrepancies were computed from (so re-processing replaces them only when that changed)."""
-    for name, type_ in (("low", float), ("high", float), ("start", int), ("end", int),
-                        ("scope", str), ("raw_value", float), ("raw_unit", str)):
-        db["claims"].add_column(name, type_)
-    for name, type_ in (("severity", float), ("scope", str), ("intra_article", int),
-                        ("sides", int), ("checked_at", str)):
-        db["discrepancies"].add_column(name, type_)
-    db["discrepancy_claims"].add_column("side", int)
-    db["discrepancy_claims"].create_index(["claim_id"])
-    db["articles"].add_column("claims_hash", str)
-    db["articles"].add_column("claims_extracted_at", str)
-    db["stories"].add_column("claims_checked_hash", str)
-    db["claims"].create_index(["story_id", "attribute"])
-
-
+@migration
 def m002_stories(db: sqlite_utils.Database) -> None:
     """Stories (issue 3): embeddings keyed by article with the hash of the text they came from
     (so unchanged text is never embedded again), a story's running state (mean embedding,
@@ -244,6 +204,59 @@ def m002_stories(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m003_claims(db: sqlite_utils.Database) -> None:
+    """Claims and discrepancies (issue 4): a claim's bounds, span and scope; a discrepancy's
+    severity and scope, and which side each of its claims is on; and the queue bookkeeping:
+    the text hash an article's claims were extracted from, and the set of claims a story's
+    discrepancies were computed from (so re-processing replaces them only when that changed)."""
+    for name, type_ in (("low", float), ("high", float), ("start", int), ("end", int),
+                        ("scope", str), ("raw_value", float), ("raw_unit", str)):
+        db["claims"].add_column(name, type_)
+    for name, type_ in (("severity", float), ("scope", str), ("intra_article", int),
+                        ("sides", int), ("checked_at", str)):
+        db["discrepancies"].add_column(name, type_)
+    db["discrepancy_claims"].add_column("side", int)
+    db["discrepancy_claims"].create_index(["claim_id"])
+    db["articles"].add_column("claims_hash", str)
+    db["articles"].add_column("claims_extracted_at", str)
+    db["stories"].add_column("claims_checked_hash", str)
+    db["claims"].create_index(["story_id", "attribute"])
+
+
+@migration
+def m004_daemon(db: sqlite_utils.Database) -> None:
+    """The daemon's bookkeeping (issue 5): which process a run belongs to, so `status` can tell
+    a run that is still going from one whose process was killed; and a feed's current parse
+    warning, so a feed malformed on every poll leaves one fetch_errors row, not one per poll."""
+    db["runs"].add_column("pid", int)
+    db["feeds"].add_column("last_warning", str)
+
+
+@migration
+def m005_story_moves(db: sqlite_utils.Database) -> None:
+    """Regrouping (issue 3): every article that leaves its story after placement, with why
+    ("split": its story held two events; "better fit": another story now fits it better) and
+    the score behind the decision, so a story whose members change can be explained; the
+    stories waiting to be reconsidered; and the index on (story_id, clustered_at) for loading
+    stories with their members in join order."""
+    db["story_moves"].create(
+        {"id": int, "article_id": int, "from_story": int, "into_story": int, "reason": str,
+         "score": float, "time": str},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("from_story", "stories", "id"),
+                      ("into_story", "stories", "id")],
+    )
+    db["story_moves"].create_index(["article_id"])
+    db["articles"].create_index(["story_id", "clustered_at"])
+    # The queue of stories to reconsider: set when an article joins, cleared by the regrouping,
+    # so a process killed between the two regroups them on its next run.
+    db["stories"].add_column("regroup_pending", int)
+    db.execute("create index idx_stories_regroup_pending on stories(regroup_pending) "
+               "where regroup_pending = 1")
+
+
+@migration
 def m009_stage_queues(db: sqlite_utils.Database) -> None:
     """The summary queue (issue 9): stories whose title and counts must be recomputed, set by
     placement and regrouping and cleared by the summarise stage, so summarising is a stage of
@@ -253,16 +266,6 @@ def m009_stage_queues(db: sqlite_utils.Database) -> None:
     db.execute("update stories set summary_pending = 1 where regroup_pending = 1")
     db.execute("create index idx_stories_summary_pending on stories(summary_pending) "
                "where summary_pending = 1")
-
-
-MIGRATIONS: list[Migration] = [
-    m001_initial,
-    m002_stories,
-    m003_claims,
-    m004_daemon,
-    m005_story_moves,
-    m009_stage_queues,
-]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
