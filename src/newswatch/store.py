@@ -2,7 +2,9 @@
 
 Only this module (and migrations.py) talks to SQLite. Stages ask it for their pending rows and
 hand back results, each batch written in one transaction with a timestamp, so every stage can be
-re-run, resumed after a crash and inspected in Datasette.
+re-run, resumed after a crash and inspected in Datasette. The Store's methods follow the
+pipeline's order (pipeline.py): fetch, extract, embed and place, regroup, summarise, claims;
+then what is read for display, and the runs.
 
 The database runs in WAL mode with a busy timeout so Datasette (``newswatch serve``) can read
 while the daemon writes without users seeing "database is locked".
@@ -134,7 +136,15 @@ class Store:
         finally:
             self._local.depth = 0
 
-    # --- sources and feeds -----------------------------------------------------------------
+    # The daemon's stop flag: transaction() raises StopRequested once it is set, so a job ends
+    # between two transactions (daemon.py sets it on SIGINT/SIGTERM).
+    stop_event: threading.Event | None = None
+
+    def _check_stop(self) -> None:
+        if self.stop_event is not None and self.stop_event.is_set():
+            raise StopRequested("newswatch is stopping")
+
+    # --- fetch: sources, feeds and their errors --------------------------------------------------
 
     def source_id(self, name: str) -> int:
         """The id of the outlet called ``name``, created when new."""
@@ -169,6 +179,12 @@ class Store:
 
     def feed(self, feed_id: int) -> dict[str, Any]:
         return self.db["feeds"].get(feed_id)
+
+    def feed_by_url(self, url: str) -> dict[str, Any] | None:
+        rows = list(self.db.query(
+            "select feeds.*, sources.name as source from feeds join sources on sources.id = feeds.source_id "
+            "where feeds.url = ?", [url]))
+        return rows[0] if rows else None
 
     def due_feeds(self, feed_ids: list[int], now: datetime) -> list[dict[str, Any]]:
         """Feeds among ``feed_ids`` whose next poll time has come (or that never ran)."""
@@ -211,6 +227,20 @@ class Store:
                  "message": message}
             )
 
+    def feed_warning(self, feed_id: int, url: str | None, warning: str | None) -> None:
+        """A feed that parsed despite a problem (feedparser's bozo: wrong encoding, undefined
+        entity...). One fetch_errors row (kind ``parse_warning``) per new problem, not per poll;
+        ``None`` means the feed parsed cleanly and clears it."""
+        row = self.db.execute("select last_warning from feeds where id = ?", [feed_id]).fetchone()
+        if row is None or row[0] == warning:
+            return
+        with self.transaction():
+            self.db.execute("update feeds set last_warning = ? where id = ?", [warning, feed_id])
+            if warning:
+                self.db["fetch_errors"].insert(
+                    {"feed_id": feed_id, "url": url, "time": iso(utcnow()), "kind": "parse_warning",
+                     "status": None, "message": warning[:1000]})
+
     def record_error(self, *, kind: str, message: str, url: str | None = None, feed_id: int | None = None,
                      article_id: int | None = None, status: int | None = None) -> None:
         with self.transaction():
@@ -219,7 +249,7 @@ class Store:
                  "kind": kind, "status": status, "message": message}
             )
 
-    # --- articles ---------------------------------------------------------------------------
+    # --- fetch and extract: articles -------------------------------------------------------------
 
     def add_articles(self, items: list[NewArticle]) -> list[int]:
         """Store newly discovered articles; returns the ids of those that were new.
@@ -283,145 +313,209 @@ class Store:
         with self.transaction():
             self.db["articles"].update(article_id, {"extract_attempts": attempts})
 
-    def articles(self, limit: int = 100) -> list[dict[str, Any]]:
+    # --- embed and place -------------------------------------------------------------------------
+    # Embeddings and online clustering. An article is pending embedding when it has
+    # no embedding of the configured model or its text changed since (content_hash differs);
+    # it is pending clustering when it is extracted, embedded and has no story. Stories keep
+    # their running state (mean embedding blob, evidence profile JSON) so placing an article
+    # reads only the stories of its time window, never every article.
+
+    def articles_pending_embedding(self, model: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """Extracted articles with no embedding of ``model`` or one from an older text."""
         return list(self.db.query(
-            "select articles.*, sources.name as source from articles join sources on sources.id = articles.source_id "
-            "order by coalesce(published, discovered_at) desc, articles.id desc limit ?", [limit]
-        ))
+            "select a.id, a.title, a.text, a.content_hash, e.text_hash as old_text_hash "
+            "from articles a left join embeddings e on e.article_id = a.id "
+            "where a.extracted_at is not null and (e.article_id is null or e.model != ? "
+            "or coalesce(e.content_hash, '') != coalesce(a.content_hash, '')) "
+            "order by a.id limit ?", [model, limit]))
 
-    def count(self, table: str) -> int:
-        return self.db[table].count
+    def keep_embeddings(self, rows: list[tuple[int, str | None]]) -> None:
+        """(article, content hash): the embedded part of the text did not change, so the vector
+        stays and is marked current for the article's new text."""
+        with self.transaction():
+            for article_id, content in rows:
+                self.db["embeddings"].update(article_id, {"content_hash": content})
 
-    # --- what the CLI lists ------------------------------------------------------------------
+    def save_embeddings(self, rows: list[dict[str, Any]]) -> None:
+        """Upsert embeddings (article_id, model, text_hash, content_hash, dims, vector) at once."""
+        now = iso(utcnow())
+        with self.transaction():
+            self.db["embeddings"].upsert_all(
+                [{**r, "embedded_at": now} for r in rows], pk="article_id")
 
-    def source_rows(self) -> list[dict[str, Any]]:
-        """Outlets with their feed and article counts, most reliable first (unscored last)."""
+    def articles_to_cluster(self, model: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """Embedded articles without a story, oldest first (online order is time order)."""
         return list(self.db.query(
-            "select s.id, s.name, s.reliability, "
-            "(select count(*) from feeds f where f.source_id = s.id) as feeds, "
-            "(select count(*) from articles a where a.source_id = s.id) as articles "
-            "from sources s order by s.reliability is null, s.reliability desc, s.name"))
+            "select a.id, a.title, a.text, a.source_id, a.published, a.discovered_at, "
+            "coalesce(a.published, a.discovered_at) as time, e.vector "
+            "from articles a join embeddings e on e.article_id = a.id "
+            "where a.story_id is null and a.extracted_at is not null and e.model = ? "
+            "order by coalesce(a.published, a.discovered_at), a.id limit ?", [model, limit]))
 
-    def feed_rows(self) -> list[dict[str, Any]]:
-        """Every feed the store knows, with its polling state."""
-        return list(self.db.query("select * from feeds order by id"))
+    def candidate_story_ids(self, start: datetime, end: datetime, limit: int = 2000,
+                            max_span_days: float = 60) -> list[int]:
+        """Live (unmerged) stories whose span touches [start, end], most recent first.
 
-    def status_rows(self, limit: int = 15) -> dict[str, Any]:
-        """What `status` shows from the store: counts, the latest runs, the failing feeds."""
-        return {"feeds_known": self.count("feeds"), "articles": self.count("articles"),
-                "pending": self.pending_count(), "runs": self.last_runs(limit),
-                "failing": self.failing_feeds()}
+        The index on (merged_into, last_seen) bounds the range on both sides: a story that was
+        still reported more than ``max_span_days`` after ``end`` is not considered for an older
+        article (a backfill), which keeps the cost flat there too. ``limit`` bounds the work on
+        a pathological day."""
+        upper = end + timedelta(days=max_span_days)
+        return [r[0] for r in self.db.execute(
+            "select id from stories where merged_into is null and last_seen >= ? and last_seen <= ? "
+            "and first_seen <= ? and centroid is not null order by last_seen desc limit ?",
+            [iso(start), iso(upper), iso(end), limit])]
 
-    # --- runs -------------------------------------------------------------------------------
+    def latest_story_time(self) -> datetime | None:
+        """When the newest live story was last reported (an index lookup on last_seen)."""
+        row = self.db.execute("select max(last_seen) from stories where merged_into is null").fetchone()
+        return parse_iso(row[0]) if row and row[0] else None
 
-    def start_run(self, job: str) -> int:
+    def story_rows(self, ids: list[int]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return list(self.db.query(f"select * from stories where id in ({marks})", ids))
+
+    def save_placement(self, article_id: int, story: dict[str, Any],
+                       merges: list[tuple[int, int, float]] = ()) -> int:
+        """Write one placement in one transaction: the story's new state (inserted when it has
+        no id), the article's story, and each merge (from, into, score): the merged story's
+        articles move to the surviving one and the old row points at it via merged_into."""
+        now = iso(utcnow())
         with self.transaction():
-            return self.db["runs"].insert(
-                {"job": job, "started_at": iso(utcnow()), "outcome": "running", "pid": os.getpid()}
-            ).last_pk
+            row = {k: v for k, v in story.items() if k != "id"}
+            row["updated_at"] = now
+            row["regroup_pending"] = 1
+            row["summary_pending"] = 1
+            if story.get("id") is None:
+                story_id = self.db["stories"].insert({**row, "created_at": now}).last_pk
+            else:
+                story_id = story["id"]
+                self.db["stories"].update(story_id, row)
+            for from_id, into_id, score in merges:
+                self.db.execute("update articles set story_id = ? where story_id = ?", [into_id, from_id])
+                self.db["stories"].update(from_id, {"merged_into": into_id, "updated_at": now})
+                self.db.execute("update stories set merged_into = ? where merged_into = ?",
+                                [into_id, from_id])
+                self.db["story_merges"].insert(
+                    {"from_story": from_id, "into_story": into_id, "time": now, "score": score})
+            self.db["articles"].update(article_id, {"story_id": story_id, "clustered_at": now})
+        return story_id
 
-    def finish_run(self, run_id: int, outcome: str, details: dict[str, Any] | None = None,
-                   error: str | None = None) -> None:
-        with self.transaction():
-            self.db["runs"].update(run_id, {
-                "finished_at": iso(utcnow()), "outcome": outcome,
-                "details": json.dumps(details or {}, sort_keys=True), "error": error,
-            })
+    # --- regroup ---------------------------------------------------------------------------------
 
-    # --- daemon -----------------------------------------------------------------------------
-    # What `newswatch run` (daemon.py) and `newswatch status` need: a stop that lands between
-    # transactions, parse warnings, failing feeds, the last runs, and a day's stories.
+    def story_directions(self, ids: Iterable[int]) -> list[dict[str, Any]]:
+        """id, centroid, first_seen and last_seen of live stories: what choosing a touched
+        story's neighbours needs, without decoding every candidate's profile."""
+        ids = list(ids)
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out += self.db.query(
+                "select id, centroid, first_seen, last_seen from stories "
+                f"where id in ({marks}) and merged_into is null and centroid is not null", chunk)
+        return out
 
-    stop_event: threading.Event | None = None  # set by the daemon; transaction() checks it
-
-    def _check_stop(self) -> None:
-        if self.stop_event is not None and self.stop_event.is_set():
-            raise StopRequested("newswatch is stopping")
-
-    def feed_by_url(self, url: str) -> dict[str, Any] | None:
-        rows = list(self.db.query(
-            "select feeds.*, sources.name as source from feeds join sources on sources.id = feeds.source_id "
-            "where feeds.url = ?", [url]))
-        return rows[0] if rows else None
-
-    def feed_warning(self, feed_id: int, url: str | None, warning: str | None) -> None:
-        """A feed that parsed despite a problem (feedparser's bozo: wrong encoding, undefined
-        entity...). One fetch_errors row (kind ``parse_warning``) per new problem, not per poll;
-        ``None`` means the feed parsed cleanly and clears it."""
-        row = self.db.execute("select last_warning from feeds where id = ?", [feed_id]).fetchone()
-        if row is None or row[0] == warning:
-            return
-        with self.transaction():
-            self.db.execute("update feeds set last_warning = ? where id = ?", [warning, feed_id])
-            if warning:
-                self.db["fetch_errors"].insert(
-                    {"feed_id": feed_id, "url": url, "time": iso(utcnow()), "kind": "parse_warning",
-                     "status": None, "message": warning[:1000]})
-
-    def failing_feeds(self) -> list[dict[str, Any]]:
-        """Feeds whose last poll failed: never dropped, shown by `status` and in the digest."""
+    def window_members(self, story_ids: Iterable[int], model: str) -> list[dict[str, Any]]:
+        """The articles of the given stories with their embedding, each story's in join order."""
+        ids = list(story_ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
         return list(self.db.query(
-            "select feeds.*, sources.name as source from feeds join sources on sources.id = feeds.source_id "
-            "where coalesce(consecutive_errors, 0) > 0 order by consecutive_errors desc, feeds.url"))
+            "select a.id, a.story_id, a.title, a.text, a.content_hash, a.published, "
+            "a.discovered_at, e.vector from articles a join embeddings e on e.article_id = a.id "
+            f"where a.story_id in ({marks}) and e.model = ? "
+            "order by a.story_id, a.clustered_at, a.id", [*ids, model]))
 
-    def pending_count(self) -> int:
-        return self.db.execute("select count(*) from articles where extracted_at is null").fetchone()[0]
+    def stories_to_regroup(self, limit: int = 5000) -> list[int]:
+        """Live stories that gained articles since they were last reconsidered."""
+        return [r[0] for r in self.db.execute(
+            "select id from stories where regroup_pending = 1 and merged_into is null "
+            "order by id limit ?", [limit])]
 
-    def last_runs(self, limit: int = 15) -> list[dict[str, Any]]:
-        """The latest runs, newest first, each with ``stale`` true when it is marked running but
-        its process is gone (killed, crashed, or the machine went down)."""
-        rows = list(self.db.query("select * from runs order by id desc limit ?", [limit]))
-        for r in rows:
-            r["stale"] = r["outcome"] == "running" and not run_alive(r)
-        return rows
-
-    def interrupt_stale_runs(self) -> int:
-        """Mark runs whose process is gone as interrupted (the daemon does this on start)."""
-        stale = [r["id"] for r in self.db.query("select id, pid, started_at, outcome from runs where outcome = 'running'")
-                 if not run_alive(r)]
-        if stale:
-            with self.transaction():
-                for run_id in stale:
-                    self.db["runs"].update(run_id, {
-                        "outcome": "interrupted",
-                        "error": "the process ended before the run finished (killed, crashed or shut down)"})
-        return len(stale)
-
-    def prune_runs(self, before: datetime, jobs: tuple[str, ...] = ("poll",)) -> int:
-        """Forget old routine runs (one per feed poll adds up); failures are kept."""
-        marks = ",".join("?" * len(jobs))
+    def regrouped(self, ids: Iterable[int]) -> None:
+        """Mark stories as reconsidered (see save_regrouping, which does it in its transaction)."""
         with self.transaction():
-            cur = self.db.execute(
-                f"delete from runs where job in ({marks}) and outcome = 'ok' and started_at < ?",
-                [*jobs, iso(before)])
-        return cur.rowcount
+            self.db.conn.executemany("update stories set regroup_pending = null where id = ?",
+                                     [(i,) for i in ids])
 
-    def stories_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        """Stories with an article published (or, undated, discovered) in [start, end), with how
-        many articles and outlets report them, most widely reported first."""
+    def save_regrouping(self, stories: dict[int, dict[str, Any]],
+                        moves: list[tuple[int, int, int, str, float]],
+                        emptied: dict[int, int], done: Iterable[int] = ()) -> dict[int, int]:
+        """Write a regrouping in one transaction and return how its temporary ids mapped.
+
+        ``stories`` are new or changed story rows keyed by id (a negative id is a story a split
+        made, inserted here); ``moves`` are (article, from, into, reason, score) in the order
+        they happened; ``emptied`` maps a story left without articles to where they went: it
+        is marked merged into that story, as a merge is. ``done`` are the stories that were
+        reconsidered: their pending mark is cleared in the same transaction.
+        """
+        now = iso(utcnow())
+        real: dict[int, int] = {}
+        with self.transaction():
+            for story_id, row in sorted(stories.items()):
+                fields = {k: v for k, v in row.items() if k != "id"}
+                fields["updated_at"] = now
+                fields["summary_pending"] = 1
+                if story_id < 0:
+                    real[story_id] = self.db["stories"].insert({**fields, "created_at": now}).last_pk
+                else:
+                    self.db["stories"].update(story_id, fields)
+
+            def known(story_id: int) -> int:
+                if story_id < 0 and story_id not in real:  # made by a split, emptied again
+                    real[story_id] = self.db["stories"].insert(
+                        {"created_at": now, "updated_at": now, "article_count": 0}).last_pk
+                return real.get(story_id, story_id)
+
+            for article_id, from_id, into_id, reason, score in moves:
+                from_id, into_id = known(from_id), known(into_id)
+                self.db["articles"].update(article_id, {"story_id": into_id, "clustered_at": now})
+                self.db["story_moves"].insert({
+                    "article_id": article_id, "from_story": from_id, "into_story": into_id,
+                    "reason": reason, "score": score, "time": now})
+            for from_id, into_id in emptied.items():
+                from_id, into_id = known(from_id), known(into_id)
+                self.db["stories"].update(from_id, {"merged_into": into_id, "article_count": 0,
+                                                    "updated_at": now})
+                self.db.execute("update stories set merged_into = ? where merged_into = ?",
+                                [into_id, from_id])
+                self.db["story_merges"].insert(
+                    {"from_story": from_id, "into_story": into_id, "time": now, "score": None})
+            self.regrouped(done)
+        return real
+
+    # --- summarise -------------------------------------------------------------------------------
+
+    def story_members(self, story_id: int) -> list[dict[str, Any]]:
+        """A story's articles with what titles and report counting need."""
         return list(self.db.query(
-            """
-            select stories.id, stories.title, stories.first_seen, stories.last_seen,
-                   count(distinct articles.id) as articles,
-                   count(distinct articles.source_id) as outlets,
-                   group_concat(distinct sources.name) as sources,
-                   (select count(*) from discrepancies d where d.story_id = stories.id) as discrepancies
-            from stories
-            join articles on articles.story_id = stories.id
-            join sources on sources.id = articles.source_id
-            where coalesce(articles.published, articles.discovered_at) >= ?
-              and coalesce(articles.published, articles.discovered_at) < ?
-            group by stories.id
-            order by outlets desc, articles desc, stories.id
-            """, [iso(start), iso(end)]))
+            "select a.id, a.title, a.text, a.source_id, e.vector from articles a "
+            "left join embeddings e on e.article_id = a.id where a.story_id = ? order by a.id",
+            [story_id]))
 
-    def articles_between(self, start: datetime, end: datetime) -> int:
-        return self.db.execute(
-            "select count(*) from articles where coalesce(published, discovered_at) >= ? "
-            "and coalesce(published, discovered_at) < ?", [iso(start), iso(end)]).fetchone()[0]
+    def stories_to_summarise(self, limit: int = 5000) -> list[int]:
+        """Stories whose members changed since their title and counts were computed."""
+        return [r[0] for r in self.db.execute(
+            "select id from stories where summary_pending = 1 order by id limit ?", [limit])]
 
+    def summarised(self, ids: Iterable[int]) -> None:
+        """Take stories off the summary queue (save_story_summary does it for the one it saves)."""
+        with self.transaction():
+            self.db.conn.executemany("update stories set summary_pending = null where id = ?",
+                                     [(i,) for i in ids])
 
-    # --- claims ---------------------------------------------------------------------------
+    def save_story_summary(self, story_id: int, *, title: str, article_count: int,
+                           outlet_count: int, report_count: int) -> None:
+        with self.transaction():
+            self.db["stories"].update(story_id, {
+                "title": title, "article_count": article_count, "outlet_count": outlet_count,
+                "report_count": report_count, "summary_pending": None})
+
+    # --- claims ----------------------------------------------------------------------------------
     # Numeric claims and discrepancies (issue 4). An article's claims are re-extracted when its
     # text hash differs from the one they came from; a story's discrepancies are recomputed
     # when the set of its claim ids (changed by re-extraction or by articles joining/leaving
@@ -539,212 +633,28 @@ class Store:
             out.append(d)
         return out
 
-    # --- stories ---------------------------------------------------------------------------
-    # Embeddings and online clustering (issue 3). An article is pending embedding when it has
-    # no embedding of the configured model or its text changed since (content_hash differs);
-    # it is pending clustering when it is extracted, embedded and has no story. Stories keep
-    # their running state (mean embedding blob, evidence profile JSON) so placing an article
-    # reads only the stories of its time window, never every article.
+    # --- reading: what the CLI and the daily digest show -----------------------------------------
 
-    def articles_pending_embedding(self, model: str, limit: int = 1000) -> list[dict[str, Any]]:
-        """Extracted articles with no embedding of ``model`` or one from an older text."""
+    def articles(self, limit: int = 100) -> list[dict[str, Any]]:
         return list(self.db.query(
-            "select a.id, a.title, a.text, a.content_hash, e.text_hash as old_text_hash "
-            "from articles a left join embeddings e on e.article_id = a.id "
-            "where a.extracted_at is not null and (e.article_id is null or e.model != ? "
-            "or coalesce(e.content_hash, '') != coalesce(a.content_hash, '')) "
-            "order by a.id limit ?", [model, limit]))
+            "select articles.*, sources.name as source from articles join sources on sources.id = articles.source_id "
+            "order by coalesce(published, discovered_at) desc, articles.id desc limit ?", [limit]
+        ))
 
-    def keep_embeddings(self, rows: list[tuple[int, str | None]]) -> None:
-        """(article, content hash): the embedded part of the text did not change, so the vector
-        stays and is marked current for the article's new text."""
-        with self.transaction():
-            for article_id, content in rows:
-                self.db["embeddings"].update(article_id, {"content_hash": content})
+    def count(self, table: str) -> int:
+        return self.db[table].count
 
-    def save_embeddings(self, rows: list[dict[str, Any]]) -> None:
-        """Upsert embeddings (article_id, model, text_hash, content_hash, dims, vector) at once."""
-        now = iso(utcnow())
-        with self.transaction():
-            self.db["embeddings"].upsert_all(
-                [{**r, "embedded_at": now} for r in rows], pk="article_id")
-
-    def articles_to_cluster(self, model: str, limit: int = 1000) -> list[dict[str, Any]]:
-        """Embedded articles without a story, oldest first (online order is time order)."""
+    def source_rows(self) -> list[dict[str, Any]]:
+        """Outlets with their feed and article counts, most reliable first (unscored last)."""
         return list(self.db.query(
-            "select a.id, a.title, a.text, a.source_id, a.published, a.discovered_at, "
-            "coalesce(a.published, a.discovered_at) as time, e.vector "
-            "from articles a join embeddings e on e.article_id = a.id "
-            "where a.story_id is null and a.extracted_at is not null and e.model = ? "
-            "order by coalesce(a.published, a.discovered_at), a.id limit ?", [model, limit]))
+            "select s.id, s.name, s.reliability, "
+            "(select count(*) from feeds f where f.source_id = s.id) as feeds, "
+            "(select count(*) from articles a where a.source_id = s.id) as articles "
+            "from sources s order by s.reliability is null, s.reliability desc, s.name"))
 
-    def candidate_story_ids(self, start: datetime, end: datetime, limit: int = 2000,
-                            max_span_days: float = 60) -> list[int]:
-        """Live (unmerged) stories whose span touches [start, end], most recent first.
-
-        The index on (merged_into, last_seen) bounds the range on both sides: a story that was
-        still reported more than ``max_span_days`` after ``end`` is not considered for an older
-        article (a backfill), which keeps the cost flat there too. ``limit`` bounds the work on
-        a pathological day."""
-        upper = end + timedelta(days=max_span_days)
-        return [r[0] for r in self.db.execute(
-            "select id from stories where merged_into is null and last_seen >= ? and last_seen <= ? "
-            "and first_seen <= ? and centroid is not null order by last_seen desc limit ?",
-            [iso(start), iso(upper), iso(end), limit])]
-
-    def latest_story_time(self) -> datetime | None:
-        """When the newest live story was last reported (an index lookup on last_seen)."""
-        row = self.db.execute("select max(last_seen) from stories where merged_into is null").fetchone()
-        return parse_iso(row[0]) if row and row[0] else None
-
-    def story_rows(self, ids: list[int]) -> list[dict[str, Any]]:
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        return list(self.db.query(f"select * from stories where id in ({marks})", ids))
-
-    def save_placement(self, article_id: int, story: dict[str, Any],
-                       merges: list[tuple[int, int, float]] = ()) -> int:
-        """Write one placement in one transaction: the story's new state (inserted when it has
-        no id), the article's story, and each merge (from, into, score): the merged story's
-        articles move to the surviving one and the old row points at it via merged_into."""
-        now = iso(utcnow())
-        with self.transaction():
-            row = {k: v for k, v in story.items() if k != "id"}
-            row["updated_at"] = now
-            row["regroup_pending"] = 1
-            row["summary_pending"] = 1
-            if story.get("id") is None:
-                story_id = self.db["stories"].insert({**row, "created_at": now}).last_pk
-            else:
-                story_id = story["id"]
-                self.db["stories"].update(story_id, row)
-            for from_id, into_id, score in merges:
-                self.db.execute("update articles set story_id = ? where story_id = ?", [into_id, from_id])
-                self.db["stories"].update(from_id, {"merged_into": into_id, "updated_at": now})
-                self.db.execute("update stories set merged_into = ? where merged_into = ?",
-                                [into_id, from_id])
-                self.db["story_merges"].insert(
-                    {"from_story": from_id, "into_story": into_id, "time": now, "score": score})
-            self.db["articles"].update(article_id, {"story_id": story_id, "clustered_at": now})
-        return story_id
-
-    def story_directions(self, ids: Iterable[int]) -> list[dict[str, Any]]:
-        """id, centroid, first_seen and last_seen of live stories: what choosing a touched
-        story's neighbours needs, without decoding every candidate's profile."""
-        ids = list(ids)
-        out: list[dict[str, Any]] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            out += self.db.query(
-                "select id, centroid, first_seen, last_seen from stories "
-                f"where id in ({marks}) and merged_into is null and centroid is not null", chunk)
-        return out
-
-    def window_members(self, story_ids: Iterable[int], model: str) -> list[dict[str, Any]]:
-        """The articles of the given stories with their embedding, each story's in join order."""
-        ids = list(story_ids)
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        return list(self.db.query(
-            "select a.id, a.story_id, a.title, a.text, a.content_hash, a.published, "
-            "a.discovered_at, e.vector from articles a join embeddings e on e.article_id = a.id "
-            f"where a.story_id in ({marks}) and e.model = ? "
-            "order by a.story_id, a.clustered_at, a.id", [*ids, model]))
-
-    def stories_to_regroup(self, limit: int = 5000) -> list[int]:
-        """Live stories that gained articles since they were last reconsidered."""
-        return [r[0] for r in self.db.execute(
-            "select id from stories where regroup_pending = 1 and merged_into is null "
-            "order by id limit ?", [limit])]
-
-    def regrouped(self, ids: Iterable[int]) -> None:
-        """Mark stories as reconsidered (see save_regrouping, which does it in its transaction)."""
-        with self.transaction():
-            self.db.conn.executemany("update stories set regroup_pending = null where id = ?",
-                                     [(i,) for i in ids])
-
-    def save_regrouping(self, stories: dict[int, dict[str, Any]],
-                        moves: list[tuple[int, int, int, str, float]],
-                        emptied: dict[int, int], done: Iterable[int] = ()) -> dict[int, int]:
-        """Write a regrouping in one transaction and return how its temporary ids mapped.
-
-        ``stories`` are new or changed story rows keyed by id (a negative id is a story a split
-        made, inserted here); ``moves`` are (article, from, into, reason, score) in the order
-        they happened; ``emptied`` maps a story left without articles to where they went: it
-        is marked merged into that story, as a merge is. ``done`` are the stories that were
-        reconsidered: their pending mark is cleared in the same transaction.
-        """
-        now = iso(utcnow())
-        real: dict[int, int] = {}
-        with self.transaction():
-            for story_id, row in sorted(stories.items()):
-                fields = {k: v for k, v in row.items() if k != "id"}
-                fields["updated_at"] = now
-                fields["summary_pending"] = 1
-                if story_id < 0:
-                    real[story_id] = self.db["stories"].insert({**fields, "created_at": now}).last_pk
-                else:
-                    self.db["stories"].update(story_id, fields)
-
-            def known(story_id: int) -> int:
-                if story_id < 0 and story_id not in real:  # made by a split, emptied again
-                    real[story_id] = self.db["stories"].insert(
-                        {"created_at": now, "updated_at": now, "article_count": 0}).last_pk
-                return real.get(story_id, story_id)
-
-            for article_id, from_id, into_id, reason, score in moves:
-                from_id, into_id = known(from_id), known(into_id)
-                self.db["articles"].update(article_id, {"story_id": into_id, "clustered_at": now})
-                self.db["story_moves"].insert({
-                    "article_id": article_id, "from_story": from_id, "into_story": into_id,
-                    "reason": reason, "score": score, "time": now})
-            for from_id, into_id in emptied.items():
-                from_id, into_id = known(from_id), known(into_id)
-                self.db["stories"].update(from_id, {"merged_into": into_id, "article_count": 0,
-                                                    "updated_at": now})
-                self.db.execute("update stories set merged_into = ? where merged_into = ?",
-                                [into_id, from_id])
-                self.db["story_merges"].insert(
-                    {"from_story": from_id, "into_story": into_id, "time": now, "score": None})
-            self.regrouped(done)
-        return real
-
-    def story_members(self, story_id: int) -> list[dict[str, Any]]:
-        """A story's articles with what titles and report counting need."""
-        return list(self.db.query(
-            "select a.id, a.title, a.text, a.source_id, e.vector from articles a "
-            "left join embeddings e on e.article_id = a.id where a.story_id = ? order by a.id",
-            [story_id]))
-
-    def story_moves_out(self, story_id: int) -> list[tuple[int, str, int]]:
-        """(story, reason, articles) for each story that articles of ``story_id`` left for and
-        are still in: a split-off half, or a story that fit them better."""
-        return [tuple(r) for r in self.db.execute(
-            "select m.into_story, m.reason, count(distinct m.article_id) from story_moves m "
-            "join articles a on a.id = m.article_id and a.story_id = m.into_story "
-            "where m.from_story = ? group by m.into_story, m.reason order by m.into_story",
-            [story_id])]
-
-    def stories_to_summarise(self, limit: int = 5000) -> list[int]:
-        """Stories whose members changed since their title and counts were computed."""
-        return [r[0] for r in self.db.execute(
-            "select id from stories where summary_pending = 1 order by id limit ?", [limit])]
-
-    def summarised(self, ids: Iterable[int]) -> None:
-        """Take stories off the summary queue (save_story_summary does it for the one it saves)."""
-        with self.transaction():
-            self.db.conn.executemany("update stories set summary_pending = null where id = ?",
-                                     [(i,) for i in ids])
-
-    def save_story_summary(self, story_id: int, *, title: str, article_count: int,
-                           outlet_count: int, report_count: int) -> None:
-        with self.transaction():
-            self.db["stories"].update(story_id, {
-                "title": title, "article_count": article_count, "outlet_count": outlet_count,
-                "report_count": report_count, "summary_pending": None})
+    def feed_rows(self) -> list[dict[str, Any]]:
+        """Every feed the store knows, with its polling state."""
+        return list(self.db.query("select * from feeds order by id"))
 
     def recent_stories(self, limit: int = 20) -> list[dict[str, Any]]:
         """Live stories, most recently updated by the news first."""
@@ -763,3 +673,96 @@ class Store:
             "select a.id, a.title, a.url, coalesce(a.published, a.discovered_at) as date, "
             "sources.name as outlet from articles a join sources on sources.id = a.source_id "
             "where a.story_id = ? order by coalesce(a.published, a.discovered_at), a.id", [story_id]))
+
+    def story_moves_out(self, story_id: int) -> list[tuple[int, str, int]]:
+        """(story, reason, articles) for each story that articles of ``story_id`` left for and
+        are still in: a split-off half, or a story that fit them better."""
+        return [tuple(r) for r in self.db.execute(
+            "select m.into_story, m.reason, count(distinct m.article_id) from story_moves m "
+            "join articles a on a.id = m.article_id and a.story_id = m.into_story "
+            "where m.from_story = ? group by m.into_story, m.reason order by m.into_story",
+            [story_id])]
+
+    def stories_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Stories with an article published (or, undated, discovered) in [start, end), with how
+        many articles and outlets report them, most widely reported first."""
+        return list(self.db.query(
+            """
+            select stories.id, stories.title, stories.first_seen, stories.last_seen,
+                   count(distinct articles.id) as articles,
+                   count(distinct articles.source_id) as outlets,
+                   group_concat(distinct sources.name) as sources,
+                   (select count(*) from discrepancies d where d.story_id = stories.id) as discrepancies
+            from stories
+            join articles on articles.story_id = stories.id
+            join sources on sources.id = articles.source_id
+            where coalesce(articles.published, articles.discovered_at) >= ?
+              and coalesce(articles.published, articles.discovered_at) < ?
+            group by stories.id
+            order by outlets desc, articles desc, stories.id
+            """, [iso(start), iso(end)]))
+
+    def articles_between(self, start: datetime, end: datetime) -> int:
+        return self.db.execute(
+            "select count(*) from articles where coalesce(published, discovered_at) >= ? "
+            "and coalesce(published, discovered_at) < ?", [iso(start), iso(end)]).fetchone()[0]
+
+    # --- runs and status -------------------------------------------------------------------------
+
+    def start_run(self, job: str) -> int:
+        with self.transaction():
+            return self.db["runs"].insert(
+                {"job": job, "started_at": iso(utcnow()), "outcome": "running", "pid": os.getpid()}
+            ).last_pk
+
+    def finish_run(self, run_id: int, outcome: str, details: dict[str, Any] | None = None,
+                   error: str | None = None) -> None:
+        with self.transaction():
+            self.db["runs"].update(run_id, {
+                "finished_at": iso(utcnow()), "outcome": outcome,
+                "details": json.dumps(details or {}, sort_keys=True), "error": error,
+            })
+
+    def pending_count(self) -> int:
+        return self.db.execute("select count(*) from articles where extracted_at is null").fetchone()[0]
+
+    def failing_feeds(self) -> list[dict[str, Any]]:
+        """Feeds whose last poll failed: never dropped, shown by `status` and in the digest."""
+        return list(self.db.query(
+            "select feeds.*, sources.name as source from feeds join sources on sources.id = feeds.source_id "
+            "where coalesce(consecutive_errors, 0) > 0 order by consecutive_errors desc, feeds.url"))
+
+    def last_runs(self, limit: int = 15) -> list[dict[str, Any]]:
+        """The latest runs, newest first, each with ``stale`` true when it is marked running but
+        its process is gone (killed, crashed, or the machine went down)."""
+        rows = list(self.db.query("select * from runs order by id desc limit ?", [limit]))
+        for r in rows:
+            r["stale"] = r["outcome"] == "running" and not run_alive(r)
+        return rows
+
+    def interrupt_stale_runs(self) -> int:
+        """Mark runs whose process is gone as interrupted (the daemon does this on start)."""
+        stale = [r["id"] for r in self.db.query("select id, pid, started_at, outcome from runs where outcome = 'running'")
+                 if not run_alive(r)]
+        if stale:
+            with self.transaction():
+                for run_id in stale:
+                    self.db["runs"].update(run_id, {
+                        "outcome": "interrupted",
+                        "error": "the process ended before the run finished (killed, crashed or shut down)"})
+        return len(stale)
+
+    def prune_runs(self, before: datetime, jobs: tuple[str, ...] = ("poll",)) -> int:
+        """Forget old routine runs (one per feed poll adds up); failures are kept."""
+        marks = ",".join("?" * len(jobs))
+        with self.transaction():
+            cur = self.db.execute(
+                f"delete from runs where job in ({marks}) and outcome = 'ok' and started_at < ?",
+                [*jobs, iso(before)])
+        return cur.rowcount
+
+    def status_rows(self, limit: int = 15) -> dict[str, Any]:
+        """What `status` shows from the store: counts, the latest runs, the failing feeds."""
+        return {"feeds_known": self.count("feeds"), "articles": self.count("articles"),
+                "pending": self.pending_count(), "runs": self.last_runs(limit),
+                "failing": self.failing_feeds()}
