@@ -1,14 +1,43 @@
-"""Shared fixtures and helpers for the tests."""
+"""Shared fixtures: every test runs with a clean environment, a store on tmp_path when it asks
+for one, and the bundled sample site when it needs the network."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from newswatch import pipeline
 from newswatch.config import Config
+from newswatch.sample_server import SampleServer
 from newswatch.store import Store
 
 STORY_STAGES = ("embed", "place", "regroup", "summarise")
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's config or database, or reaches a model hub (llm's conftest)."""
+    for name in ("NEWSWATCH_CONFIG", "NEWSWATCH_DB"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh, migrated store in the test's own folder."""
+    with Store(tmp_path / "news.db") as opened:
+        yield opened
+
+
+@pytest.fixture
+def sample_server() -> Iterator[SampleServer]:
+    """The bundled sample news site on 127.0.0.1 (what `newswatch demo` serves)."""
+    with SampleServer() as server:
+        yield server
 
 
 def run_stories(store: Store, config: Config) -> dict[str, Any]:

@@ -20,6 +20,64 @@ CONTRACT = {
 }
 
 
+# Every column of every table, exactly (llm's test_migrate): a migration that adds, drops or
+# retypes a column must change this too, on purpose.
+SCHEMA = {
+    "_migrations": {"name": str, "applied_at": str},
+    "sources": {"id": int, "name": str, "reliability": float, "created_at": str},
+    "feeds": {"id": int, "url": str, "source_id": int, "title": str, "interval_seconds": int, "etag": str,
+              "last_modified": str, "last_fetched_at": str, "last_success_at": str, "last_status": int,
+              "next_fetch_at": str, "consecutive_errors": int, "last_error": str, "added_at": str,
+              "last_warning": str},
+    "stories": {"id": int, "title": str, "first_seen": str, "last_seen": str, "centroid": bytes, "profile": str,
+                "article_count": int, "outlet_count": int, "report_count": int, "created_at": str,
+                "updated_at": str, "merged_into": int, "claims_checked_hash": str, "regroup_pending": int,
+                "summary_pending": int},
+    "articles": {"id": int, "url": str, "guid": str, "source_id": int, "feed_id": int, "title": str,
+                 "author": str, "published": str, "site_name": str, "discovered_at": str, "summary": str,
+                 "feed_content": str, "text": str, "content_hash": str, "extracted_at": str,
+                 "extract_method": str, "extract_note": str, "extract_attempts": int, "story_id": int,
+                 "clustered_at": str, "claims_hash": str, "claims_extracted_at": str},
+    "feed_articles": {"feed_id": int, "article_id": int, "first_seen": str},
+    "claims": {"id": int, "article_id": int, "story_id": int, "subject": str, "attribute": str, "value": float,
+               "unit": str, "qualifier": str, "surface": str, "sentence": str, "low": float, "high": float,
+               "start": int, "end": int, "scope": str, "raw_value": float, "raw_unit": str},
+    "discrepancies": {"id": int, "story_id": int, "subject": str, "attribute": str, "unit": str,
+                      "severity": float, "scope": str, "intra_article": int, "sides": int, "checked_at": str},
+    "discrepancy_claims": {"discrepancy_id": int, "claim_id": int, "side": int},
+    "fetch_errors": {"id": int, "feed_id": int, "article_id": int, "url": str, "time": str, "kind": str,
+                     "status": int, "message": str},
+    "runs": {"id": int, "job": str, "started_at": str, "finished_at": str, "outcome": str, "details": str,
+             "error": str, "pid": int},
+    "articles_fts": {"title": str, "text": str},
+    "embeddings": {"article_id": int, "model": str, "text_hash": str, "content_hash": str, "dims": int,
+                   "vector": bytes, "embedded_at": str},
+    "story_merges": {"id": int, "from_story": int, "into_story": int, "time": str, "score": float},
+    "story_moves": {"id": int, "article_id": int, "from_story": int, "into_story": int, "reason": str,
+                    "score": float, "time": str},
+}
+FTS_SHADOW = {"articles_fts_data", "articles_fts_idx", "articles_fts_docsize", "articles_fts_config"}
+
+
+def test_schema_is_exactly_the_migrations_result(store: Store) -> None:
+    db = store.db
+    assert set(db.table_names()) == set(SCHEMA) | FTS_SHADOW
+    for table, columns in SCHEMA.items():
+        assert db[table].columns_dict == columns, table
+
+
+def test_migrations_are_registered_in_file_order_with_ascending_names() -> None:
+    import ast
+    import inspect
+
+    from newswatch import migrations
+
+    tree = ast.parse(inspect.getsource(migrations))
+    defined = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name[:1] == "m"
+               and n.name[1:4].isdigit()]
+    assert [m.__name__ for m in MIGRATIONS] == defined == sorted(defined)
+
+
 def test_blank_database_migrates_to_contract_schema(tmp_path: Path) -> None:
     with Store(tmp_path / "x.db") as store:
         db = store.db
