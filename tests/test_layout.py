@@ -111,3 +111,12 @@ def test_the_rules_see_what_they_check() -> None:
     assert "newswatch.store" in IMPORTS["newswatch.stories.stage"]
     assert "newswatch.ingest.stage" in IMPORTS["newswatch.pipeline"]
     assert "apscheduler.triggers.cron" in IMPORTS["newswatch.daemon"]
+
+
+def test_package_data_names_only_what_exists() -> None:
+    import tomllib
+
+    pyproject = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["newswatch"]
+    for pattern in patterns:
+        assert [p for p in PACKAGE.glob(pattern) if p.is_file()], f"package-data {pattern!r} matches nothing"
