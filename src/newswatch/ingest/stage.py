@@ -8,7 +8,7 @@ is a ``fetch_errors`` row and the batch goes on.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -77,10 +77,14 @@ def fetch_feeds(store: Store, config: Config, fetcher: Fetcher, *, now: datetime
     feeds = store.due_feeds(list(ids.values()), now if not force else datetime.max.replace(tzinfo=now.tzinfo))
     if not feeds:
         return report
+    position = {url: n for n, url in enumerate(ids)}  # the config's order
+    feeds.sort(key=lambda f: position.get(f["url"], len(position)))
+    # Polls run in parallel, but results are stored in feed order (map yields in submission
+    # order): which thread finishes first must not decide article ids, or which of two feeds
+    # carrying one article gives it its feed content. Same input, same store.
     with ThreadPoolExecutor(max_workers=max(1, min(config.fetch.concurrency, len(feeds)))) as pool:
-        futures = {pool.submit(poll_feed, fetcher, f): f for f in feeds}
-        for fut in as_completed(futures):
-            save_poll(store, futures[fut], *fut.result(), now=now, report=report)
+        for feed, result in zip(feeds, pool.map(lambda f: poll_feed(fetcher, f), feeds), strict=True):
+            save_poll(store, feed, *result, now=now, report=report)
     return report
 
 
@@ -173,10 +177,9 @@ def _extract(store: Store, config: Config, fetcher: Fetcher | None,
             _fallback(store, a, "no network access in this run", report)
         return report
     with ThreadPoolExecutor(max_workers=max(1, min(config.fetch.concurrency, len(need_page)))) as pool:
-        futures = {pool.submit(_fetch_page, fetcher, a): a for a in need_page}
-        for fut in as_completed(futures):
-            a = futures[fut]
-            resp, error = fut.result()
+        # pages fetched in parallel, stored in article order (as feeds are, in fetch_feeds)
+        for a, (resp, error) in zip(need_page, pool.map(lambda a: _fetch_page(fetcher, a), need_page),
+                                    strict=True):
             if error is not None:
                 store.record_error(kind=getattr(error, "kind", "error"), message=str(error), url=a["url"],
                                    article_id=a["id"], feed_id=a.get("feed_id"),
