@@ -148,7 +148,7 @@ def run(app: App, once: bool, force: bool) -> None:
     from .pipeline import run_once
 
     if not once:
-        from .daemon import run_daemon  # the daemon (issue 5)
+        from .daemon import run_daemon
 
         run_daemon(app.config)  # opens the store itself, after taking the single-instance lock
         return

@@ -1,10 +1,10 @@
 """`newswatch run`: the daemon. Polls each feed on its own schedule, processes what arrives,
-writes the daily digest, and stops cleanly.
+writes the daily digest, reloads feeds.yaml on SIGHUP, and stops cleanly.
 
 How it is put together (APScheduler 3.x, ``BlockingScheduler`` in the main thread):
 
 - **One job per feed** (``poll:<feed id>``) on an interval trigger with jitter. After every poll
-  the job's next run is moved to the feed's ``next_fetch_at`` as polling.py computed it: the
+  the job's next run is moved to the feed's ``next_fetch_at`` as ingest/polling.py computed it: the
   interval with jitter, stretched by RSS ``ttl`` or ``Cache-Control: max-age``, pushed out by
   ``Retry-After``, or backed off exponentially (capped at about a day) while the feed fails. A
   poll that fires before ``next_fetch_at`` (say ``run --once`` polled the feed meanwhile) just
@@ -13,8 +13,8 @@ How it is put together (APScheduler 3.x, ``BlockingScheduler`` in the main threa
   feeds arriving together are processed together; hourly as a safety net (transient page
   failures are retried). Never concurrently with itself: new articles arriving meanwhile make
   it go round once more instead of queueing a second instance.
-- **The daily digest** at ``digest.time`` in ``digest.timezone``: for now (until the digest
-  issue lands) a Markdown file per day with the day's stories and the failing feeds.
+- **The daily digest** at ``digest.time`` in ``digest.timezone``: a Markdown file per day with
+  the day's stories and the failing feeds.
 - Every job has ``max_instances=1`` and ``coalesce=True`` (a daemon that slept through several
   run times runs once, not once per missed time) and a misfire grace, and leaves a ``runs`` row.
 

@@ -258,7 +258,7 @@ def m005_story_moves(db: sqlite_utils.Database) -> None:
 
 @migration
 def m009_stage_queues(db: sqlite_utils.Database) -> None:
-    """The summary queue (issue 9): stories whose title and counts must be recomputed, set by
+    """The summary queue: stories whose title and counts must be recomputed, set by
     placement and regrouping and cleared by the summarise stage, so summarising is a stage of
     its own that finds its work in the store. Stories already queued for regrouping were
     placed but not yet summarised: they are queued here too."""

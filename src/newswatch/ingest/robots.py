@@ -5,7 +5,7 @@ disallow ``/feed/`` paths meant for browsers' crawlers while the site still adve
 Article pages are what a crawler takes, so those honour the site's wishes.
 
 This module does no I/O. :class:`RobotsCache` is handed a ``fetch`` function by
-:class:`newswatch.fetch.Fetcher`, so robots.txt goes through the same client, timeouts, size cap,
+:class:`newswatch.ingest.fetch.Fetcher`, so robots.txt goes through the same client, timeouts, size cap,
 private-address refusal and per-host delay as everything else.
 
 What each answer means (RFC 9309 section 2.3.1):

@@ -25,15 +25,10 @@ features never change with what was stored before it and need no corpus-wide sta
 
 and the article joins the best-scoring candidate when the score reaches ``threshold`` (and the
 embedding cosine reaches ``min_cosine``: a shared name alone never joins unrelated texts).
-The weights were chosen by measurement on the ECB+ corpus (benchmarks/cluster_ecbplus.py): a
-logistic regression over article/story pairs of the dev topics fixed their ratio (pair AUC on
-held-out topics: embedding alone 0.92, with the evidence 0.965), and the thresholds were
-chosen by running this very code over the dev topics; the held-out topics then report the
-score. The word profile's weight, the entity weight and both thresholds were then re-chosen
-together by a grid over the dev topics, each setting scored by its mean BCubed F1 over three
-feeding orders (a single order's luck moved dev F1 by 0.02-0.04, more than the differences
-between settings). Years count only against a story: reports of one time window share the current year,
-so agreement says nothing. The profiles are sums of per-article unit vectors, so a story's
+The weights and thresholds were chosen on the dev topics of the ECB+ corpus, by running this
+very code (benchmarks/cluster_ecbplus.py; how, and the figures, are in the README). Years
+count only against a story: reports of one time window share the current year, so agreement
+says nothing. The profiles are sums of per-article unit vectors, so a story's
 profile is dominated by what most of its reports say, not by one article's background.
 
 Entity extraction is deliberately light (regular expressions, no model download): a word is a
@@ -47,7 +42,7 @@ the evidence was in (e.g. two stories both seeded by short wire items). When an 
 the threshold of a second story too, :func:`story_score` compares the two stories as wholes
 with the same formula and, above ``merge_threshold``, the younger story is folded into the
 older (whose id users have seen stays). Merging on story similarity alone, without such a
-bridging article, chained same-kind events together on ECB+ at every threshold tried.
+bridging article, chains same-kind events together.
 """
 
 from __future__ import annotations
