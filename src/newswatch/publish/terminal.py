@@ -8,7 +8,7 @@ and the digest can reuse the same pieces. Nothing here reads the store or the ne
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -184,6 +184,13 @@ def _summary(run: dict[str, Any]) -> str:
     return "; ".join(parts)[:160]
 
 
+def _section(title: str, items: list[dict[str, Any]], empty: str,
+             render: Callable[[dict[str, Any]], list[str]]) -> list[str]:
+    """A titled block of ``status``: a blank line, ``title (n):``, then each item's lines."""
+    return ["", f"{title} ({len(items)}):", *([empty] if not items else []),
+            *(line for item in items for line in render(item))]
+
+
 def status(*, database: Path, holder: tuple[int, str] | None, feeds_known: int, feeds_configured: int,
            articles: int, pending: int, runs: list[dict[str, Any]], failing: list[dict[str, Any]],
            now: datetime) -> str:
@@ -201,23 +208,13 @@ def status(*, database: Path, holder: tuple[int, str] | None, feeds_known: int, 
     lines.append(f"feeds: {feeds_known} known, {feeds_configured} configured, {len(failing)} failing; "
                  f"articles: {articles} stored, {pending} waiting for processing")
 
-    lines += ["", f"latest runs ({len(runs)}):"]
-    if not runs:
-        lines.append("  none yet")
-    for r in runs:
-        outcome = "interrupted" if r["stale"] else r["outcome"]
-        started = _parse(r["started_at"])
-        lines.append(f"  #{r['id']:<6} {r['job']:<9} {r['started_at'] or '-':<20} {_ago(started, now):>9}  "
-                     f"{_duration(r):>6}  {outcome:<11}  {_summary(r)}")
-
-    lines += ["", f"failing feeds ({len(failing)}):"]
-    if not failing:
-        lines.append("  none: every feed's last poll succeeded")
-    for f in failing:
-        nxt = _parse(f.get("next_fetch_at"))
-        lines.append(f"  {f['source']}: {f['url']}")
-        lines.append(f"      {_plural(f['consecutive_errors'], 'failure')} in a row, "
-                     f"last success {f.get('last_success_at') or 'never'}, next try {f.get('next_fetch_at') or '-'} "
-                     f"({_ago(nxt, now)})")
-        lines.append(f"      last error: {(f.get('last_error') or '')[:200]}")
+    lines += _section("latest runs", runs, "  none yet", lambda r: [
+        f"  #{r['id']:<6} {r['job']:<9} {r['started_at'] or '-':<20} {_ago(_parse(r['started_at']), now):>9}  "
+        f"{_duration(r):>6}  {'interrupted' if r['stale'] else r['outcome']:<11}  {_summary(r)}"])
+    lines += _section("failing feeds", failing, "  none: every feed's last poll succeeded", lambda f: [
+        f"  {f['source']}: {f['url']}",
+        f"      {_plural(f['consecutive_errors'], 'failure')} in a row, "
+        f"last success {f.get('last_success_at') or 'never'}, next try {f.get('next_fetch_at') or '-'} "
+        f"({_ago(_parse(f.get('next_fetch_at')), now)})",
+        f"      last error: {(f.get('last_error') or '')[:200]}"])
     return "\n".join(lines) + "\n"
