@@ -66,7 +66,11 @@ from newswatch.claims.units import CURRENCY_CODES, UNITS, is_count_unit  # noqa:
 
 NEWS_FILE = ROOT / "benchmarks" / "data" / "quantities_news.jsonl"
 BLIND_FILE = ROOT / "benchmarks" / "data" / "quantities_news_blind.jsonl"
-DEFAULT_DATASETS = ROOT.parent / "shared" / "datasets" / "quantities"
+ECB_FILE = ROOT / "benchmarks" / "data" / "quantities_ecbplus.jsonl"
+ECB_DOCUMENTS = Path("/work/shared/datasets/ecbplus/documents.jsonl")
+DEFAULT_DATASETS = next((p for p in (ROOT.parent / "shared" / "datasets" / "quantities",
+                                     Path("/work/shared/datasets/quantities")) if p.exists()),
+                        ROOT.parent / "shared" / "datasets" / "quantities")
 
 ANY_COUNT = "<count>"  # gold without a unit: a plain number or any counted thing
 GOLD_UNITS: dict[str, tuple[str, float]] = {
@@ -163,7 +167,8 @@ def load_news(path: Path = NEWS_FILE) -> dict[str, list[Case]]:
             v = q["value"]
             v = tuple(sorted(v)) if isinstance(v, list) else float(v)
             golds.append(Gold(v, q["unit"], v))
-        out.setdefault("news-" + rec["split"], []).append(Case(rec["text"], golds, rec["split"]))
+        prefix = "" if rec["split"].startswith("ecb-") else "news-"
+        out.setdefault(prefix + rec["split"], []).append(Case(rec["text"], golds, rec["split"]))
     return out
 
 
@@ -458,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     sets: dict[str, list[Case]] = {}
     sets.update(load_news())
     sets.update(load_news(BLIND_FILE))
+    sets.update(load_news(ECB_FILE))
     if args.datasets.exists():
         sets.update(load_quantulum(args.datasets))
         sets.update(load_recognizers(args.datasets))
@@ -477,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
         for case in cases:
             sc.add(score_case(case, errs, keep))
         total.add(sc)
-        if not name.startswith("news"):
+        if name.startswith(("quantulum3", "rt-")):
             shared.add(sc)
         rows.append((name, len(cases), sc))
         if errs:
@@ -504,6 +510,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, n, sc in rows:
             if name.startswith("news-blind"):
                 line(f"{name} (blind)", n, sc)
+    for name, n, sc in rows:
+        if name.startswith("ecb-"):
+            line(f"{name} (ECB+ odd topics)", n, sc)
     if shared.gold:
         line("shared datasets", "", shared)
     line("overall", sum(n for _, n, _ in rows), total)
