@@ -78,7 +78,7 @@ GOLD_UNITS: dict[str, tuple[str, float]] = {
     "dimensionless": (ANY_COUNT, 1.0), "percentage": ("%", 1.0), "metre": ("m", 1.0),
     "kilometre": ("m", 1e3), "centimetre": ("m", 1e-2), "millimetre": ("m", 1e-3),
     "nanometre": ("m", 1e-9), "picometre": ("m", 1e-12), "attometre": ("m", 1e-18),
-    "mile": ("mi", 1.0), "inch": ("in", 1.0), "foot": ("ft", 1.0), "yard": ("yd", 1.0),
+    "mile": ("m", 1609.344), "inch": ("m", 0.0254), "foot": ("m", 0.3048), "yard": ("m", 0.9144),
     "pound sterling": ("GBP", 1.0), "dollar": ("USD", 1.0), "euro": ("EUR", 1.0),
     "cent": ("USD", 0.01), "penny": ("GBP", 0.01), "dime": ("USD", 0.1), "yen": ("JPY", 1.0),
     "second": ("s", 1.0), "minute": ("minute", 1.0), "hour": ("hour", 1.0), "day": ("day", 1.0),
@@ -112,8 +112,8 @@ GOLD_UNITS: dict[str, tuple[str, float]] = {
     "Milligram": ("kg", 1e-6), "Ton": ("ton", 1.0), "Metric ton": ("kg", 1e3), "Ounce": ("oz", 1.0),
     "Pound (mass)": ("lb", 1.0), "Bit": ("bit", 1.0), "Byte": ("B", 1.0), "Kilobyte": ("B", 1e3),
     "Megabyte": ("B", 1e6), "Gigabyte": ("B", 1e9), "Terabyte": ("B", 1e12), "Kilobit": ("bit", 1e3),
-    "Megabit": ("bit", 1e6), "Gigabit": ("bit", 1e9), "Foot": ("ft", 1.0), "Inch": ("in", 1.0),
-    "Mile": ("mi", 1.0), "Yard": ("yd", 1.0), "Meter": ("m", 1.0), "Kilometer": ("m", 1e3),
+    "Megabit": ("bit", 1e6), "Gigabit": ("bit", 1e9), "Foot": ("m", 0.3048), "Inch": ("m", 0.0254),
+    "Mile": ("m", 1609.344), "Yard": ("m", 0.9144), "Meter": ("m", 1.0), "Kilometer": ("m", 1e3),
     "Centimeter": ("m", 1e-2), "Millimeter": ("m", 1e-3), "Decimeter": ("m", 0.1),
     "Micrometer": ("m", 1e-6), "Nanometer": ("m", 1e-9), "Light year": ("ly", 1.0),
     "Hectare": ("m2", 1e4), "Acre": ("acre", 1.0),
@@ -457,13 +457,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
     ap.add_argument("--errors", default="",
                     help="print the misses of one dataset (e.g. news-dev), 'subjects' or 'sample'")
+    ap.add_argument("--blind", action="store_true",
+                    help="also score the ECB+ blind half (only for the before/after figures)")
     ap.add_argument("--untyped", action="store_true",
                     help="count every prediction in the one-type Recognizers-Text files")
     args = ap.parse_args(argv)
     sets: dict[str, list[Case]] = {}
     sets.update(load_news())
     sets.update(load_news(BLIND_FILE))
-    sets.update(load_news(ECB_FILE))
+    ecb = load_news(ECB_FILE)
+    if not args.blind:
+        ecb.pop("ecb-blind", None)  # the blind half is scored only on purpose, not while tuning
+    sets.update(ecb)
     if args.datasets.exists():
         sets.update(load_quantulum(args.datasets))
         sets.update(load_recognizers(args.datasets))

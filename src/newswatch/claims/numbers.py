@@ -31,9 +31,11 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
         r"Lane|Ln|Way|Court|Ct|Place|Pl|Highway|Hwy|Circle|Terrace|Plaza|Square|Sq|Trail|Pike)\b")),
     ("zip", re.compile(r"(?<=\b[A-Z]{2} )\d{5}(?:-\d{4})?\b")),
     ("iso_date", re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?Z?)?\b")),
-    ("slash_date", re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")),
-    ("time", re.compile(r"\b\d{1,2}(?::\d{2}){1,2}(?:\s?[ap]\.?\s?m\b\.?)?", re.I)),
-    ("time", re.compile(r"\b\d{1,2}(?:\.\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b)")),
+    ("slash_date", re.compile(r"\b\d{1,2}\s?[/.]\s?\d{1,2}\s?[/.]\s?\d{2,4}\b")),
+    # "9:56", "3: 30 a. m." (tokenised text puts a space after the colon), "22.34 BST", "0737 GMT"
+    ("time", re.compile(r"\b\d{1,2}(?::\s?\d{2}){1,2}(?:\s?[ap]\.?\s?m\b\.?)?", re.I)),
+    ("time", re.compile(r"\b\d{1,2}(?:\.\d{2})?\s?(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b|AM\b|PM\b)")),
+    ("time", re.compile(r"\b(?:\d{1,2}[.:]\s?\d{2}|[012]\d[0-5]\d)\s?(?:GMT|UTC|BST|CET|CEST|[ECMP][SD]?T|AK[SD]T|HST|IST|JST|AEST|AEDT)\b")),
     ("date", re.compile(rf"\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?")),
     ("date", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTHS}\b\.?(?:,?\s+\d{{4}}\b)?")),
     ("date", re.compile(rf"\b{_MONTHS}\.?,?\s+\d{{4}}\b")),
@@ -73,7 +75,7 @@ _LABEL_WORDS = {
     "bay", "hall", "zone", "region", "sector", "cluster", "site", "lot", "parcel", "form",
     "schedule", "appendix", "annex", "exhibit", "slide", "question", "q", "no", "nos", "ver",
     "rev", "revision", "option", "plan", "proposition", "prop", "bill", "law", "ch", "sec",
-    "pp", "p", "pg", "id", "code", "iso", "rfc", "top",
+    "pp", "p", "pg", "id", "code", "iso", "rfc", "top", "week", "round",
 }
 # Capitalised words that may stand before a number without making it a name.
 _STOP_CAPS = {
@@ -221,7 +223,7 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
             i += 1
             continue
         if lw in MULTIPLIER_WORDS:
-            if lw.startswith("double") and (text[e:e + 1] == "-" or nxt in ("down", "as", "check", "digit", "digits")):
+            if lw.startswith("double") and (text[e:e + 1] == "-" or nxt in ("down", "as", "check", "digit", "digits", "figures", "figure")):
                 i += 1
                 continue
             if lw in ("halves",) and prev not in ("it", "which", "that"):
@@ -389,6 +391,8 @@ def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
         start = s
         if sign:
             before = text[max(lo, s - 1):s]
+            if before == " " and re.search(r"(?:\d|\d\s?-\s?(?:for|of))\s$", text[max(lo, s - 10):s]):
+                before = "0"  # "9 - 5", "68 - yard": a dash between numbers, not a sign
             # "10-12 GW": a range dash; "GPT-4": a model name; " -15": a sign
             if before and (before.isdigit() or before.isalpha() or before in ")"):
                 start = ns
@@ -398,8 +402,9 @@ def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
                 start = ns
             else:
                 value = -value
-        if text[ns - 1:ns] == "-" and ns - 2 >= 0 and text[ns - 2].isalpha():
-            continue  # GPT-4, COVID-19, F-35
+        if text[ns - 1:ns] == "-" and ns - 2 >= 0 and text[ns - 2].isalpha() \
+                and not _MADE_OF_RX.search(text[max(lo, ns - 8):ns]):
+            continue  # GPT-4, COVID-19, F-35 (but "7-for-14", "11-of-36" are two counts)
         if m.group("frac"):
             fa, fb = m.group("frac").strip().split("/")
             if int(fb):
@@ -414,6 +419,36 @@ def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
                 pass
         cores.append(Core(start, e, value, m.group("n")))
         taken.append((s, e))
-    return cores
+    return _join_split_numbers(text, sorted(cores, key=lambda c: c.start))
+
+
+_MADE_OF_RX = re.compile(r"\d\s?-\s?(?:for|of)\s?-\s?$")
+
+
+def _join_split_numbers(text: str, cores: list[Core]) -> list[Core]:
+    """'170, 000' and '5. 2 yards': one number that a tokeniser split, not two.
+
+    Text that went through a word tokeniser (wire archives, corpora, some feeds) puts a space
+    after the thousands comma and the decimal point. A comma join needs exactly three digits
+    after it and no list around it ("versions 6, 7, 8"); a decimal join needs one digit after
+    the point and a lower-case word or % next, which a sentence break never has.
+    """
+    out: list[Core] = []
+    for c in cores:
+        if out and not c.is_word and c.kind == "number" and not out[-1].is_word and out[-1].kind == "number":
+            a = out[-1]
+            gap = text[a.end:c.start]
+            after = text[c.end:c.end + 3]
+            before = text[max(0, a.start - 3):a.start]
+            plain = re.fullmatch(r"\d{1,3}", a.digits) is not None
+            if gap == ", " and plain and re.fullmatch(r"\d{3}", c.digits) and not re.match(r",\s?\d", after) \
+                    and not re.search(r"\d,\s?$", before):
+                out[-1] = Core(a.start, c.end, a.value * 1000 + c.value, f"{a.digits},{c.digits}")
+                continue
+            if gap == ". " and plain and re.fullmatch(r"\d", c.digits) and re.match(r"(?:\s[a-z%]|\s?%|\s?-\s?[a-z])", after):
+                out[-1] = Core(a.start, c.end, a.value + c.value / 10, f"{a.digits}.{c.digits}")
+                continue
+        out.append(c)
+    return out
 
 

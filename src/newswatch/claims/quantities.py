@@ -15,6 +15,7 @@ Offsets are always into the full text given to `find_quantities`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -37,12 +38,13 @@ from .units import (
     CURRENCY_WORDS,
     MAGNITUDE_SUFFIXES,
     MAGNITUDE_WORDS,
+    SMALL_NUMBERS,
     UNITS,
     UnitSpec,
     singular,
 )
 
-__all__ = ["Quantity", "find_quantities", "mask_non_quantities"]
+__all__ = ["Quantity", "find_quantities", "mask_non_quantities", "plain_dollar"]
 
 
 @dataclass
@@ -109,7 +111,9 @@ def match_unit(rest: str, glued: bool) -> tuple[int, UnitSpec, str] | None:
         return None
     length, spec, form = best
     if form[-1:].isalpha() and re.match(r"-[a-z]", rest[length:length + 2]) and not re.match(
-            r"-(?:old|long|wide|high|deep|tall|thick|plus|scale|class)\b", rest[length:length + 8]):
+            r"-(?:old|long|wide|high|deep|tall|thick|plus|scale|class)\b", rest[length:length + 8]) and not (
+            spec.canonical == "m" and re.match(r"-(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven)\b",
+                                               rest[length:length + 8], re.I)):
         return None  # "second-stage", "year-round": part of a compound word
     if form in AMBIGUOUS_SHORT or form.lower() in AMBIGUOUS_SHORT:
         if form in ("x", "X") and not glued:
@@ -177,6 +181,7 @@ _DOWN_AFTER = {"decrease", "decline", "drop", "fall", "reduction", "cut", "lower
                "fewer", "smaller", "slower", "discount", "loss"}
 
 _KNOWN_COUNTS = set(COUNT_NOUNS.values())
+_INCHES_RX = re.compile(r"(?P<sep>-|,?\s(?:and\s)?)(?P<n>\d{1,2}|[A-Za-z]+)(?:\s?(?P<u>inches|inch|in\b|\"|”|″))?")
 _FOLLOW_WORD = re.compile(r"[\s-]*([A-Za-z][A-Za-z'’.\-]*)")
 _RATE_RX = re.compile(r"\s*(?:/|per\b)\s*", re.I)
 
@@ -192,7 +197,36 @@ def _match_currency_word(rest: str) -> tuple[int, str, float] | None:
     return len(m.group(0)), code, f
 
 
-def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked) -> Quantity | None:
+_DOLLAR_MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("AUD", re.compile(r"\bA\$|\bAU\$|\bAUD\b|\bAustralian dollars?\b")),
+    ("CAD", re.compile(r"\bC\$|\bCA\$|\bCAD\b|\bCanadian dollars?\b")),
+    ("NZD", re.compile(r"\bNZ\$|\bNZD\b|\bNew Zealand dollars?\b")),
+    ("HKD", re.compile(r"\bHK\$|\bHKD\b|\bHong Kong dollars?\b")),
+    ("SGD", re.compile(r"\bS\$|\bSGD\b|\bSingapore dollars?\b")),
+]
+_US_DOLLAR_RX = re.compile(r"\bUS\s?\$|\bU\.S\.\s?\$|\bUSD\b|\bU\.?S\.? dollars?\b|\bAmerican dollars?\b")
+_PLAIN_DOLLAR = {"$", "dollar", "dollars", "bucks"}
+
+
+@functools.lru_cache(maxsize=32)
+def plain_dollar(text: str, default: str = "USD") -> str:
+    """The currency a bare "$" stands for in this article.
+
+    An Australian paper writes "A$50 million" once and "$20 million" after: the article's own
+    markers decide. One other dollar named more often than the US dollar wins; otherwise the
+    outlet's dollar (`default`, e.g. "AUD" for an Australian feed) or USD.
+    """
+    us = len(_US_DOLLAR_RX.findall(text))
+    counts = [(len(rx.findall(text)), code) for code, rx in _DOLLAR_MARKERS]
+    counts = [c for c in counts if c[0]]
+    if len(counts) == 1 and counts[0][0] > us:
+        return counts[0][1]
+    if counts or us:
+        return "USD" if us >= max((c[0] for c in counts), default=0) else default
+    return default
+
+
+def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar: str = "USD") -> Quantity | None:
     """Grow a numeric core into a quantity: magnitude, unit, currency, qualifier."""
     value = core.value
     start, end = core.start, core.end
@@ -216,6 +250,8 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked) -> Quan
         key = cm.group(0).strip()
         code = CURRENCY_PREFIXES.get(key) or CURRENCY_PREFIXES.get(key.upper()) or CURRENCY_PREFIXES.get(key.replace(" ", ""))
         if code:
+            if key == "$":
+                code = dollar
             unit, raw_unit, has_currency = code, key, True
             start = start - len(cm.group(0))
     pos = end
@@ -258,8 +294,8 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked) -> Quan
     skip = 0
     if rest.startswith(("-", " -", " ")):
         skip = len(rest) - len(rest.lstrip(" -"))
-        if skip > 2:
-            skip = 0
+        if skip > 3 or skip == 3 and not rest.startswith(" - "):
+            skip = 0  # "68 - yard drive" (tokenised "68-yard") still reaches its unit
         rest_stripped = rest[skip:]
     got = None
     if not has_currency or True:
@@ -271,6 +307,8 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked) -> Quan
     if cur_word and (got is None or cur_word[0] >= got[0]):
         n, code, f = cur_word
         if not has_currency:
+            if rest_stripped[:n].lower() in _PLAIN_DOLLAR or rest_stripped[:n] == "$":
+                code = dollar
             unit, raw_unit, factor, has_currency = code, rest_stripped[:n], f, True
         pos += skip + n
         got = None
@@ -291,6 +329,14 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked) -> Quan
             unit, raw_unit, factor = spec.canonical, form, spec.factor
             pos += skip + n
             glued_letters = False
+    if raw_unit.lower() in ("foot", "feet", "ft"):
+        # "six-foot-five", "6 feet 2 inches", "5 ft 10 in": one height in two units
+        im = _INCHES_RX.match(text, pos, hi)
+        if im:
+            inches = SMALL_NUMBERS.get(im.group("n").lower()) if not im.group("n").isdigit() else int(im.group("n"))
+            if inches is not None and inches < 12 and (im.group("u") or im.group("sep") == "-"):
+                value = value + inches / 12
+                pos = im.end()
     is_count = False
     noun_phrase = ""
     if glued_letters and not unit:
@@ -470,6 +516,63 @@ def _merge_proportions(text: str, qs: list[Quantity]) -> list[Quantity]:
     return out
 
 
+_SCORE_AFTER_RX = re.compile(
+    r"\s*(?:\w+\s+)?(?:win|wins|victory|victories|triumph|drubbing|rout|defeat|loss|lead|edge|run|"
+    r"score|decision|round|margin|vote|verdict|final)\b", re.I)
+_RECORD_AFTER_RX = re.compile(r"\s*(?:record|start|mark|finish|season|on the (?:season|year|road))\b", re.I)
+_RECORD_BEFORE_RX = re.compile(
+    r"(?:\brecord\s+(?:\w+\s+){0,2}(?:to|of|at|is|was)|\b(?:improv\w*|fell|falls|dropp\w*|moved|"
+    r"rose|climbed|went|go|goes|sitting|stands?|stood|now)\s+(?:\w+\s+){0,2}(?:to|at)|\()\s*$", re.I)
+_SCORE_BEFORE_RX = re.compile(
+    r"\b(?:score\s+of|won|beat|beats|defeated|defeats|edged|routed|lost|leads?|led|trailed|trails|tied)\s+"
+    r"(?:\w+\s+){0,3}$", re.I)
+
+
+def _score_or_record(text: str, qs: list[Quantity], i: int, lo: int, out: list[Quantity]) -> bool:
+    """'31-24 win', 'a 9-14 start', '(52-3, 46 KOs)', '45-7-2': two or three counts, not a range.
+
+    A range is written low-high, so a dash between whole numbers that fall ("31-24") or tie
+    ("12-12") is a score; rising pairs are a record only when the words around say so
+    ("improved their record to 7-6", "(2-13)", "a 9-14 start"). Each side becomes its own
+    count: wins/losses(/draws) for a record, points for a score.
+    """
+    a, b = qs[i], qs[i + 1]
+    if a.unit and not a.is_count or b.unit and not b.is_count or a.is_word or b.is_word:
+        return False
+    if not (float(a.raw_value).is_integer() and float(b.raw_value).is_integer()) or a.qualifier != "=":
+        return False
+    if "," in a.digits or "," in b.digits or a.raw_value < 0 or b.raw_value < 0:
+        return False
+    before = text[max(lo, a.start - 40):a.start]
+    after_end = b.num_end
+    chain = None
+    if i + 2 < len(qs) and re.fullmatch(r"\s?[-–]\s?", text[b.end:qs[i + 2].start]) and not qs[i + 2].unit \
+            and float(qs[i + 2].raw_value).is_integer():
+        chain = qs[i + 2]
+        after_end = chain.num_end
+    after = text[after_end:after_end + 30]
+    record = chain is not None or bool(_RECORD_AFTER_RX.match(after)) or bool(_RECORD_BEFORE_RX.search(before))
+    record = record and max(a.raw_value, b.raw_value) < 300  # games in a season, fights in a career
+    score = bool(_SCORE_AFTER_RX.match(after)) or bool(_SCORE_BEFORE_RX.search(before)) or a.raw_value >= b.raw_value
+    if not (record or score):
+        return False
+    if record and not _SCORE_AFTER_RX.match(after):
+        names = ["win", "loss", "draw"]
+    else:
+        noun = b.unit if b.is_count and b.unit not in ("win", "victory", "loss", "defeat", "lead", "start", "record",
+                                                       "mark", "edge", "run", "score", "margin", "drubbing") else ""
+        names = [noun or "point"] * 3
+    parts = [a, b] + ([chain] if chain is not None else [])
+    for k, p in enumerate(parts):
+        out.append(Quantity(
+            value=p.raw_value, unit=names[k], start=p.num_start, end=p.num_end, raw_value=p.raw_value,
+            is_count=True, has_unit=True, num_start=p.num_start, num_end=p.num_end, digits=p.digits,
+            notes=["score"]))
+    if chain is not None:
+        qs.pop(i + 2)
+    return True
+
+
 def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
     """'10-12 GW', 'between 5 and 7 billion', 'from 8 kW to 40 kW' -> one range quantity."""
     out: list[Quantity] = []
@@ -492,13 +595,18 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
             if not ok and re.fullmatch(r"\s*(?:,|and|but|,\s*and|,\s*but)\s*", between) and (
                     bounds <= {">", ">=", "<", "<="} and len({q[0] for q in bounds}) == 2):
                 ok = True
+            if ok and between.strip() in ("-", "–") and _score_or_record(text, qs, i, lo, out):
+                i += 2
+                continue
             compatible = (a.unit == b.unit) or (not a.unit or a.unit == "fraction") and b.unit
             # "$30 to $45 per megawatt-hour": the rate written once covers both ends
             rate_end = bool(a.unit) and b.unit.startswith(a.unit + "/") and a.has_currency == b.has_currency
             if ok and (compatible or rate_end):
                 if rate_end:
                     a_val = a.raw_value * b.factor
-                elif not a.unit or a.unit == "fraction" and b.unit != "fraction":
+                elif not a.unit or a.unit == "fraction" and b.unit != "fraction" or (
+                        a.unit == b.unit and b.has_magnitude and not a.has_magnitude):
+                    # "between $140 and $150 million": the scale written once covers both ends
                     a_raw = a.raw_value
                     mag = 1.0
                     if b.has_magnitude and not a.has_magnitude and b.raw_value > a_raw:
@@ -608,9 +716,43 @@ def _inherit_units(text: str, qs: list[Quantity], lo: int) -> None:
                 q.is_count = a.is_count
 
 
+_RANK_AFTER_RX = re.compile(r"\s?-?\s?(?:seed(?:ed)?|caliber|calibre)\b", re.I)
+
+
+def _not_an_amount(text: str, q: Quantity, lo: int) -> bool:
+    """Numbers that name a basis, a rank or a model rather than measure an amount.
+
+    "in 2006 dollars" is a price basis; "a two-seeded team" is a
+    rank; ".38 caliber" names a cartridge.
+    """
+    if q.has_currency and re.fullmatch(r"(?:18|19|20)\d\d", q.digits) and not q.has_magnitude \
+            and re.search(r"\bin\s+(?:constant\s+)?$", text[max(lo, q.start - 16):q.start]):
+        return True
+    if not q.unit and _RANK_AFTER_RX.match(text, q.num_end):
+        return True
+    return False
+
+
+_AGE_BEFORE_RX = re.compile(r"(?:[A-Z][\w.'’\-]*\)?,|,\s+now|\baged?)\s+$")
+
+
+def _mark_age(text: str, q: Quantity, lo: int) -> None:
+    """'King, 39, a clerk', 'Timmons, now 16,': an age after a name is a number of years."""
+    if q.unit or q.is_word or not re.fullmatch(r"\d{1,3}", q.digits) or not 0 < q.raw_value < 120:
+        return
+    if _AGE_BEFORE_RX.search(text[max(lo, q.start - 30):q.start]) and re.match(r"\s?[,)]", text[q.end:q.end + 2]):
+        q.unit, q.raw_unit, q.has_unit = "year", "", True
+
+
 def find_quantities(text: str, lo: int = 0, hi: int | None = None,
-                    masks: list[tuple[int, int, str]] | None = None) -> list[Quantity]:
-    """All quantities in text[lo:hi], offsets into `text`."""
+                    masks: list[tuple[int, int, str]] | None = None,
+                    outlet_dollar: str = "USD") -> list[Quantity]:
+    """All quantities in text[lo:hi], offsets into `text` (the whole article, when there is one).
+
+    `outlet_dollar` is the currency a bare "$" means at this outlet ("AUD" for an Australian
+    paper); the article's own markers ("A$", "C$", "US$") take precedence.
+    """
+    dollar = plain_dollar(text, outlet_dollar)
     if hi is None:
         hi = len(text)
     if masks is None:
@@ -633,7 +775,7 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
     for c in kept:
         if c.start < last_end:
             continue
-        q = _quantity_from_core(text, c, lo, hi, masked)
+        q = _quantity_from_core(text, c, lo, hi, masked, dollar)
         if q is None:
             continue
         if qs and q.start < qs[-1].end:
@@ -645,8 +787,12 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
     _inherit_units(text, qs, lo)
     out: list[Quantity] = []
     for q in qs:
-        if _is_year(q, text) or _is_name_number(text, q, lo) or _is_glued_model(text, q, lo):
+        if "score" not in q.notes and (_is_year(q, text) or _is_name_number(text, q, lo)
+                                       or _is_glued_model(text, q, lo)):
             continue
+        if _not_an_amount(text, q, lo):
+            continue
+        _mark_age(text, q, lo)
         # skip "thousands of", vague plural scales never reach here; skip bare zero-width
         if q.end <= q.start:
             continue

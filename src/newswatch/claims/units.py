@@ -19,7 +19,7 @@ Canonical units (the `unit` of a claim; the value is expressed in it):
 | data rate | `B/s`, `bit/s` | GB/s, TB/s, Gbps, Gb/s, Mbps... |
 | compute | `FLOP/s` | FLOPS, teraflops, petaflops, exaflops, TFLOPS... |
 | ratio | `%`, `pp`, `bp`, `fraction`, `x` | percent, percentage points, basis points, "a third", "2x"/"doubled" |
-| length | `m` (metric) / `mi`, `ft`, `in`, `yd` | km, cm, mm, nm... fold into m; imperial kept |
+| length | `m` | km, cm, mm, nm, miles, feet, inches, yards, nautical miles all fold into m |
 | area | `m2` / `sq ft`, `sq mi`, `acre` | km2, hectares fold into m2 |
 | volume | `L` / `gal` | ml, cl, m3 fold into L |
 | mass | `kg` / `lb`, `oz`, `ton` | g, mg, t/tonnes fold into kg |
@@ -30,8 +30,9 @@ Canonical units (the `unit` of a claim; the value is expressed in it):
 | plain number | `""` | a number with nothing counted after it ("PUE of 1.1") |
 | counts | the thing counted, singular | `GPU`, `chip`, `accelerator`, `server`, `rack`, `employee`, `data center`... |
 
-Metric prefixes always fold into the base unit; imperial units and calendar units keep their
-own name because the conversion is not what the writer meant ("a year" is not 31,557,600 s).
+Metric prefixes always fold into the base unit, and so do imperial lengths (one group must hold
+"3 miles" and "4.8 km" in one unit); other imperial units and calendar units keep their own
+name because the conversion is not what the writer meant ("a year" is not 31,557,600 s).
 Every canonical unit has a dimension and a factor to that dimension's base (`SI_FACTOR`), so
 the discrepancy check can still compare "1 million sq ft" with "93,000 m2".
 """
@@ -233,12 +234,14 @@ def _build() -> None:
                  ("nano", 1e-9), ("pico", 1e-12), ("deci", 1e-1)):
         _add([f"{w}meter", f"{w}meters", f"{w}metre", f"{w}metres"], "m", f, caseless=True)
     _add("dm", "m", 0.1)
-    _add(["mile", "miles", "mi"], "mi", 1.0, caseless=True)
-    _add(["nautical mile", "nautical miles"], "nmi", 1.0, caseless=True)
-    _add(["foot", "feet", "ft"], "ft", 1.0, caseless=True)
-    _add(["inch", "inches"], "in", 1.0, caseless=True)
-    _add("in", "in", 1.0)
-    _add(["yard", "yards", "yd"], "yd", 1.0, caseless=True)
+    # imperial lengths fold into metres too: outlets give one distance in miles, feet or
+    # kilometres, and a group must compare them in one unit
+    _add(["mile", "miles", "mi"], "m", 1609.344, caseless=True)
+    _add(["nautical mile", "nautical miles"], "m", 1852.0, caseless=True)
+    _add(["foot", "feet", "ft"], "m", 0.3048, caseless=True)
+    _add(["inch", "inches"], "m", 0.0254, caseless=True)
+    _add("in", "m", 0.0254)
+    _add(["yard", "yards", "yd"], "m", 0.9144, caseless=True)
     # area
     for form, f in (("m2", 1.0), ("m²", 1.0), ("km2", 1e6), ("km²", 1e6), ("cm2", 1e-4),
                     ("sq m", 1.0), ("sqm", 1.0), ("sq km", 1e6), ("m^2", 1.0), ("km^2", 1e6)):
@@ -394,7 +397,8 @@ for _forms, _canon, _family in (
     (("node", "nodes"), "node", "node"),
     (("rack", "racks"), "rack", "rack"),
     (("cabinet", "cabinets"), "cabinet", "cabinet"),
-    (("employee", "employees", "staff", "staffers", "people", "workers", "worker",
+    (("people", "persons", "individuals"), "person", "person"),
+    (("employee", "employees", "staff", "staffers", "workers", "worker",
       "full-time employees", "personnel", "headcount", "workforce", "staff members"),
      "employee", "employee"),
     (("engineer", "engineers"), "engineer", "engineer"),
@@ -509,8 +513,11 @@ MAGNITUDE_WORDS: dict[str, float] = {
     "lakh": 1e5, "crore": 1e7, "dozen": 12.0, "dozens": 12.0,
 }
 # Single-letter suffixes: uppercase always, lowercase only after a currency ("$10m").
+# "MM" is the finance shorthand for a million ("$160MM"; M = thousand in that tradition, but
+# news uses "$160M" for millions, so only the doubled form is special).
 MAGNITUDE_SUFFIXES: dict[str, float] = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12,
-                                        "m": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12, "mn": 1e6}
+                                        "m": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12, "mn": 1e6,
+                                        "MM": 1e6, "mm": 1e6, "MMs": 1e6}
 FRACTION_WORDS: dict[str, float] = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
     "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
