@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .units import FRACTION_WORDS, MULTIPLIER_WORDS, SCALES, SMALL_NUMBERS, TENS
+from .units import FRACTION_WORDS, MULTIPLIER_WORDS, SCALES, SMALL_NUMBERS, TENS, UNITS
 
 __all__ = ["mask_non_quantities", "digit_cores", "word_cores", "Core"]
 
@@ -208,6 +208,16 @@ def _parse_word_number(words: list[str]) -> float | None:
     return total + current
 
 
+def _unit_after_hyphen(text: str, pos: int) -> bool:
+    """'one-yard', 'one-mile': a measure; 'one-off', 'one-time', 'one-click' are not."""
+    m = re.match(r"-([a-z]+)\b", text[pos:pos + 16])
+    spec = UNITS.get(m.group(1)) if m else None
+    return spec is not None and spec.canonical in _MEASURE_UNITS
+
+
+_MEASURE_UNITS = {"m", "m2", "L", "kg", "W", "Wh", "B", "s", "minute", "hour", "day", "week", "month", "year"}
+
+
 def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
     """Spelled-out numbers, fractions and multiplier words in text[lo:hi]."""
     words = [(m.start() + lo, m.end() + lo, m.group(0)) for m in _WORD_RX.finditer(text[lo:hi])]
@@ -331,7 +341,8 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
             if prev in ("no", "each", "this", "that", "the", "any", "every", "which", "another", "someone",
                         "anyone", "no-one", "last", "only", "big", "little", "new", "old", "right", "wrong",
                         "such", "other", "first", "second") or nxt in ("another", "way", "off", "time", "hand", "thing", "point") \
-                    or text[e:e + 1] == "-" or text[e:e + 1] in (".", ",", "?", "!", ";", ":", ")"):
+                    or text[e:e + 1] == "-" and not _unit_after_hyphen(text, e) \
+                    or text[e:e + 1] in (".", ",", "?", "!", ";", ":", ")"):
                 i += 1
                 continue
             if text[e:e + 1] in ("’", "'"):

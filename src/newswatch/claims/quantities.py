@@ -730,9 +730,16 @@ def _not_an_amount(text: str, q: Quantity, lo: int) -> bool:
         return True
     if not q.unit and _RANK_AFTER_RX.match(text, q.num_end):
         return True
+    if q.unit == "m" and re.match(r"(?:yards?|yd)$", q.raw_unit, re.I) and re.match(r"\s+line\b", text[q.end:q.end + 6]):
+        return True  # "the Colts 16-yard line": a place on the field, not a distance
+    if not q.unit and _LABEL_LIST_RX.search(text[max(lo, q.start - 60):q.start]):
+        return True  # "Internet Explorer versions 6, 7, 8, and 9"
     return False
 
 
+_LABEL_LIST_RX = re.compile(
+    r"\b(?:versions?|releases?|models?|chapters?|sections?|pages?|episodes?|weeks?|rounds?|games?|"
+    r"seasons?|routes?|exits?|gates?)\s+(?:\d+(?:\.\d+)?,?\s+(?:and\s+|or\s+|&\s+)?)*$", re.I)
 _AGE_BEFORE_RX = re.compile(r"(?:[A-Z][\w.'’\-]*\)?,|,\s+now|\baged?)\s+$")
 
 
