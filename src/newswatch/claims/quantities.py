@@ -488,7 +488,7 @@ def _is_year(q: Quantity, text: str) -> bool:
     return 1800 <= v <= 2100
 
 
-_PROPORTION_RX = re.compile(r"\s+(?:in|out of)\s+$")
+_PROPORTION_RX = re.compile(r"\s+(?:in|out of)(?:\s+every)?\s+$")
 
 
 def _merge_proportions(text: str, qs: list[Quantity]) -> list[Quantity]:
@@ -503,7 +503,7 @@ def _merge_proportions(text: str, qs: list[Quantity]) -> list[Quantity]:
             whole = b.raw_value
             if (not a.unit and a.qualifier in ("=", "~") and _PROPORTION_RX.fullmatch(between)
                     and (not b.unit or b.is_count) and b.qualifier == "=" and 0 < a.raw_value < whole
-                    and whole <= 1000 and float(whole).is_integer() and not re.fullmatch(r"\d{4}", b.digits)):
+                    and float(whole).is_integer() and not re.fullmatch(r"\d{4}", b.digits)):
                 out.append(Quantity(
                     value=a.raw_value / whole, unit="fraction", start=a.start, end=b.num_end,
                     qualifier=a.qualifier, raw_value=a.raw_value / whole, has_unit=False,

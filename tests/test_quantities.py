@@ -1,0 +1,182 @@
+"""Quantity extraction: one literal case (or a few) per error class seen on real news."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from newswatch.claims.quantities import find_quantities, plain_dollar
+
+
+def q(text: str, **kw) -> list[tuple[float, str]]:
+    return [(round(x.value, 4), x.unit) for x in find_quantities(text, **kw)]
+
+
+def one(text: str, **kw):
+    found = find_quantities(text, **kw)
+    assert len(found) == 1, [(x.value, x.unit, text[x.start:x.end]) for x in found]
+    return found[0]
+
+
+# --- magnitudes and ranges -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("The deal was worth $160MM in cash.", 160e6),
+    ("It booked $1.2mm of revenue.", 1.2e6),
+    ("The firm raised $45MM in a Series B.", 45e6),
+])
+def test_mm_is_a_million_after_a_currency(text, value):
+    x = one(text)
+    assert x.unit == "USD" and math.isclose(x.value, value)
+
+
+def test_mm_without_money_stays_millimetres():
+    assert q("The gap is 5mm wide.") == [(0.005, "m")]
+
+
+@pytest.mark.parametrize("text, low, high, unit", [
+    ("It sold for between $140 and $150 million.", 140e6, 150e6, "USD"),
+    ("Estimates range from $2 to $3 billion.", 2e9, 3e9, "USD"),
+    ("Between 40 and 50 million people watched.", 40e6, 50e6, "person"),
+])
+def test_a_scale_written_once_covers_both_ends_of_a_range(text, low, high, unit):
+    x = one(text)
+    assert x.qualifier == "range" and x.unit == unit
+    assert math.isclose(x.low, low) and math.isclose(x.high, high)
+
+
+# --- rates are not counts --------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("About 1 in 500 users saw the error.", 1 / 500),
+    ("One in five projects is delayed.", 1 / 5),
+    ("Roughly 1 in every 4 servers failed.", 1 / 4),
+])
+def test_one_in_n_is_a_rate(text, value):
+    x = one(text)
+    assert x.unit == "fraction" and math.isclose(x.value, value)
+
+
+# --- which dollar ----------------------------------------------------------------------
+
+def test_bare_dollar_follows_the_articles_currency():
+    text = "The Sydney firm raised A$50 million. It will spend $20 million on servers."
+    assert q(text) == [(50e6, "AUD"), (20e6, "AUD")]
+
+
+@pytest.mark.parametrize("marker, code", [("C$", "CAD"), ("NZ$", "NZD"), ("HK$", "HKD"), ("S$", "SGD")])
+def test_other_dollar_markers(marker, code):
+    assert q(f"It raised {marker}10 million, then $5 million more.") == [(10e6, code), (5e6, code)]
+
+
+def test_bare_dollar_without_context_is_usd_and_explicit_usd_wins():
+    assert q("It spent $20 million.") == [(20e6, "USD")]
+    assert q("It spent $20 million and US$5 million.") == [(20e6, "USD"), (5e6, "USD")]
+
+
+def test_outlet_country_sets_the_bare_dollar():
+    assert q("It spent $20 million.", outlet_dollar="AUD") == [(20e6, "AUD")]
+    assert q("It spent US$20 million.", outlet_dollar="AUD") == [(20e6, "USD")]
+    assert plain_dollar("Revenue was A$3 billion; US$1 billion came from Asia; A$2 billion from home.") == "AUD"
+
+
+# --- lengths in one unit ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text, metres", [
+    ("The cable runs 3 miles.", 4828.032),
+    ("The tower is 1,000 feet tall.", 304.8),
+    ("He ran for 108 yards.", 98.7552),
+    ("The quake struck 10 kilometres deep.", 10000.0),
+    ("The six-foot-five champion won.", 1.9558),
+    ("He stands 6 feet 2 inches.", 1.8796),
+    ("The Chiefs went on a 68 - yard drive.", 62.1792),
+    ("Clark caught a one-yard touchdown pass.", 0.9144),
+])
+def test_every_length_is_in_metres(text, metres):
+    x = one(text)
+    assert x.unit == "m" and math.isclose(x.value, metres, rel_tol=1e-6)
+
+
+def test_a_yard_line_is_a_position():
+    assert q("The drive stalled at the Colts 16-yard line.") == []
+
+
+# --- sports: scores and records are counts, not ranges ---------------------------------
+
+def test_scores_are_two_counts():
+    assert q("The Colts won 31-24 on Sunday.") == [(31, "point"), (24, "point")]
+    assert q("Colts Clinch Playoff Spot with 20 - 13 Win Over Chiefs") == [(20, "point"), (13, "point")]
+
+
+def test_records_are_wins_and_losses():
+    assert q("Klitschko (52-3, 46 KOs) won.")[:2] == [(52, "win"), (3, "loss")]
+    assert q("Rahman (45-7-2) lost.") == [(45, "win"), (7, "loss"), (2, "draw")]
+    assert q("They fired him after a 9-14 start.") == [(9, "win"), (14, "loss")]
+
+
+def test_a_rising_pair_without_sports_words_stays_a_range():
+    x = one("The number range is 1000-5000")
+    assert x.qualifier == "range" and (x.low, x.high) == (1000, 5000)
+
+
+def test_made_of_attempted_are_two_counts():
+    assert [v for v, _ in q("He finished 7-for-14 and 11 - of - 36.")] == [7, 14, 11, 36]
+
+
+# --- tokenised text --------------------------------------------------------------------
+
+def test_numbers_split_by_a_tokeniser_are_joined():
+    assert q("The tsunami killed 170, 000 people.") == [(170000, "person")]
+    assert q("She obtained a $430, 000 loan.") == [(430000, "USD")]
+    assert q("He averaged 5. 2 yards a carry.")[0][0] == pytest.approx(4.7549, rel=1e-4)
+
+
+def test_lists_are_not_joined():
+    assert [v for v, _ in q("It has 6, 7, 8 and 9 cores in four models.")][:1] != [6007]
+
+
+@pytest.mark.parametrize("text", [
+    "The call came shortly after 3: 30 a. m. Tuesday.",
+    "Story Created: Aug 7, 2012 at 9: 56 AM AKDT",
+    "Tuesday 28 April 2009 22. 34 BST",
+    "The quake struck at 0737 GMT.",
+    "11 / 30 / 09 05: 40 PM ET",
+])
+def test_times_and_dates_are_not_quantities(text):
+    assert q(text) == []
+
+
+# --- other non-amounts -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "He pointed a .38 caliber revolver at them.",
+    "They beat a two - seeded Creighton team.",
+    "The flaw affects Internet Explorer versions 6, 7, 8, and 9.",
+    "He was hurt in week 15.",
+    "In round three he used his left hand.",
+    "They stretched the lead to double figures.",
+])
+def test_ranks_models_and_labels_are_not_quantities(text):
+    assert q(text) == []
+
+
+def test_constant_dollars_are_a_basis_not_an_amount():
+    assert q("Over $76 million (in 2006 dollars) was spent.") == [(76e6, "USD")]
+
+
+# --- ages and people -------------------------------------------------------------------
+
+def test_ages():
+    assert q("King, 39, a medical records clerk, spoke.") == [(39, "year")]
+    assert q("The 36 - year - old Klitschko won.") == [(36, "year")]
+
+
+def test_people_are_persons_not_employees():
+    assert q("About 1,000 people attended.") == [(1000, "person")]
+    assert q("The company has 5,000 employees.") == [(5000, "employee")]
+
+
+def test_one_in_a_large_number_is_still_a_rate():
+    x = one("Only 1 in 5,000 users is affected.")
+    assert x.unit == "fraction" and math.isclose(x.value, 1 / 5000)
