@@ -180,3 +180,20 @@ def test_people_are_persons_not_employees():
 def test_one_in_a_large_number_is_still_a_rate():
     x = one("Only 1 in 5,000 users is affected.")
     assert x.unit == "fraction" and math.isclose(x.value, 1 / 5000)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("The simulator costs c $ 16.4 million.", "CAD"),
+    ("Toy exports fell to hk $ 10.05 billion.", "HKD"),
+    ("Shares listed at A$2 each.", "AUD"),
+    ("It raised a $5 million round.", "USD"),
+    ("A $5 million grant was approved.", "USD"),
+])
+def test_named_dollar_prefixes(text, code):
+    assert one(text).unit == code
+
+
+def test_people_who_are_staff_are_employees():
+    assert q("The company employs about 2,300 people.") == [(2300, "employee")]
+    assert q("About 48,000 people work there.") == [(48000, "employee")]
+    assert q("About 48,000 people attended there.") == [(48000, "person")]

@@ -91,6 +91,12 @@ _CUR_PREFIX_RX = re.compile(
     rf"|\b(?:{_alternation([k for k in CURRENCY_PREFIXES if k.isalpha()])}))\s?$",
 )
 _CUR_PREFIX_RX_CI = re.compile(r"\b(usd|eur|gbp|jpy|cny|rmb|inr|chf|cad|aud)\s?$", re.I)
+_DOLLAR_PREFIXES = {"a": "AUD", "au": "AUD", "aud": "AUD", "c": "CAD", "ca": "CAD", "can": "CAD", "cad": "CAD",
+                    "nz": "NZD", "nzd": "NZD", "hk": "HKD", "hkd": "HKD", "s": "SGD", "sgd": "SGD",
+                    "mxn": "MXN", "us": "USD", "usd": "USD", "us.": "USD"}
+# "a $5 million round" is not Australian: a lone A or S counts only glued to the sign ("A$5m")
+_DOLLAR_PREFIX_RX = re.compile(r"(?:^|(?<=[\s(\[\-–—\"“]))((?-i:A|S)(?=\$)|au|aud|c|ca|can|cad|nz|nzd|hk|hkd|sgd|mxn|us|"
+                               r"usd|u\.s\.)\s?\$\s?$", re.I)
 _DIM_ADJ = re.compile(r"\s*(?:$|[.,;:)]|thick|long|wide|tall|high|deep|in diameter|across)")
 
 
@@ -245,6 +251,13 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         start = start - (len(text[max(lo, start - 10):start]) - neg.start(1))
     # --- currency before
     before = text[max(lo, start - 8):start]
+    dm = _DOLLAR_PREFIX_RX.search(before)
+    if dm and not core.is_word:
+        # "C$300 million", "c $ 16.4 million", "hk $ 10 billion", "aud$ 15": a named dollar
+        code = _DOLLAR_PREFIXES[dm.group(1).lower().replace(".", "")]
+        unit, raw_unit, has_currency = code, dm.group(0).strip(), True
+        start = start - (len(before) - dm.start())
+        before = ""
     cm = _CUR_PREFIX_RX.search(before) or _CUR_PREFIX_RX_CI.search(before)
     if cm and not core.is_word or (cm and core.is_word and cm.group(0).strip() in ("$", "€", "£")):
         key = cm.group(0).strip()
@@ -751,6 +764,19 @@ def _mark_age(text: str, q: Quantity, lo: int) -> None:
         q.unit, q.raw_unit, q.has_unit = "year", "", True
 
 
+_STAFF_BEFORE_RX = re.compile(r"\b(?:employ|employs|employed|employing|hire|hires|hired|hiring|workforce of|"
+                              r"staff of|headcount of)\s+(?:\w+\s+){0,2}$", re.I)
+_STAFF_AFTER_RX = re.compile(r"\s+(?:\w+\s+)?(?:work|works|worked|working|are employed|were employed)\b", re.I)
+
+
+def _mark_staff(text: str, q: Quantity, lo: int) -> None:
+    """'employs 2,300 people', '48,000 people work there': people who are staff count as employees."""
+    if q.unit != "person":
+        return
+    if _STAFF_BEFORE_RX.search(text[max(lo, q.start - 40):q.start]) or _STAFF_AFTER_RX.match(text, q.end):
+        q.unit = "employee"
+
+
 def find_quantities(text: str, lo: int = 0, hi: int | None = None,
                     masks: list[tuple[int, int, str]] | None = None,
                     outlet_dollar: str = "USD") -> list[Quantity]:
@@ -800,6 +826,7 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
         if _not_an_amount(text, q, lo):
             continue
         _mark_age(text, q, lo)
+        _mark_staff(text, q, lo)
         # skip "thousands of", vague plural scales never reach here; skip bare zero-width
         if q.end <= q.start:
             continue
