@@ -197,3 +197,8 @@ def test_people_who_are_staff_are_employees():
     assert q("The company employs about 2,300 people.") == [(2300, "employee")]
     assert q("About 48,000 people work there.") == [(48000, "employee")]
     assert q("About 48,000 people attended there.") == [(48000, "person")]
+
+
+def test_si_thousands_and_kitchen_units():
+    assert q("The lot was valued at 10 000 dollars.") == [(10000, "USD")]
+    assert q("Add a ⅓ cup of sauce.") == [(0.3333, "cup")]

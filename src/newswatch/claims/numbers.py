@@ -452,9 +452,10 @@ def _join_split_numbers(text: str, cores: list[Core]) -> list[Core]:
             after = text[c.end:c.end + 3]
             before = text[max(0, a.start - 3):a.start]
             plain = re.fullmatch(r"\d{1,3}", a.digits) is not None
-            if gap in ("\u202f", "\u00a0", "\u2009") and plain and re.fullmatch(r"\d{3}", c.digits) \
-                    and not re.match(r"[\u202f\u00a0\u2009]\d", after):
-                # "10 000" with a thin or no-break space: the SI thousands separator
+            if gap in (" ", "\u202f", "\u00a0", "\u2009") and plain and re.fullmatch(r"\d{3}", c.digits) \
+                    and not re.match(r"\s?[\d\-–/.,:]", after) and not re.search(r"\d[\s,]\s?$", before):
+                # "10 000": the SI thousands separator (a space, thin or no-break); never inside a
+                # list of numbers and never before a hyphenated compound ("3 100-metre races")
                 out[-1] = Core(a.start, c.end, a.value * 1000 + c.value, f"{a.digits},{c.digits}")
                 continue
             if gap == ", " and plain and re.fullmatch(r"\d{3}", c.digits) and not re.match(r",\s?\d", after) \

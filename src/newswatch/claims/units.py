@@ -103,6 +103,9 @@ DIMENSIONS: dict[str, tuple[str, float]] = {
     "acre": ("area", 4046.8564224),
     "L": ("volume", 1.0),
     "gal": ("volume", 3.785411784),
+    "cup": ("volume", 0.2365882365),
+    "tbsp": ("volume", 0.01478676478125),
+    "tsp": ("volume", 0.00492892159375),
     "kg": ("mass", 1.0),
     "lb": ("mass", 0.45359237),
     "oz": ("mass", 0.028349523125),
@@ -268,6 +271,9 @@ def _build() -> None:
     _add(["km3", "km³", "km^3", "cubic kilometer", "cubic kilometers", "cubic kilometre",
           "cubic kilometres"], "L", 1e12)
     _add(["gallon", "gallons", "gal"], "gal", 1.0, caseless=True)
+    _add(["cup", "cups"], "cup", 1.0, caseless=True)
+    _add(["tablespoon", "tablespoons", "tbsp", "tbs"], "tbsp", 1.0, caseless=True)
+    _add(["teaspoon", "teaspoons", "tsp"], "tsp", 1.0, caseless=True)
     # mass
     _add(["kg", "kilogram", "kilograms", "kilo", "kilos"], "kg", 1.0, caseless=True)
     _add(["g", "gram", "grams", "gramme", "grammes"], "kg", 1e-3)
