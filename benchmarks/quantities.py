@@ -1,33 +1,24 @@
-"""Quantity extraction benchmark: value F1 and value+unit F1 of `newswatch.claims.extract_claims`.
+"""Quantity extraction benchmark: value F1 and value+unit F1, ours and three other extractors.
 
-Datasets (each skipped cleanly when absent):
+Datasets (each skipped cleanly when absent; sizes, labelling conventions and figures in
+benchmarks/data/README.md):
 
-* ``benchmarks/data/quantities_news.jsonl`` - our own AI-infrastructure / business news set
-  (199 sentences, 280 quantities, 15 sentences with none: model names, dates, versions...),
-  written before any tuning. ``split``: ``dev`` (tuned on), ``heldout`` (written with dev;
-  its output was seen once while debugging the first version) and ``heldout2`` (written
-  after the first version, never inspected, only its totals are looked at). Annotation:
-  one record per sentence, ``quantities`` = [{value, unit, surface}], value in newswatch's
-  canonical unit ("300 MW" -> 3e8 "W"), a range as [low, high], "over X"/"about X" -> X,
-  counts named by the singular thing counted ("GPU", "employee"), "doubled" -> 2 "x",
-  "a third" -> 0.333 "fraction"; years, dates, model names, versions, ordinals, list numbers,
-  citation markers, phone numbers and times of day are not quantities.
-* ``benchmarks/data/quantities_news_blind.jsonl`` - the same format, written later to measure
-  generalisation, each split printed on its own line. ``blind`` (168 sentences, 232
-  quantities: capex and earnings, chip specs, funding in five currencies, PPAs and grid
-  queues, water, floor space, rack density, headcount, GPU-hour prices, fractions, and 18
-  sentences of non-quantities: model names, quarters, dates, phones, addresses, Top500 ranks)
-  was written before the second round of rules and scored once as their baseline (value F1
-  96.2, value+unit F1 94.1); its errors were then fixed with general rules, so it is no longer
-  blind. ``blind2`` (54 sentences, 61 quantities) was written after that round and scored
-  once (92.1 / 90.5) before the third round; same caveat since. Rate units are kept when
-  ``per``/``/`` follows the unit directly ("130kW per rack" -> ``W/rack``).
+* ``benchmarks/data/quantities_ecbplus.jsonl`` - real news sentences nobody on the team wrote
+  (ECB+ odd topics), a dev half and a blind half; the blind half is scored only with ``--blind``.
+* ``benchmarks/data/quantities_news.jsonl`` and ``quantities_news_blind.jsonl`` - the team's
+  AI-infrastructure / business sentences.
 * ``../shared/datasets/quantities/quantulum3/quantities.json`` (+ ``quantities.ambiguity.json``).
 * ``../shared/datasets/quantities/recognizers-text/``: the English specs run with default
   options: Number/NumberModel, NumberRangeModel, PercentModel and NumberWithUnit/Age, Currency,
   Dimension, Temperature. Not scored: ``*ExperimentalMode``, ``*PercentMode`` and
   ``*SuppressExtendedTypes`` (non-default recogniser options) and ``OrdinalModel`` (ordinals
   such as "first" or "2nd" are not quantities for newswatch).
+
+Annotation of the news sets: one record per sentence, ``quantities`` = [{value, unit, surface}],
+value in newswatch's canonical unit ("300 MW" -> 3e8 "W", "3 miles" -> 4828.032 "m"), a range as
+[low, high], "over X"/"about X" -> X, counts named by the singular thing counted ("GPU",
+"person"; ``<count>`` accepts any count). Years, dates, times of day, ordinals, versions and
+ids are not quantities.
 
 Scoring (as in the CQE evaluation): per sentence, each gold quantity matches at most one
 prediction and vice versa. A value matches when it is within 1e-5 relative (1e-8 absolute)
@@ -44,7 +35,13 @@ agree with a plain number or any count unit (newswatch names the thing counted, 
 back to newswatch's own unit words (units.UNITS, e.g. "Kilometer" -> "kilometer"); a name
 neither knows cannot match on unit (it still scores on value).
 
-Usage: python benchmarks/quantities.py [--errors DATASET] [--datasets DIR]
+Other extractors (``--extractor``): quantulum3 and Recognizers-Text from PyPI, CQE from a local
+checkout (``--cqe-path``); their units go through the same table, and a noun they keep as the
+unit ("people") is scored as a count. ``--embed-cost`` times the bundled embedding model on the
+same sentences, so the extractor's cost can be read against it.
+
+Usage: python benchmarks/quantities.py [--extractor NAME] [--errors DATASET] [--only A,B]
+       [--blind] [--datasets DIR] [--sample-ecbplus]
 """
 
 from __future__ import annotations
@@ -259,6 +256,47 @@ def load_recognizers(base: Path) -> dict[str, list[Case]]:
             golds = [g for g in (_rt_gold(r) for r in c.get("Results", [])) if g is not None]
             cases.append(Case(c["Input"], golds))
         out["rt-" + Path(rel).stem] = cases
+    return out
+
+
+# ---------------------------------------------------------------- the ECB+ sample
+
+_NUMBER_WORD_RX = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundreds?|thousands?|millions?|billions?|trillion|dozens?|half|quarter)\b", re.I)
+
+
+def sample_ecbplus(path: Path = ECB_DOCUMENTS, n: int = 250, seed: int = 20261201) -> list[dict]:
+    """The unlabelled sentences of quantities_ecbplus.jsonl: odd ECB+ topics only (even topics are
+    held out elsewhere), detokenised, de-duplicated, with a digit or a number word; alternate
+    picks go to the dev and the blind half."""
+    import random  # noqa: PLC0415
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from cluster_ecbplus import detokenize  # noqa: PLC0415
+
+    sents: list[tuple[str, int, str]] = []
+    seen: set[str] = set()
+    for raw in path.open(encoding="utf-8"):
+        d = json.loads(raw)
+        if int(d["topic"]) % 2 != 1:
+            continue
+        lines = d["text"].split("\n")
+        if lines and re.match(r"^\s*(https?|www)\b", lines[0]):
+            lines = lines[1:]
+        for i, ln in enumerate(lines):
+            text = detokenize(ln).strip()
+            if len(text) < 25 or text in seen:
+                continue
+            if re.search(r"\d", text) or _NUMBER_WORD_RX.search(text):
+                seen.add(text)
+                sents.append((d["doc_id"], i, text))
+    picked = random.Random(seed).sample(sents, n)
+    out = []
+    for k, (doc, line, text) in enumerate(picked):
+        split = "ecb-dev" if k % 2 == 0 else "ecb-blind"
+        out.append({"id": f"{split}-{k:03d}", "split": split, "doc": doc, "line": line, "text": text})
     return out
 
 
@@ -582,12 +620,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extractor", default="ours", choices=["ours", "quantulum3", "recognizers", "cqe"])
     ap.add_argument("--cqe-path", type=Path, default=Path("/tmp/cqe"),
                     help="folder with a CQE checkout (never committed here)")
+    ap.add_argument("--sample-ecbplus", action="store_true",
+                    help="print the (unlabelled) ECB+ sentence sample behind quantities_ecbplus.jsonl")
+    ap.add_argument("--embed-cost", action="store_true",
+                    help="also time the bundled embedding model on the same sentences")
     ap.add_argument("--only", default="", help="comma-separated dataset names to score")
     ap.add_argument("--blind", action="store_true",
                     help="also score the ECB+ blind half (only for the before/after figures)")
     ap.add_argument("--untyped", action="store_true",
                     help="count every prediction in the one-type Recognizers-Text files")
     args = ap.parse_args(argv)
+    if args.sample_ecbplus:
+        if not ECB_DOCUMENTS.exists():
+            print(f"no {ECB_DOCUMENTS}")
+            return 0
+        for rec in sample_ecbplus():
+            print(json.dumps(rec, ensure_ascii=False))
+        return 0
     sets: dict[str, list[Case]] = {}
     sets.update(load_news())
     sets.update(load_news(BLIND_FILE))
@@ -661,6 +710,15 @@ def main(argv: list[str] | None = None) -> int:
     print("reference (news sentences, CQE paper): CQE 92.0 / 85.6, quantulum3 73.0 / 47.2, GPT-3 70.6 / 59.1")
     n_texts = sum(n for _, n, _ in rows)
     print(f"{args.extractor}: {n_texts} texts in {dt:.2f}s ({1000 * dt / max(n_texts, 1):.2f} ms per sentence)")
+    if args.embed_cost:
+        from newswatch import embed  # noqa: PLC0415
+
+        texts = [c.text for cases in sets.values() for c in cases]
+        embed.encode(texts[:8])  # load the model outside the timing
+        t1 = time.perf_counter()
+        embed.encode(texts)
+        de = time.perf_counter() - t1
+        print(f"embedding the same sentences: {1000 * de / max(len(texts), 1):.2f} ms per sentence")
     if args.extractor != "ours":
         return 0
     misses: list[str] = []
