@@ -202,3 +202,23 @@ def test_people_who_are_staff_are_employees():
 def test_si_thousands_and_kitchen_units():
     assert q("The lot was valued at 10 000 dollars.") == [(10000, "USD")]
     assert q("Add a ⅓ cup of sauce.") == [(0.3333, "cup")]
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("He had 14 points and six rebounds.", "point"),
+    ("Klitschko has 46 KOs in his career.", "KO"),
+    ("He caught four TDs this season.", "TD"),
+    ("Three Gazans were killed on Tuesday.", "Gazan"),
+    ("The war has claimed more than 660 lives.", "life"),
+    ("About 30 young men showed up.", "man"),
+])
+def test_what_is_counted(text, unit):
+    assert find_quantities(text)[0].unit == unit
+
+
+def test_a_verb_after_a_number_is_not_what_it_counts():
+    assert q("Another 1,000 demonstrated in Thessaloniki.") == [(1000, "")]
+
+
+def test_magnitude_is_a_plain_number():
+    assert q("It was hit by a 7.5 magnitude quake.") == [(7.5, "")]

@@ -49,7 +49,7 @@ _NOT_A_COUNT_NOUN = {
     "times", "time", "percent", "per", "cent", "other", "others", "more", "less", "years",
     "year", "old", "new", "different", "additional", "extra", "further", "major", "key",
     "largest", "biggest", "top", "first", "last", "next", "previous", "such", "same", "own",
-    "several", "many", "few", "point", "points",
+    "several", "many", "few",
 }
 
 
@@ -57,7 +57,7 @@ _NOT_A_COUNT_NOUN = {
 _HYPHEN_ADJECTIVES = {"high", "long", "wide", "deep", "tall", "old", "strong", "thick", "large",
                       "big", "odd", "ish", "like", "based", "way", "hi", "low", "small", "short"}
 _UNIT_LIKE_WORDS = {"times", "time", "percent", "per", "cent", "years", "year", "old", "point",
-                    "points", "more", "less", "others", "other"}
+                    "more", "less", "others", "other", "magnitude"}
 # Capitalised words and model tokens that may stand between a number and its noun.
 _NAME_PART = re.compile(r"^(?:[A-Z][A-Za-z]+|[A-Z]{1,5}\d*[A-Za-z]?|\d+[A-Z][A-Za-z]?|[A-Z]+\d+[A-Za-z]*)$")
 
@@ -139,14 +139,19 @@ def _count_chunk(text: str, pos: int, hi: int) -> tuple[int, str, str, str] | No
                 head_t = t  # "two-storey hall": the hyphenated word is the unit
                 break
             continue  # a singular modifier: "transmission projects"
+        if re.fullmatch(r"[A-Z]{2,5}s", w) and (k == len(toks) - 1 or not toks[k + 1][2][:1].isupper()):
+            return t[1], w[:-1], w, text[pos:t[0]].strip()  # "46 KOs", "four TDs", "three CEOs"
+        if re.fullmatch(r"[A-Z][a-z]+(?:ans|ers|ites|ists|ots|ats)", w) and k == len(toks) - 1 and k < 2:
+            return t[1], singular(w), w, text[pos:t[0]].strip()  # "three Gazans", "two Democrats"
         if _NAME_PART.match(w):
             continue  # a brand or model inside the phrase: "Ascend 910C dies"
         break
     if head_t is None:
         # a lone singular noun closing the phrase ("one ban", "a 1 percent stake" is not here)
         t = toks[0]
-        if len(toks) > 1 or not re.fullmatch(r"[a-z][a-z\-']*", t[2]) or first.lower() in _NOT_A_COUNT_NOUN:
-            return None
+        if len(toks) > 1 or not re.fullmatch(r"[a-z][a-z\-']*", t[2]) or first.lower() in _NOT_A_COUNT_NOUN \
+                or t[2].endswith("ed") and not hyphened:
+            return None  # "1,000 demonstrated": a verb, not a noun
         head_t = t
     head = singular(head_t[2])
     if head.lower() in _NOT_A_COUNT_NOUN or len(head) < 3:
@@ -167,7 +172,13 @@ def _plural_token(word: str) -> bool:
 def _is_plural_noun(word: str) -> bool:
     """A lowercase word that reads as a plural noun ("projects", "dies"), not "process"."""
     w = word.lower()
+    if w in _IRREGULAR_PLURALS:
+        return True  # "30 young men", "six children"
     return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s"))
+
+
+_IRREGULAR_PLURALS = {"men", "women", "children", "people", "feet", "teeth", "mice", "geese", "lives",
+                      "wives", "knives", "leaves", "halves", "shelves", "wolves", "thieves", "oxen"}
 
 
 # public names for the other modules

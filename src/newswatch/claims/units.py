@@ -447,7 +447,8 @@ _SINGULAR_EXCEPTIONS = {
     "press": "press", "stress": "stress", "loss": "loss", "bonus": "bonus", "virus": "virus",
     "corpus": "corpus", "thesis": "thesis", "basis": "basis", "crisis": "crisis",
     "axis": "axis", "lens": "lens", "plus": "plus", "gpus": "GPU", "cpus": "CPU",
-    "utilities": "utility", "feet": "foot", "teeth": "tooth", "geese": "goose", "mice": "mouse",
+    "utilities": "utility", "lives": "life", "wives": "wife", "knives": "knife", "thieves": "thief",
+    "feet": "foot", "teeth": "tooth", "geese": "goose", "mice": "mouse",
     "indices": "index", "matrices": "matrix", "vertices": "vertex",
 }
 
