@@ -222,3 +222,7 @@ def test_a_verb_after_a_number_is_not_what_it_counts():
 
 def test_magnitude_is_a_plain_number():
     assert q("It was hit by a 7.5 magnitude quake.") == [(7.5, "")]
+
+
+def test_british_thermal_units_are_energy():
+    assert q("It yields about 15,000 British thermal units.") == [(4396.066, "Wh")]

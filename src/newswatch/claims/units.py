@@ -168,6 +168,10 @@ def _build() -> None:
     _add(["mwh", "MWH"], "Wh", 1e6)
     _add(["gwh", "GWH"], "Wh", 1e9)
     _add(["twh", "TWH"], "Wh", 1e12)
+    # British thermal units (gas and cooling news): 1 Btu = 1055.06 J
+    _add(["Btu", "BTU", "Btus", "BTUs", "british thermal unit", "british thermal units"], "Wh", 1055.05585 / 3600.0,
+         caseless=True)
+    _add(["MMBtu", "mmBtu", "MMBTU", "mmbtu"], "Wh", 1e6 * 1055.05585 / 3600.0)
     for w, f in _METRIC_WORDS.items():
         if f <= 1e12:
             _add([f"{w}watt", f"{w}watts"], "W", f, caseless=True)
