@@ -226,3 +226,30 @@ def test_magnitude_is_a_plain_number():
 
 def test_british_thermal_units_are_energy():
     assert q("It yields about 15,000 British thermal units.") == [(4396.066, "Wh")]
+
+
+def test_tokenised_height_and_weight():
+    assert q("The 6 - foot - 8, 225 - pound forward scored.") == [(2.032, "m"), (225, "lb")]
+
+
+def test_adjacent_number_words_are_separate_numbers():
+    assert [v for v, _ in q("Two three-story hotels collapsed.")] == [2, 3]
+    assert q("twenty three people") == [(23, "person")]
+
+
+def test_capital_datelines_and_tokenised_urls_are_not_quantities():
+    assert q("UPDATED: THURSDAY, MARCH 14, 2013, 9: 31 AM") == []
+    assert q("http: / / newsone. com / 2376991 / zurana - hurton - 13 - children /") == []
+
+
+def test_a_tie_is_a_score():
+    assert q("It broke a 13 - 13 tie.") == [(13, "point"), (13, "point")]
+
+
+def test_m_before_an_audience_is_a_million():
+    assert q("It was watched by 2m viewers.") == [(2e6, "viewer")]
+    assert q("They built a 5m wall.") == [(5, "m")]
+
+
+def test_age_after_a_name_without_a_closing_comma():
+    assert q("Andrew Lopez, 20 was found guilty.") == [(20, "year")]

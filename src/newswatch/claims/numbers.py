@@ -19,6 +19,9 @@ __all__ = ["mask_non_quantities", "digit_cores", "word_cores", "Core"]
 
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
            r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+# datelines in capitals: "THURSDAY, MARCH 14, 2013"
+_MONTHS_UPPER = (r"(?:JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?|"
+                 r"SEPT?(?:EMBER)?|OCT(?:OBER)?|NOV(?:EMBER)?|DEC(?:EMBER)?)")
 _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("citation", re.compile(r"\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]")),
     ("phone", re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b")),
@@ -37,6 +40,7 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("time", re.compile(r"\b\d{1,2}(?:\.\d{2})?\s?(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b|AM\b|PM\b)")),
     ("time", re.compile(r"\b(?:\d{1,2}[.:]\s?\d{2}|[012]\d[0-5]\d)\s?(?:GMT|UTC|BST|CET|CEST|[ECMP][SD]?T|AK[SD]T|HST|IST|JST|AEST|AEDT)\b")),
     ("date", re.compile(rf"\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?")),
+    ("date", re.compile(rf"\b{_MONTHS_UPPER}\.?\s+\d{{1,2}}(?:ST|ND|RD|TH)?\b(?:,?\s+\d{{4}}\b)?")),
     ("date", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTHS}\b\.?(?:,?\s+\d{{4}}\b)?")),
     ("date", re.compile(rf"\b{_MONTHS}\.?,?\s+\d{{4}}\b")),
     ("fiscal_year", re.compile(r"\b(?:19|20)\d{2}\s?[-–/]\s?(?:\d{2}|(?:19|20)\d{2})\b(?!\s?(?:%|percent))")),
@@ -50,6 +54,8 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("24/7", re.compile(r"\b24\s?/\s?7\b")),
     ("redundancy", re.compile(r"\b(?:N|2N)\s?\+\s?\d\b")),
     ("url", re.compile(r"\b(?:https?://|www\.)\S+")),
+    # a URL that went through a word tokeniser: "http: / / www. foxnews. com / story / 2009 / 11 /"
+    ("url", re.compile(r"\bhttps?\s?:\s?/\s?/(?:\s?[\w%=&?#~]+(?:\s?[/._\-]\s?|$))+")),
     ("email", re.compile(r"\b\S+@\S+\.\w+\b")),
 ]
 
@@ -308,6 +314,11 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
                 break
             if gap == ", " and words[j][2].lower() not in SCALES:
                 break
+            in_decimals = any(x[2].lower() == "point" for x in words[i:j + 1])
+            if (lnw in SMALL_NUMBERS or lnw in TENS) and words[j][2].lower() in SMALL_NUMBERS and not in_decimals:
+                break  # "two three-story hotels", "one two punch": two numbers, not "five"
+            if lnw in TENS and words[j][2].lower() in TENS and not in_decimals:
+                break
             if lnw in _NUMBER_WORDS or lnw == "point":
                 j += 1
                 run_end = ne
@@ -402,8 +413,9 @@ def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
         start = s
         if sign:
             before = text[max(lo, s - 1):s]
-            if before == " " and re.search(r"(?:\d|\d\s?-\s?(?:for|of))\s$", text[max(lo, s - 10):s]):
-                before = "0"  # "9 - 5", "68 - yard": a dash between numbers, not a sign
+            if before == " " and (re.search(r"(?:\d|\d\s?-\s?(?:for|of))\s$", text[max(lo, s - 10):s])
+                                  or sign != sign.strip() and re.search(r"(?:foot|feet|ft)\s$", text[max(lo, s - 6):s])):
+                before = "0"  # "9 - 5", "6 - foot - 8": a spaced dash (tokenised hyphen), not a sign
             # "10-12 GW": a range dash; "GPT-4": a model name; " -15": a sign
             if before and (before.isdigit() or before.isalpha() or before in ")"):
                 start = ns
@@ -451,7 +463,7 @@ def _join_split_numbers(text: str, cores: list[Core]) -> list[Core]:
             gap = text[a.end:c.start]
             after = text[c.end:c.end + 3]
             before = text[max(0, a.start - 3):a.start]
-            plain = re.fullmatch(r"\d{1,3}", a.digits) is not None
+            plain = re.fullmatch(r"\d{1,3}", a.digits) is not None and a.value >= 0 and text[a.start].isdigit()
             if gap in (" ", "\u202f", "\u00a0", "\u2009") and plain and re.fullmatch(r"\d{3}", c.digits) \
                     and not re.match(r"\s?[\d\-–/.,:]", after) and not re.search(r"\d[\s,]\s?$", before):
                 # "10 000": the SI thousands separator (a space, thin or no-break); never inside a
@@ -459,10 +471,10 @@ def _join_split_numbers(text: str, cores: list[Core]) -> list[Core]:
                 out[-1] = Core(a.start, c.end, a.value * 1000 + c.value, f"{a.digits},{c.digits}")
                 continue
             if gap == ", " and plain and re.fullmatch(r"\d{3}", c.digits) and not re.match(r",\s?\d", after) \
-                    and not re.search(r"\d,\s?$", before):
+                    and not re.search(r"(?:\d,|[-–])\s?$", before):
                 out[-1] = Core(a.start, c.end, a.value * 1000 + c.value, f"{a.digits},{c.digits}")
                 continue
-            if gap == ". " and plain and re.fullmatch(r"\d", c.digits) and re.match(r"(?:\s[a-z%]|\s?%|\s?-\s?[a-z])", after):
+            if gap == ". " and plain and re.fullmatch(r"\d", c.digits) and re.match(r"(?:\s[a-z%]|\s?%|\s?-\s?[a-z]|[a-zA-Z](?![a-zA-Z]))", after):
                 out[-1] = Core(a.start, c.end, a.value + c.value / 10, f"{a.digits}.{c.digits}")
                 continue
         out.append(c)

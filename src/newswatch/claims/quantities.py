@@ -187,7 +187,10 @@ _DOWN_AFTER = {"decrease", "decline", "drop", "fall", "reduction", "cut", "lower
                "fewer", "smaller", "slower", "discount", "loss"}
 
 _KNOWN_COUNTS = set(COUNT_NOUNS.values())
-_INCHES_RX = re.compile(r"(?P<sep>-|,?\s(?:and\s)?)(?P<n>\d{1,2}|[A-Za-z]+)(?:\s?(?P<u>inches|inch|in\b|\"|”|″))?")
+_AUDIENCE_RX = re.compile(r"\s+(?:[a-z]+\s+)?(?:people|viewers|users|customers|subscribers|visitors|readers|"
+                          r"listeners|households|homes|passengers|fans|voters|residents|members|downloads|"
+                          r"players|followers|accounts|devices|shares|barrels|tonnes|tons)\b")
+_INCHES_RX = re.compile(r"(?P<sep>\s?-\s?|,?\s(?:and\s)?)(?P<n>\d{1,2}|[A-Za-z]+)(?:\s?(?P<u>inches|inch|in\b|\"|”|″))?")
 _FOLLOW_WORD = re.compile(r"[\s-]*([A-Za-z][A-Za-z'’.\-]*)")
 _RATE_RX = re.compile(r"\s*(?:/|per\b)\s*", re.I)
 
@@ -290,6 +293,11 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
                         pos = m.end()
                         has_magnitude = True
                         glued_letters = False
+            elif m.group("sp") == "" and w == "m" and _AUDIENCE_RX.match(text, m.end(), hi):
+                value *= 1e6  # "6.1m people", "2m viewers": millions of a counted audience, not metres
+                pos = m.end()
+                has_magnitude = True
+                glued_letters = False
             elif m.group("sp") == "" and lw in ("bn", "mn", "tn", "k") and not has_currency:
                 value *= MAGNITUDE_SUFFIXES[lw]
                 pos = m.end()
@@ -347,7 +355,8 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         im = _INCHES_RX.match(text, pos, hi)
         if im:
             inches = SMALL_NUMBERS.get(im.group("n").lower()) if not im.group("n").isdigit() else int(im.group("n"))
-            if inches is not None and inches < 12 and (im.group("u") or im.group("sep") == "-"):
+            if inches is not None and inches < 12 and (im.group("u") or im.group("sep").strip() == "-") \
+                    and not re.match(r"\s?[,.]?\d", text[im.end():im.end() + 2]):
                 value = value + inches / 12
                 pos = im.end()
     is_count = False
@@ -531,7 +540,7 @@ def _merge_proportions(text: str, qs: list[Quantity]) -> list[Quantity]:
 
 _SCORE_AFTER_RX = re.compile(
     r"\s*(?:\w+\s+)?(?:win|wins|victory|victories|triumph|drubbing|rout|defeat|loss|lead|edge|run|"
-    r"score|decision|round|margin|vote|verdict|final)\b", re.I)
+    r"score|decision|round|margin|vote|verdict|final|tie|draw|deficit|advantage)\b", re.I)
 _RECORD_AFTER_RX = re.compile(r"\s*(?:record|start|mark|finish|season|on the (?:season|year|road))\b", re.I)
 _RECORD_BEFORE_RX = re.compile(
     r"(?:\brecord\s+(?:\w+\s+){0,2}(?:to|of|at|is|was)|\b(?:improv\w*|fell|falls|dropp\w*|moved|"
@@ -573,7 +582,8 @@ def _score_or_record(text: str, qs: list[Quantity], i: int, lo: int, out: list[Q
         names = ["win", "loss", "draw"]
     else:
         noun = b.unit if b.is_count and b.unit not in ("win", "victory", "loss", "defeat", "lead", "start", "record",
-                                                       "mark", "edge", "run", "score", "margin", "drubbing") else ""
+                                                       "mark", "edge", "run", "score", "margin", "drubbing",
+                                                       "tie", "draw", "deficit", "advantage") else ""
         names = [noun or "point"] * 3
     parts = [a, b] + ([chain] if chain is not None else [])
     for k, p in enumerate(parts):
@@ -760,7 +770,8 @@ def _mark_age(text: str, q: Quantity, lo: int) -> None:
     """'King, 39, a clerk', 'Timmons, now 16,': an age after a name is a number of years."""
     if q.unit or q.is_word or not re.fullmatch(r"\d{1,3}", q.digits) or not 0 < q.raw_value < 120:
         return
-    if _AGE_BEFORE_RX.search(text[max(lo, q.start - 30):q.start]) and re.match(r"\s?[,)]", text[q.end:q.end + 2]):
+    if _AGE_BEFORE_RX.search(text[max(lo, q.start - 30):q.start]) and re.match(
+            r"\s?[,)]|\s+(?:was|is|were|has|had|who|of|from)\b", text[q.end:q.end + 6]):
         q.unit, q.raw_unit, q.has_unit = "year", "", True
 
 
