@@ -253,3 +253,12 @@ def test_m_before_an_audience_is_a_million():
 
 def test_age_after_a_name_without_a_closing_comma():
     assert q("Andrew Lopez, 20 was found guilty.") == [(20, "year")]
+
+
+def test_ids_rates_and_records_from_tokenised_sports_and_security_news():
+    assert q("Microsoft patched the flaw (CVE - 2013 - 3893) in IE.") == []
+    assert q("He went 182 - 158 (. 535) in Boston.")[2][0] == 0.535
+    assert q("South Florida (5-9, 0-2) has lost.") == [(5, "win"), (9, "loss"), (0, "win"), (2, "loss")]
+    assert q("UMC closed at NT $18.") == [(18, "TWD")]
+    assert q("They met near 473 East 52nd Street.") == []
+    assert q("See http: / / m. news9. com / Story. aspx? story=23548345&catId=112032 for more.") == []

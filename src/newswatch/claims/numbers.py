@@ -29,7 +29,7 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("phone", re.compile(r"\+\d{1,3}(?:[\s.-]?\(\d{1,4}\)\d{0,4}|[\s.-]\d{1,5}){2,5}\b")),
     # street addresses: "2788 San Tomas Expressway", "1 Hacker Way", "350 Fifth Ave."
     ("address", re.compile(
-        r"\b\d{1,6}(?:-\d{1,4})?\s+(?:(?:[NSEW]\.?|North|South|East|West)\s+)?(?:[A-Z][a-z]+\.?\s+){1,3}"
+        r"\b\d{1,6}(?:-\d{1,4})?\s+(?:(?:[NSEW]\.?|North|South|East|West)\s+)?(?:(?:[A-Z][a-z]+\.?|\d+(?:st|nd|rd|th))\s+){1,3}"
         r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Expressway|Expy|Parkway|Pkwy|Drive|Dr|"
         r"Lane|Ln|Way|Court|Ct|Place|Pl|Highway|Hwy|Circle|Terrace|Plaza|Square|Sq|Trail|Pike)\b")),
     ("zip", re.compile(r"(?<=\b[A-Z]{2} )\d{5}(?:-\d{4})?\b")),
@@ -55,7 +55,9 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("redundancy", re.compile(r"\b(?:N|2N)\s?\+\s?\d\b")),
     ("url", re.compile(r"\b(?:https?://|www\.)\S+")),
     # a URL that went through a word tokeniser: "http: / / www. foxnews. com / story / 2009 / 11 /"
-    ("url", re.compile(r"\bhttps?\s?:\s?/\s?/(?:\s?[\w%=&?#~]+(?:\s?[/._\-]\s?|$))+")),
+    ("url", re.compile(r"\bhttps?\s?:\s?/\s?/\s?[\w%=&#~]+(?:\s?[/._\-?]\s?[\w%=&#~]+)*(?:\s?/)?")),
+    # identifiers written with (tokenised) dashes: "CVE-2013-3893", "CVE - 2013 - 3893", "MS08 - 067"
+    ("identifier", re.compile(r"\b[A-Z]{2,}\d*(?:\s?-\s?\d{2,})+\b(?!\s?-?\s?(?:yards?|yd|feet|foot|points?)\b)")),
     ("email", re.compile(r"\b\S+@\S+\.\w+\b")),
 ]
 
@@ -440,6 +442,11 @@ def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
                 value = value * 10 ** int(digits)
             except ValueError:
                 pass
+        if not sign and not exp and re.fullmatch(r"\d{1,4}", m.group("n")) and re.search(r"(?:^|[\s(\[:])\.\s$", text[max(0, s - 3):s]):
+            # "(. 535)": a tokeniser split ".535" (a rate or a percentage written without its 0)
+            cores.append(Core(s - 2, e, float("0." + m.group("n")), "." + m.group("n")))
+            taken.append((s, e))
+            continue
         cores.append(Core(start, e, value, m.group("n")))
         taken.append((s, e))
     return _join_split_numbers(text, sorted(cores, key=lambda c: c.start))

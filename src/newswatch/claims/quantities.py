@@ -93,10 +93,10 @@ _CUR_PREFIX_RX = re.compile(
 _CUR_PREFIX_RX_CI = re.compile(r"\b(usd|eur|gbp|jpy|cny|rmb|inr|chf|cad|aud)\s?$", re.I)
 _DOLLAR_PREFIXES = {"a": "AUD", "au": "AUD", "aud": "AUD", "c": "CAD", "ca": "CAD", "can": "CAD", "cad": "CAD",
                     "nz": "NZD", "nzd": "NZD", "hk": "HKD", "hkd": "HKD", "s": "SGD", "sgd": "SGD",
-                    "mxn": "MXN", "us": "USD", "usd": "USD", "us.": "USD"}
+                    "mxn": "MXN", "us": "USD", "usd": "USD", "us.": "USD", "nt": "TWD"}
 # "a $5 million round" is not Australian: a lone A or S counts only glued to the sign ("A$5m")
 _DOLLAR_PREFIX_RX = re.compile(r"(?:^|(?<=[\s(\[\-–—\"“]))((?-i:A|S)(?=\$)|au|aud|c|ca|can|cad|nz|nzd|hk|hkd|sgd|mxn|us|"
-                               r"usd|u\.s\.)\s?\$\s?$", re.I)
+                               r"usd|u\.s\.|nt)\s?\$\s?$", re.I)
 _DIM_ADJ = re.compile(r"\s*(?:$|[.,;:)]|thick|long|wide|tall|high|deep|in diameter|across)")
 
 
@@ -544,7 +544,8 @@ _SCORE_AFTER_RX = re.compile(
 _RECORD_AFTER_RX = re.compile(r"\s*(?:record|start|mark|finish|season|on the (?:season|year|road))\b", re.I)
 _RECORD_BEFORE_RX = re.compile(
     r"(?:\brecord\s+(?:\w+\s+){0,2}(?:to|of|at|is|was)|\b(?:improv\w*|fell|falls|dropp\w*|moved|"
-    r"rose|climbed|went|go|goes|sitting|stands?|stood|now)\s+(?:\w+\s+){0,2}(?:to|at)|\()\s*$", re.I)
+    r"rose|climbed|went|go|goes|sitting|stands?|stood|now)\s+(?:\w+\s+){0,2}(?:to|at)|\(|\(\d+\s?-\s?\d+\s?,)\s*$",
+    re.I)
 _SCORE_BEFORE_RX = re.compile(
     r"\b(?:score\s+of|won|beat|beats|defeated|defeats|edged|routed|lost|leads?|led|trailed|trails|tied)\s+"
     r"(?:\w+\s+){0,3}$", re.I)
