@@ -262,3 +262,15 @@ def test_ids_rates_and_records_from_tokenised_sports_and_security_news():
     assert q("UMC closed at NT $18.") == [(18, "TWD")]
     assert q("They met near 473 East 52nd Street.") == []
     assert q("See http: / / m. news9. com / Story. aspx? story=23548345&catId=112032 for more.") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He has 548 rushing yards and 28 receptions.", [(501.0912, "m"), (28, "reception")]),
+    ("The first 9 - 1 - 1 call came at night.", []),
+    ("The Broncos are 12 - 3 for the season.", [(12, "win"), (3, "loss")]),
+    ("The actress, 26, checked in late.", [(26, "year")]),
+    ("The man in his early 30s fell about 600m.", [(600, "m")]),
+    ("Attacks at Internet Explorer 8 and 9 were reported.", []),
+])
+def test_fourth_sample_classes(text, expected):
+    assert q(text) == expected

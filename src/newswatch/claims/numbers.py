@@ -46,6 +46,9 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("fiscal_year", re.compile(r"\b(?:19|20)\d{2}\s?[-–/]\s?(?:\d{2}|(?:19|20)\d{2})\b(?!\s?(?:%|percent))")),
     ("year_prefix", re.compile(r"\b(?:FY|CY|H[12]|Q[1-4])\s?'?\d{2,4}\b")),
     ("decade", re.compile(r"(?:\b(?:1[89]|20)\d0|['’]\d0)s\b")),
+    # an age bracket, not seconds: "in his early 30s", "a woman in her 40s"
+    ("decade", re.compile(r"\b(?:early|late|his|her|their|mid)[\s-][1-9]0s\b")),
+    ("emergency_number", re.compile(r"\b9\s?-\s?1\s?-\s?1\b")),
     ("version", re.compile(r"\b[vV](?:ersion)?\s?\d+(?:\.\d+)+\b|\b\d+\.\d+\.\d+(?:\.\d+)*\b")),
     ("version", re.compile(r"(?<=\b[Vv]ersion )\d+(?:\.\d+)*\b")),
     ("list_number", re.compile(r"(?m)^[ \t•*·\-–]*\(?\d{1,2}[.)](?=\s)")),

@@ -371,6 +371,10 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         if cc:
             cend, cunit, _head, noun_phrase = cc
             unit, raw_unit, is_count = cunit, _head, True
+            spec = UNITS.get(_head.lower())
+            if spec is not None and spec.canonical == "m":
+                # "548 rushing yards": a length with a modifier in between, not a count of yards
+                unit, factor, is_count = spec.canonical, spec.factor, False
             pos = cend
     if core.kind == "fraction" and not unit:
         unit = "fraction"
@@ -541,7 +545,8 @@ def _merge_proportions(text: str, qs: list[Quantity]) -> list[Quantity]:
 _SCORE_AFTER_RX = re.compile(
     r"\s*(?:\w+\s+)?(?:win|wins|victory|victories|triumph|drubbing|rout|defeat|loss|lead|edge|run|"
     r"score|decision|round|margin|vote|verdict|final|tie|draw|deficit|advantage)\b", re.I)
-_RECORD_AFTER_RX = re.compile(r"\s*(?:record|start|mark|finish|season|on the (?:season|year|road))\b", re.I)
+_RECORD_AFTER_RX = re.compile(
+    r"\s*(?:record|start|mark|finish|season|(?:for|on|in|this)\s+(?:the\s+)?(?:season|year|road))\b", re.I)
 _RECORD_BEFORE_RX = re.compile(
     r"(?:\brecord\s+(?:\w+\s+){0,2}(?:to|of|at|is|was)|\b(?:improv\w*|fell|falls|dropp\w*|moved|"
     r"rose|climbed|went|go|goes|sitting|stands?|stood|now)\s+(?:\w+\s+){0,2}(?:to|at)|\(|\(\d+\s?-\s?\d+\s?,)\s*$",
@@ -764,7 +769,10 @@ def _not_an_amount(text: str, q: Quantity, lo: int) -> bool:
 _LABEL_LIST_RX = re.compile(
     r"\b(?:versions?|releases?|models?|chapters?|sections?|pages?|episodes?|weeks?|rounds?|games?|"
     r"seasons?|routes?|exits?|gates?)\s+(?:\d+(?:\.\d+)?,?\s+(?:and\s+|or\s+|&\s+)?)*$", re.I)
-_AGE_BEFORE_RX = re.compile(r"(?:[A-Z][\w.'’\-]*\)?,|,\s+now|\baged?)\s+$")
+_AGE_BEFORE_RX = re.compile(
+    r"(?:(?:[A-Z][\w.'’\-]*|\b(?:actress|actor|singer|star|player|man|woman|boy|girl|teen|teenager|suspect|"
+    r"victim|driver|officer|mother|father|son|daughter|wife|husband|brother|sister|student|coach|rapper|"
+    r"model|comedian|climber|inmate|gunman|pilot|guard|forward|quarterback|pitcher|striker))\)?,|,\s+now|\baged?)\s+$")
 
 
 def _mark_age(text: str, q: Quantity, lo: int) -> None:
@@ -831,9 +839,14 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
     qs = _merge_ranges(text, qs, lo)
     _inherit_units(text, qs, lo)
     out: list[Quantity] = []
+    name_end = -1
     for q in qs:
         if "score" not in q.notes and (_is_year(q, text) or _is_name_number(text, q, lo)
                                        or _is_glued_model(text, q, lo)):
+            name_end = q.end
+            continue
+        if name_end >= 0 and not q.unit and re.fullmatch(r"\s*(?:,|and|or|&|,\s*and|/)\s*", text[name_end:q.start]):
+            name_end = q.end  # "Internet Explorer 8 and 9": the second model number of a name
             continue
         if _not_an_amount(text, q, lo):
             continue
