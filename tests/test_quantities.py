@@ -274,3 +274,13 @@ def test_ids_rates_and_records_from_tokenised_sports_and_security_news():
 ])
 def test_fourth_sample_classes(text, expected):
     assert q(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("It improved the Ukrainian-born fighter to 52-3 with 46 KOs.", [(52, "win"), (3, "loss"), (46, "KO")]),
+    ("He missed a 43 - yarder.", [(39.3192, "m")]),
+    ("All three live in a flat.", [(3, "")]),
+    ("He had a double - double with 11 points.", [(11, "point")]),
+])
+def test_fifth_sample_classes(text, expected):
+    assert q(text) == expected

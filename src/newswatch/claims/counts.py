@@ -49,7 +49,7 @@ _NOT_A_COUNT_NOUN = {
     "times", "time", "percent", "per", "cent", "other", "others", "more", "less", "years",
     "year", "old", "new", "different", "additional", "extra", "further", "major", "key",
     "largest", "biggest", "top", "first", "last", "next", "previous", "such", "same", "own",
-    "several", "many", "few",
+    "several", "many", "few", "live", "remain", "stay", "survive", "say", "go",
 }
 
 

@@ -244,6 +244,10 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
             i += 1
             continue
         if lw in MULTIPLIER_WORDS:
+            if re.match(r"\s?-\s?(?:double|triple)\b", text[e:e + 10], re.I) or re.search(
+                    r"(?:double|triple)\s?-\s?$", text[max(0, s - 10):s], re.I):
+                i += 1
+                continue  # "a double - double" (ten or more in two statistics): not a factor
             if lw.startswith("double") and (text[e:e + 1] == "-" or nxt in ("down", "as", "check", "digit", "digits", "figures", "figure")):
                 i += 1
                 continue

@@ -544,12 +544,13 @@ def _merge_proportions(text: str, qs: list[Quantity]) -> list[Quantity]:
 
 _SCORE_AFTER_RX = re.compile(
     r"\s*(?:\w+\s+)?(?:win|wins|victory|victories|triumph|drubbing|rout|defeat|loss|lead|edge|run|"
-    r"score|decision|round|margin|vote|verdict|final|tie|draw|deficit|advantage)\b", re.I)
+    r"score|decision|round|margin|vote|verdict|final|tie|draw|deficit|advantage|spurt|burst|streak)\b", re.I)
 _RECORD_AFTER_RX = re.compile(
-    r"\s*(?:record|start|mark|finish|season|(?:for|on|in|this)\s+(?:the\s+)?(?:season|year|road))\b", re.I)
+    r"\s*(?:record|start|mark|finish|season|(?:for|on|in|this)\s+(?:the\s+)?(?:season|year|road)|"
+    r",?\s*(?:with\s+)?\d+\s*(?:KOs?|knockouts))\b", re.I)
 _RECORD_BEFORE_RX = re.compile(
     r"(?:\brecord\s+(?:\w+\s+){0,2}(?:to|of|at|is|was)|\b(?:improv\w*|fell|falls|dropp\w*|moved|"
-    r"rose|climbed|went|go|goes|sitting|stands?|stood|now)\s+(?:\w+\s+){0,2}(?:to|at)|\(|\(\d+\s?-\s?\d+\s?,)\s*$",
+    r"rose|climbed|went|go|goes|sitting|stands?|stood|now)\s+(?:[\w\-]+\s+){0,4}(?:to|at)|\(|\(\d+\s?-\s?\d+\s?,)\s*$",
     re.I)
 _SCORE_BEFORE_RX = re.compile(
     r"\b(?:score\s+of|won|beat|beats|defeated|defeats|edged|routed|lost|leads?|led|trailed|trails|tied)\s+"
@@ -589,7 +590,8 @@ def _score_or_record(text: str, qs: list[Quantity], i: int, lo: int, out: list[Q
     else:
         noun = b.unit if b.is_count and b.unit not in ("win", "victory", "loss", "defeat", "lead", "start", "record",
                                                        "mark", "edge", "run", "score", "margin", "drubbing",
-                                                       "tie", "draw", "deficit", "advantage") else ""
+                                                       "tie", "draw", "deficit", "advantage", "spurt",
+                                                       "burst", "streak") else ""
         names = [noun or "point"] * 3
     parts = [a, b] + ([chain] if chain is not None else [])
     for k, p in enumerate(parts):

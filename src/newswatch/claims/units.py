@@ -248,7 +248,7 @@ def _build() -> None:
     _add(["foot", "feet", "ft"], "m", 0.3048, caseless=True)
     _add(["inch", "inches"], "m", 0.0254, caseless=True)
     _add("in", "m", 0.0254)
-    _add(["yard", "yards", "yd"], "m", 0.9144, caseless=True)
+    _add(["yard", "yards", "yd", "yds", "yarder", "yarders"], "m", 0.9144, caseless=True)
     # area
     for form, f in (("m2", 1.0), ("m²", 1.0), ("km2", 1e6), ("km²", 1e6), ("cm2", 1e-4),
                     ("sq m", 1.0), ("sqm", 1.0), ("sq km", 1e6), ("m^2", 1.0), ("km^2", 1e6)):
