@@ -284,3 +284,9 @@ def test_fourth_sample_classes(text, expected):
 ])
 def test_fifth_sample_classes(text, expected):
     assert q(text) == expected
+
+
+def test_one_person_is_a_count():
+    assert q("The quake killed one child; one man died.") == [(1, "child"), (1, "man")]
+    assert q("It left one armed militant dead.") == [(1, "militant")]
+    assert q("One of the fatalities was a child, on one side.") == []

@@ -187,6 +187,11 @@ _DOWN_AFTER = {"decrease", "decline", "drop", "fall", "reduction", "cut", "lower
                "fewer", "smaller", "slower", "discount", "loss"}
 
 _KNOWN_COUNTS = set(COUNT_NOUNS.values())
+# one of these is a count that news reports ("one man died", "killed one child")
+_PEOPLE = {"man", "woman", "child", "boy", "girl", "baby", "person", "soldier", "civilian", "officer",
+           "policeman", "student", "teenager", "teen", "militant", "worker", "resident", "victim",
+           "climber", "firefighter", "passenger", "driver", "pilot", "journalist", "doctor", "patient",
+           "inmate", "prisoner", "suspect", "protester", "tourist", "fan", "player", "employee"}
 _AUDIENCE_RX = re.compile(r"\s+(?:[a-z]+\s+)?(?:people|viewers|users|customers|subscribers|visitors|readers|"
                           r"listeners|households|homes|passengers|fans|voters|residents|members|downloads|"
                           r"players|followers|accounts|devices|shares|barrels|tonnes|tons)\b")
@@ -376,6 +381,13 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
                 # "548 rushing yards": a length with a modifier in between, not a count of yards
                 unit, factor, is_count = spec.canonical, spec.factor, False
             pos = cend
+    if not unit and core.kind == "number" and core.value == 1 and core.is_word:
+        pm_ = re.match(r"\s+([a-z]+)\b(?!['’])", text[pos:pos + 40])
+        if not (pm_ and pm_.group(1) in _PEOPLE):
+            pm_ = re.match(r"\s+[a-z]+\s+([a-z]+)\b(?!['’])", text[pos:pos + 40])
+        if pm_ and pm_.group(1) in _PEOPLE:
+            unit, raw_unit, is_count = pm_.group(1), pm_.group(1), True  # "one man died", "one armed militant"
+            pos += pm_.end()
     if core.kind == "fraction" and not unit:
         unit = "fraction"
     if core.kind == "multiplier":
@@ -858,7 +870,7 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
         if q.end <= q.start:
             continue
         if q.is_word and q.raw_value == 1 and q.digits.lower() in ("one", "a", "an") and q.qualifier == "=" \
-                and (not q.unit or q.is_count and q.unit not in _KNOWN_COUNTS):
+                and (not q.unit or q.is_count and q.unit not in _KNOWN_COUNTS and q.unit not in _PEOPLE):
             continue  # "One striking innovation", "on one side", "phase-one capacity"
         out.append(q)
     return out

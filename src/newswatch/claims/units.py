@@ -407,7 +407,7 @@ for _forms, _canon, _family in (
     (("node", "nodes"), "node", "node"),
     (("rack", "racks"), "rack", "rack"),
     (("cabinet", "cabinets"), "cabinet", "cabinet"),
-    (("people", "persons", "individuals"), "person", "person"),
+    (("people", "persons", "person", "individuals", "individual"), "person", "person"),
     (("employee", "employees", "staff", "staffers", "workers", "worker",
       "full-time employees", "personnel", "headcount", "workforce", "staff members"),
      "employee", "employee"),
