@@ -72,7 +72,6 @@ import argparse
 import itertools
 import json
 import random
-import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -83,6 +82,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+from ecbplus_text import detokenize, split_url_line  # noqa: E402
 
 from newswatch.stories import cluster, embed, regroup  # noqa: E402
 
@@ -95,25 +96,12 @@ BATCH = 50  # articles per processing run between regroupings  # parameter choic
 # --------------------------------------------------------------------------- data
 
 
-def detokenize(line: str) -> str:
-    """Undo the corpus tokenisation enough to look like article text."""
-    s = line.replace("`` ", '"').replace(" ''", '"').replace("``", '"').replace("''", '"')
-    s = re.sub(r" ([.,;:!?%)\]}])", r"\1", s)
-    s = re.sub(r"([(\[{$]) ", r"\1", s)
-    s = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", s)
-    s = re.sub(r"(\d) , (\d{3})\b", r"\1,\2", s)
-    s = re.sub(r"(\d) \. (\d)", r"\1.\2", s)
-    return s
-
-
 def load_documents(path: Path) -> list[dict]:
     docs = []
     with path.open(encoding="utf-8") as handle:
         for raw in handle:
             d = json.loads(raw)
-            lines = d["text"].split("\n")
-            if lines and re.match(r"^\s*(https?|www)\b", lines[0]):
-                lines = lines[1:]
+            _, lines = split_url_line(d["text"].split("\n"))
             lines = [detokenize(x) for x in lines]
             docs.append(
                 {

@@ -1,0 +1,328 @@
+"""Numeric disagreements on real news: the product's flags on ECB+ scored against read-through gold.
+
+Run from the repository root:
+    .venv/bin/python benchmarks/claims_realnews.py [--topics odd] [--keep DIR] [--gold DIR] [--verbose]
+
+Data: ../shared/datasets/ecbplus/documents.jsonl (exits 0 with a message when absent) and the
+gold in benchmarks/data/ecbplus_gold/topic_NN.yaml (format and protocol in that folder's
+README.md): every quantity that two or more documents of a topic report, with its kind
+(agree / conflict / update / intra-article), labelled by reading the documents only.
+Only topics that have a gold file are run, and of those only the odd ones unless --topics
+names others: even topics are held out.
+
+What runs is the product's own path, as a user would drive it: each document is undone from
+the corpus tokenisation (benchmarks/ecbplus_text.py, shared with the clustering benchmark),
+written as a text file (first line = headline), stored with `newswatch ingest --source OUTLET`
+into a fresh database, then `newswatch process` does everything else (text, embedding,
+stories, claims, discrepancies). OUTLET is the host of the document's source URL when it has
+one (the ECB+ half), else the document itself (the ECB half has no source line and comes from
+many outlets, so each document counts as an independent report). The results are read from
+the database with sqlite3; no private claims code is imported.
+
+Scoring. A claim matches a gold mention when it is from the same document, its surface
+contains the mention's number and its sentence contains the mention's text (both lower-cased,
+without whitespace or quote characters). A flagged discrepancy is TRUE when one gold quantity
+of kind conflict/update/intra-article has a matching mention for every claim of it and those
+mentions give two different values; otherwise it is FALSE, as one of: "unmatched claim" (a
+claim matching no gold mention: an extraction error or a quantity the gold does not list),
+"different quantity" (every claim matched, but not all to one quantity), "agree" (one
+quantity, whose values agree per the gold). Precision = TRUE / flagged. Recall = gold
+quantities of the three disagreeing kinds for which some discrepancy holds matched claims of
+two different values, over their number. Kind accuracy = discrepancies.kind equal to the gold
+kind among TRUE flags (n/a while the column does not exist).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ecbplus_text import detokenize, split_url_line  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "datasets" / "ecbplus" / "documents.jsonl"
+GOLD = ROOT / "benchmarks" / "data" / "ecbplus_gold"
+DISAGREEING = ("conflict", "update", "intra-article")
+_STRIP = re.compile(r"[\s`'\"\u2018\u2019\u201c\u201d]+")
+
+
+def norm(text: str) -> str:
+    """The matching form: lower case, no whitespace, no quote characters."""
+    return _STRIP.sub("", text.lower())
+
+
+def kind_name(kind: str | None) -> str | None:
+    return kind.replace("_", "-").lower() if kind else kind
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def load_gold(folder: Path, topics: set[int] | None) -> dict[int, dict]:
+    gold = {}
+    for path in sorted(folder.glob("topic_*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        topic = int(data["topic"])
+        if topics is None or topic in topics:
+            gold[topic] = data
+    return gold
+
+
+def outlet_of(url: str | None, doc_id: str) -> str:
+    """The outlet named by the source URL's host, else the document as its own report."""
+    if url:
+        host = urlparse(url if "://" in url else "http://" + url).hostname or ""
+        host = re.sub(r"^(www|uk|m|news|articles)\.", "", host.lower())
+        if host:
+            return host
+    return f"ecb {doc_id}"
+
+
+def write_documents(data: Path, topics: set[int], folder: Path) -> dict[str, list[Path]]:
+    """Each document of `topics` as folder/<doc_id>.txt; returns outlet -> files."""
+    by_outlet: dict[str, list[Path]] = defaultdict(list)
+    with data.open(encoding="utf-8") as handle:
+        for raw in handle:
+            d = json.loads(raw)
+            if int(d["topic"]) not in topics:
+                continue
+            url, lines = split_url_line(d["text"].split("\n"))
+            lines = [detokenize(x) for x in lines if x.strip()]
+            if not lines:
+                continue
+            path = folder / (d["doc_id"].removesuffix(".xml") + ".txt")
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            by_outlet[outlet_of(url, d["doc_id"])].append(path)
+    return by_outlet
+
+
+def newswatch(db: Path, *args: str) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    cmd = [sys.executable, "-m", "newswatch", "--config", str(db.parent / "feeds.yaml"), "--db", str(db), *args]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"newswatch {args[0]} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+
+
+def columns(con: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in con.execute(f"pragma table_info({table})")}
+
+
+def read_results(db: Path) -> tuple[dict[int, dict], dict[int, dict], bool, bool]:
+    """Claims by id, discrepancies by id (with their claims and sides), and whether the
+    store has discrepancies.kind and claims.group_id yet."""
+    con = sqlite3.connect(db)
+    claim_cols = columns(con, "claims")
+    group = "c.group_id" if "group_id" in claim_cols else "null"
+    claims = {}
+    for cid, url, surface, sentence, value, gid in con.execute(
+        f"select c.id, a.url, c.surface, c.sentence, c.value, {group} "
+        "from claims c join articles a on a.id = c.article_id"
+    ):
+        doc = Path(urlparse(url).path).stem + ".xml"
+        claims[cid] = {"id": cid, "doc": doc, "surface": surface or "", "sentence": sentence or "",
+                       "value": value, "group": gid}
+    disc_cols = columns(con, "discrepancies")
+    kind = "d.kind" if "kind" in disc_cols else "null"
+    side = "dc.side" if "side" in columns(con, "discrepancy_claims") else "null"
+    discs: dict[int, dict] = {}
+    for did, dkind, cid, s in con.execute(
+        f"select d.id, {kind}, dc.claim_id, {side} from discrepancies d "
+        "join discrepancy_claims dc on dc.discrepancy_id = d.id order by d.id"
+    ):
+        entry = discs.setdefault(did, {"id": did, "kind": kind_name(dkind), "claims": []})
+        entry["claims"].append((cid, s))
+    con.close()
+    return claims, discs, ("kind" in disc_cols), ("group_id" in claim_cols)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def index_mentions(gold: dict[int, dict]) -> tuple[dict, dict]:
+    """quantity id -> quantity (with its topic); doc -> [(qid, mention)]."""
+    quantities, by_doc = {}, defaultdict(list)
+    for topic, data in gold.items():
+        for q in data.get("quantities") or []:
+            quantities[q["id"]] = dict(q, topic=topic)
+            for m in q["mentions"]:
+                m["_number"], m["_text"] = norm(str(m["number"])), norm(m["text"])
+                by_doc[m["doc"]].append((q["id"], m))
+    return quantities, by_doc
+
+
+def matches(claim: dict, by_doc: dict) -> list[tuple[str, dict]]:
+    surface, sentence = norm(claim["surface"]), norm(claim["sentence"])
+    return [(qid, m) for qid, m in by_doc.get(claim["doc"], ())
+            if m["_number"] in surface and m["_text"] in sentence]
+
+
+def judge(disc: dict, claims: dict, quantities: dict, by_doc: dict) -> tuple[str, str | None]:
+    """('true', qid) or ('unmatched claim' | 'different quantity' | 'agree', qid or None)."""
+    found = [matches(claims[cid], by_doc) for cid, _ in disc["claims"]]
+    if any(not f for f in found):
+        return "unmatched claim", None
+    common = set.intersection(*({qid for qid, _ in f} for f in found))
+    if not common:
+        return "different quantity", None
+    for qid in sorted(common):
+        if quantities[qid]["kind"] not in DISAGREEING:
+            continue
+        per_side: dict = defaultdict(set)
+        for (_, side), f in zip(disc["claims"], found, strict=True):
+            per_side[side].update(m["value"] for q, m in f if q == qid)
+        values = set().union(*per_side.values())
+        sides_differ = len(per_side) < 2 or any(a != b for a in per_side.values() for b in per_side.values())
+        if len(values) > 1 and sides_differ:
+            return "true", qid
+    return "agree", sorted(common)[0]
+
+
+def score(gold: dict, claims: dict, discs: dict, has_kind: bool, has_group: bool, verbose: bool,
+          docs_per_topic: dict[int, int]) -> dict:
+    quantities, by_doc = index_mentions(gold)
+    doc_topic = {m["doc"]: quantities[qid]["topic"] for ms in by_doc.values() for qid, m in ms}
+    claim_matches = {cid: matches(c, by_doc) for cid, c in claims.items()}
+    matched_mentions = {(qid, id(m)) for f in claim_matches.values() for qid, m in f}
+
+    per_topic: dict = defaultdict(lambda: defaultdict(int))
+    totals: dict = defaultdict(int)
+    caught: set[str] = set()
+    for disc in discs.values():
+        docs = [claims[cid]["doc"] for cid, _ in disc["claims"]]
+        topic = next((doc_topic.get(d) for d in docs if d in doc_topic), _topic_of(docs[0]))
+        verdict, qid = judge(disc, claims, quantities, by_doc)
+        for bucket in (per_topic[topic], totals):
+            bucket["flagged"] += 1
+            bucket[verdict] += 1
+        if verdict == "true":
+            if has_kind and disc["kind"] == quantities[qid]["kind"]:
+                totals["kind ok"] += 1
+        elif verbose:
+            sides = "; ".join(f"[{s}] {claims[c]['surface']!r} ({claims[c]['doc']})" for c, s in disc["claims"])
+            print(f"  FALSE topic {topic} #{disc['id']} {verdict}: {sides}")
+        # recall: any quantity for which this flag holds matched claims of two values
+        values: dict = defaultdict(set)
+        for cid, _ in disc["claims"]:
+            for q, m in claim_matches[cid]:
+                values[q].add(m["value"])
+        caught.update(q for q, v in values.items() if len(v) > 1 and quantities[q]["kind"] in DISAGREEING)
+
+    print(f"{'topic':>5} {'docs':>4} {'gold q':>6} {'disagree':>8} {'flagged':>7} {'true':>4} "
+          f"{'diff q':>6} {'agree':>5} {'unmatch':>7} {'caught':>6}")
+    for topic in sorted(gold):
+        qs = [q for q in quantities.values() if q["topic"] == topic]
+        bad = [q["id"] for q in qs if q["kind"] in DISAGREEING]
+        t = per_topic[topic]
+        ndocs = docs_per_topic.get(topic, 0)
+        print(f"{topic:>5} {ndocs:>4} {len(qs):>6} {len(bad):>8} {t['flagged']:>7} {t['true']:>4} "
+              f"{t['different quantity']:>6} {t['agree']:>5} {t['unmatched claim']:>7} "
+              f"{sum(q in caught for q in bad):>6}")
+
+    bad_all = [qid for qid, q in quantities.items() if q["kind"] in DISAGREEING]
+    flagged, true = totals["flagged"], totals["true"]
+    mentions_total = sum(len(ms) for ms in by_doc.values())
+    result = {
+        "precision": round(true / flagged, 3) if flagged else None,
+        "recall": round(len(caught) / len(bad_all), 3) if bad_all else None,
+        "flagged": flagged,
+        "true": true,
+        "kind_accuracy": (round(totals["kind ok"] / true, 3) if true else None) if has_kind else "n/a",
+        "mention_recall": round(len(matched_mentions) / mentions_total, 3) if mentions_total else None,
+    }
+    print(f"flagged {flagged}: true {true}, different quantity {totals['different quantity']}, "
+          f"agree {totals['agree']}, unmatched claim {totals['unmatched claim']}")
+    print(f"precision {result['precision']}  recall {len(caught)}/{len(bad_all)} = {result['recall']}  "
+          f"kind accuracy {result['kind_accuracy']}")
+    print(f"claims extracted {len(claims)}; gold mentions matched by a claim "
+          f"{len(matched_mentions)}/{mentions_total} = {result['mention_recall']}")
+    if has_group:
+        agree = [qid for qid, q in quantities.items() if q["kind"] == "agree"]
+        together = 0
+        for qid in agree:
+            groups = {claims[cid]["group"] for cid, f in claim_matches.items() if any(q == qid for q, _ in f)}
+            together += len(groups) == 1 and None not in groups and _all_matched(quantities[qid], matched_mentions)
+        print(f"agree quantities with every mention in one claim group: {together}/{len(agree)}")
+    else:
+        print("agree quantities with every mention in one claim group: n/a (no claims.group_id)")
+    return result
+
+
+def _all_matched(q: dict, matched: set) -> bool:
+    return all((q["id"], id(m)) in matched for m in q["mentions"])
+
+
+def _topic_of(doc: str) -> int | None:
+    head = doc.split("_", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_topics(spec: str) -> set[int] | None:
+    if spec == "odd":
+        return set(range(1, 100, 2))
+    if spec == "all":
+        return None
+    return {int(x) for x in spec.split(",") if x.strip()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--topics", default="odd", help="odd (default), all, or a comma list: 1,3,5")
+    parser.add_argument("--keep", type=Path, help="keep the text files and the database in DIR")
+    parser.add_argument("--gold", type=Path, default=GOLD, help="folder of topic_NN.yaml gold files")
+    parser.add_argument("--data", type=Path, default=DATA, help="ECB+ documents.jsonl (default: %(default)s)")
+    parser.add_argument("--verbose", action="store_true", help="print every FALSE flag")
+    args = parser.parse_args()
+    if not args.data.exists():
+        print(f"ECB+ not found at {args.data}: nothing to measure")
+        return 0
+    gold = load_gold(args.gold, parse_topics(args.topics))
+    if not gold:
+        print(f"no gold files for those topics in {args.gold}")
+        return 0
+    print(f"topics with gold: {', '.join(str(t) for t in sorted(gold))}")
+
+    with tempfile.TemporaryDirectory(prefix="claims_realnews_") as tmp:
+        work = args.keep or Path(tmp)
+        texts = work / "texts"
+        texts.mkdir(parents=True, exist_ok=True)
+        db = work / "newswatch.db"
+        if db.exists():
+            db.unlink()
+        (work / "feeds.yaml").write_text(f"database: {db}\nfeeds: []\n", encoding="utf-8")
+        by_outlet = write_documents(args.data, set(gold), texts)
+        started = time.perf_counter()
+        for outlet, files in sorted(by_outlet.items()):
+            newswatch(db, "ingest", *map(str, files), "--source", outlet)
+        ingest_s = time.perf_counter() - started
+        started = time.perf_counter()
+        newswatch(db, "process")
+        process_s = time.perf_counter() - started
+        ndocs = sum(len(f) for f in by_outlet.values())
+        print(f"documents {ndocs} from {len(by_outlet)} outlets; ingest {ingest_s:.1f} s, process {process_s:.1f} s")
+        claims, discs, has_kind, has_group = read_results(db)
+        per_topic = Counter(_topic_of(p.stem) for files in by_outlet.values() for p in files)
+        result = score(gold, claims, discs, has_kind, has_group, args.verbose, per_topic)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
