@@ -14,7 +14,8 @@ What runs is the product's own path, as a user would drive it: each document is 
 the corpus tokenisation (benchmarks/ecbplus_text.py, shared with the clustering benchmark),
 written as a text file (first line = headline), stored with `newswatch ingest --source OUTLET`
 into a fresh database, then `newswatch process` does everything else (text, embedding,
-stories, claims, discrepancies). OUTLET is the host of the document's source URL when it has
+stories, claims, discrepancies). Both commands run through the CLI's entry point inside this
+process (same code as the shell command, without ~200 interpreter start-ups). OUTLET is the host of the document's source URL when it has
 one (the ECB+ half), else the document itself (the ECB half has no source line and comes from
 many outlets, so each document counts as an independent report). The results are read from
 the database with sqlite3; no private claims code is imported.
@@ -35,15 +36,15 @@ kind among TRUE flags (n/a while the column does not exist).
 from __future__ import annotations
 
 import argparse
+import io
 import json
-import os
 import re
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -51,6 +52,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "src"))  # this checkout's code, not another installed copy
 
 from ecbplus_text import detokenize, split_url_line  # noqa: E402
 
@@ -111,11 +113,23 @@ def write_documents(data: Path, topics: set[int], folder: Path) -> dict[str, lis
 
 
 def newswatch(db: Path, *args: str) -> None:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    cmd = [sys.executable, "-m", "newswatch", "--config", str(db.parent / "feeds.yaml"), "--db", str(db), *args]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"newswatch {args[0]} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    """Run one `newswatch` command in this process, through the CLI's own entry point.
+
+    Same code path as the shell command; in-process because one ingest per outlet (about 200
+    here) would otherwise each pay an interpreter start-up.
+    """
+    from newswatch.cli import main as cli
+
+    argv = ["--config", str(db.parent / "feeds.yaml"), "--db", str(db), *args]
+    out, err = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            cli.main(args=argv, prog_name="newswatch", standalone_mode=False)
+        except SystemExit as exc:
+            code = exc.code
+    if code:
+        raise SystemExit(f"newswatch {args[0]} failed ({code}): {err.getvalue().strip()[-500:]}")
 
 
 def columns(con: sqlite3.Connection, table: str) -> set[str]:
