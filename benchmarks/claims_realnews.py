@@ -164,6 +164,47 @@ def read_results(db: Path) -> tuple[dict[int, dict], dict[int, dict], bool, bool
     return claims, discs, ("kind" in disc_cols), ("group_id" in claim_cols)
 
 
+def check_gold(data: Path, gold: dict[int, dict]) -> list[str]:
+    """Problems in the gold files: each mention must be a verbatim span of one sentence (line)
+    of its document, hold its number, and sit in the quantity's topic and event."""
+    lines: dict[str, list[str]] = {}
+    where: dict[str, tuple[int, str]] = {}
+    with data.open(encoding="utf-8") as handle:
+        for raw in handle:
+            d = json.loads(raw)
+            if int(d["topic"]) in gold:
+                lines[d["doc_id"]] = [norm(x) for x in d["text"].split("\n")]
+                where[d["doc_id"]] = (int(d["topic"]), d["subtopic"])
+    problems, seen = [], set()
+    for topic, data_ in gold.items():
+        for q in data_.get("quantities") or []:
+            qid = q.get("id")
+            if qid in seen:
+                problems.append(f"{qid}: duplicate id")
+            seen.add(qid)
+            if q.get("kind") not in ("agree", *DISAGREEING):
+                problems.append(f"{qid}: unknown kind {q.get('kind')!r}")
+            docs = set()
+            for m in q.get("mentions") or []:
+                doc = m.get("doc")
+                docs.add(doc)
+                if doc not in where:
+                    problems.append(f"{qid}: {doc} is not a document of topic {topic}")
+                    continue
+                if where[doc][1] != q.get("event"):
+                    problems.append(f"{qid}: {doc} belongs to {where[doc][1]}, not {q.get('event')}")
+                if not isinstance(m.get("value"), (int, float)):
+                    problems.append(f"{qid}: {doc} value {m.get('value')!r} is not a number")
+                text, number = norm(str(m.get("text", ""))), norm(str(m.get("number", "")))
+                if not number or number not in text:
+                    problems.append(f"{qid}: {doc} number {m.get('number')!r} is not in its text")
+                if not any(text in line for line in lines[doc]):
+                    problems.append(f"{qid}: {doc} text not found in one sentence: {m.get('text')!r}")
+            if len(docs) < 2 and q.get("kind") != "intra-article":
+                problems.append(f"{qid}: only one document ({', '.join(sorted(docs))})")
+    return problems
+
+
 # --------------------------------------------------------------------------- scoring
 
 
@@ -303,6 +344,7 @@ def main() -> int:
     parser.add_argument("--gold", type=Path, default=GOLD, help="folder of topic_NN.yaml gold files")
     parser.add_argument("--data", type=Path, default=DATA, help="ECB+ documents.jsonl (default: %(default)s)")
     parser.add_argument("--verbose", action="store_true", help="print every FALSE flag")
+    parser.add_argument("--check-gold", action="store_true", help="only validate the gold files against the corpus")
     args = parser.parse_args()
     if not args.data.exists():
         print(f"ECB+ not found at {args.data}: nothing to measure")
@@ -312,6 +354,13 @@ def main() -> int:
         print(f"no gold files for those topics in {args.gold}")
         return 0
     print(f"topics with gold: {', '.join(str(t) for t in sorted(gold))}")
+    if args.check_gold:
+        problems = check_gold(args.data, gold)
+        for problem in problems:
+            print(f"  {problem}")
+        quantities = sum(len(g.get("quantities") or []) for g in gold.values())
+        print(f"{quantities} quantities checked, {len(problems)} problems")
+        return 1 if problems else 0
 
     with tempfile.TemporaryDirectory(prefix="claims_realnews_") as tmp:
         work = args.keep or Path(tmp)
