@@ -103,7 +103,7 @@ def write_documents(data: Path, topics: set[int], folder: Path) -> dict[str, lis
             if int(d["topic"]) not in topics:
                 continue
             url, lines = split_url_line(d["text"].split("\n"))
-            lines = [detokenize(x) for x in lines if x.strip()]
+            lines = [detokenize(x, plus=url is not None) for x in lines if x.strip()]
             if not lines:
                 continue
             path = folder / (d["doc_id"].removesuffix(".xml") + ".txt")

@@ -13,10 +13,23 @@ import re
 _URL_LINE = re.compile(r"^\s*(https?|www)\b")
 
 
-def detokenize(line: str) -> str:
-    """Undo the corpus tokenisation enough to look like article text."""
+def detokenize(line: str, plus: bool = False) -> str:
+    """Undo the corpus tokenisation enough to look like article text.
+
+    ``plus``: the line comes from an ECB+ document (one with a source URL line). Those are
+    tokenised further than the ECB half: hyphens and the parts of numbers are split too
+    ("26 - year - old", "58 - 3", "22 , 000", "2 : 56", "8 . 7", "a . 38 - caliber"), and are
+    joined back only then, so ECB text (where " - " is a dash) is left as it was.
+    """
     s = line.replace("`` ", '"').replace(" ''", '"').replace("``", '"').replace("''", '"')
-    s = re.sub(r" ([.,;:!?%)\]}])", r"\1", s)
+    if plus:
+        s = re.sub(r"(\d) , (\d{3})\b", r"\1,\2", s)
+        s = re.sub(r"(\d) \. (\d)", r"\1.\2", s)
+        s = re.sub(r"(\d) : (\d)", r"\1:\2", s)
+        s = re.sub(r"(?<=[^\d\s]) \. (?=\d)", " .", s)
+        s = re.sub(r"(?<=\w) - (?=\w)", "-", s)
+        s = re.sub(r" \u2019 (s|t|re|ve|ll|d|m)\b", "\u2019\\1", s)
+    s = re.sub(r" ([.,;:!?%)\]}])(?!\d)" if plus else r" ([.,;:!?%)\]}])", r"\1", s)
     s = re.sub(r"([(\[{$]) ", r"\1", s)
     s = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", s)
     s = re.sub(r"(\d) , (\d{3})\b", r"\1,\2", s)
