@@ -23,7 +23,7 @@ def detokenize(line: str, plus: bool = False) -> str:
     """
     s = line.replace("`` ", '"').replace(" ''", '"').replace("``", '"').replace("''", '"')
     if plus:
-        s = re.sub(r"(\d) , (\d{3})\b", r"\1,\2", s)
+        s = re.sub(r"(\d) , (\d{3})(?!\d)", r"\1,\2", s)
         s = re.sub(r"(\d) \. (\d)", r"\1.\2", s)
         s = re.sub(r"(\d) : (\d)", r"\1:\2", s)
         s = re.sub(r"(?<=[^\d\s]) \. (?=\d)", " .", s)

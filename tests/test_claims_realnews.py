@@ -19,6 +19,7 @@ def test_ecbplus_numbers_and_hyphens_are_joined_back():
     assert detokenize("the crowd of 22 , 000 at 2 : 56 .", plus=True) == "the crowd of 22,000 at 2:56."
     assert detokenize("Klitschko ( 58 - 3 , 51 KO ) , 8 . 7 acres", plus=True) == "Klitschko (58-3, 51 KO), 8.7 acres"
     assert detokenize("a loaded . 38 - caliber revolver", plus=True) == "a loaded .38-caliber revolver"
+    assert detokenize("fell about 2 , 000ft while", plus=True) == "fell about 2,000ft while"
     # the ECB half: ' - ' is a dash and stays
     assert detokenize("Malibu , California - the same facility") == "Malibu, California - the same facility"
 
