@@ -71,6 +71,10 @@ def test_precedence_cli_over_env_over_file(tmp_path: Path, monkeypatch: pytest.M
         ("digest:\n  time: '25:00'\n", 2, "digest.time"),
         ("digest:\n  timezone: Mars/Olympus\n", 2, "digest.timezone"),
         ("fetch:\n  allow_private: maybe\n", 2, "fetch.allow_private"),
+        ("fetch:\n  allow_hosts: 127.0.0.1\n", 2, "fetch.allow_hosts"),
+        ("fetch:\n  allow_hosts:\n    - 10.0.0.0/8\n    - 0.0.0.0/0\n", 4, "fetch.allow_hosts[1]"),
+        ("fetch:\n  allow_hosts: [http://x/y]\n", 2, "fetch.allow_hosts[0]"),
+        ("fetch:\n  min_rate: -1\n", 2, "fetch.min_rate"),
         ("feeds: hello\n", 1, "feeds"),
         ("databse: x.db\n", 1, "databse"),
         (

@@ -1,5 +1,8 @@
 """The fetch client's guards that need no misbehaving server (those are in test_hostile.py)."""
 
+import http.server
+import threading
+
 import httpx
 import pytest
 
@@ -9,10 +12,84 @@ from newswatch.ingest.fetch import Fetcher, host_is_public, parse_retry_after
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1/feed", "http://localhost/feed", "http://10.1.2.3/x",
-                                 "http://192.168.0.1/", "http://[::1]/", "http://169.254.169.254/latest/meta-data"])
+                                 "http://192.168.0.1/", "http://[::1]/", "http://[fd12::1]/"])
 def test_private_addresses_refused_by_default(url: str) -> None:
-    with Fetcher(FetchConfig()) as f, pytest.raises(BlockedURL, match="allow_private"):
+    with Fetcher(FetchConfig()) as f, pytest.raises(BlockedURL, match="allow_hosts"):
         f.get(url)
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data", "http://[fe80::1]/", "http://0.0.0.0/",
+                                 "http://[::]/", "http://[fd00:ec2::254]/latest", "http://[::ffff:169.254.169.254]/",
+                                 "http://0.1.2.3/", "http://224.0.0.1/"])
+def test_link_local_metadata_and_unspecified_never_fetched(url: str) -> None:
+    """Neither allow_private nor allow_hosts opens these: a feed's link must never reach the cloud
+    metadata service."""
+    host = url.split("//")[1].split("/")[0].strip("[]")
+    config = FetchConfig(allow_private=True, allow_hosts=(host, "0.0.0.0/1", "fe80::/10", "169.254.0.0/16"))
+    with Fetcher(config) as f, pytest.raises(BlockedURL, match="never fetched"):
+        f.get(url)
+
+
+def test_allow_private_covers_the_feeds_own_host_only() -> None:
+    with Fetcher(FetchConfig(allow_private=True)) as f:
+        with pytest.raises(BlockedURL, match="non-public"):
+            f.get("http://10.1.2.3/article", feed_url="http://127.0.0.1:8080/feed.xml")
+        f.check_url("http://127.0.0.1:9/article", f.policy("http://127.0.0.1:8080/feed.xml"))
+
+
+def test_allow_hosts_names_hosts_and_networks() -> None:
+    with Fetcher(FetchConfig(allow_hosts=("10.0.0.0/8", "intranet.example")),
+                 resolver=lambda host, port: ["192.168.1.5"]) as f:
+        f.check_url("http://10.1.2.3/x")
+        f.check_url("http://intranet.example/feed")
+        with pytest.raises(BlockedURL, match="allow_hosts"):
+            f.check_url("http://other.example/feed")
+        with pytest.raises(BlockedURL):
+            f.check_url("http://192.168.0.1/")
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        type(self).seen.append(self.headers.get("Host", ""))
+        body = b"<rss><channel><title>t</title></channel></rss>"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def local_server():  # type: ignore[no-untyped-def]
+    _Recorder.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_dns_rebinding_connects_only_to_the_checked_address(local_server: int) -> None:
+    """A resolver that answers a public address to the check and loopback to the connection: the
+    connection is refused, because the address connected to is the one checked."""
+    answers = iter([["93.184.216.34"], ["127.0.0.1"], ["127.0.0.1"]])
+    with Fetcher(FetchConfig(host_delay=0, timeout=2), resolver=lambda host, port: next(answers)) as f:
+        with pytest.raises(BlockedURL, match="127.0.0.1"):
+            f.get(f"http://rebind.test:{local_server}/feed")
+    assert _Recorder.seen == []
+
+
+def test_allowed_host_is_reached_at_its_resolved_address_with_its_name(local_server: int) -> None:
+    with Fetcher(FetchConfig(host_delay=0, timeout=2, allow_hosts=("feeds.test",)),
+                 resolver=lambda host, port: ["127.0.0.1"]) as f:
+        resp = f.get(f"http://feeds.test:{local_server}/feed")
+    assert resp.status == 200
+    assert _Recorder.seen == [f"feeds.test:{local_server}"]
 
 
 def test_non_http_schemes_refused() -> None:
@@ -27,7 +104,7 @@ def test_public_address_check() -> None:
 
 def _mock(handler) -> Fetcher:  # type: ignore[no-untyped-def]
     return Fetcher(FetchConfig(allow_private=True, max_bytes=1000, max_redirects=3, host_delay=0),
-                   transport=httpx.MockTransport(handler))
+                   transport=httpx.MockTransport(handler), resolver=lambda host, port: ["93.184.216.34"])
 
 
 def test_conditional_get_sends_both_validators() -> None:

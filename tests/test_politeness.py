@@ -140,7 +140,7 @@ def test_robots_also_guards_every_redirect_hop() -> None:
             return httpx.Response(302, headers={"Location": "https://b.example/story"})
         return httpx.Response(200, content=b"<html>page</html>")
 
-    with Fetcher(FetchConfig(allow_private=True, host_delay=0), transport=httpx.MockTransport(handler)) as f:
+    with Fetcher(FetchConfig(allow_private=True, host_delay=0), resolver=_public, transport=httpx.MockTransport(handler)) as f:
         with pytest.raises(RobotsDisallowed, match="b.example/robots.txt"):
             f.get("https://a.example/story", robots=True)
         assert f.get("https://a.example/robots.txt").status == 200  # robots=False by default
@@ -162,6 +162,11 @@ def _recording_transport(starts: dict[str, list[float]], robots: bytes = b"") ->
     return httpx.MockTransport(handler)
 
 
+def _public(host: str, port: int) -> list[str]:
+    """Mock transports answer any name; resolve it to a public address so the check passes."""
+    return ["93.184.216.34"]
+
+
 def gaps(times: list[float]) -> list[float]:
     times = sorted(times)
     return [b - a for a, b in zip(times, times[1:], strict=False)]
@@ -170,7 +175,7 @@ def gaps(times: list[float]) -> list[float]:
 def test_minimum_delay_between_requests_to_one_host() -> None:
     starts: dict[str, list[float]] = {}
     config = FetchConfig(allow_private=True, host_delay=0.25, per_host=4, concurrency=8)
-    with Fetcher(config, transport=_recording_transport(starts)) as f:
+    with Fetcher(config, resolver=_public, transport=_recording_transport(starts)) as f:
         began = time.monotonic()
         threads = [threading.Thread(target=f.get, args=(f"https://news.example/{i}",)) for i in range(4)]
         threads += [threading.Thread(target=f.get, args=(f"https://other.example/{i}",)) for i in range(2)]
@@ -186,7 +191,7 @@ def test_minimum_delay_between_requests_to_one_host() -> None:
 def test_crawl_delay_raises_the_hosts_delay_and_loopback_is_exempt() -> None:
     starts: dict[str, list[float]] = {}
     transport = _recording_transport(starts, robots=b"User-agent: *\nCrawl-delay: 0.4\n")
-    with Fetcher(FetchConfig(allow_private=True, host_delay=0.05), transport=transport) as f:
+    with Fetcher(FetchConfig(allow_private=True, host_delay=0.05), resolver=_public, transport=transport) as f:
         for i in range(3):
             f.get(f"https://slow.example/{i}", robots=True)
         for i in range(3):
@@ -197,7 +202,7 @@ def test_crawl_delay_raises_the_hosts_delay_and_loopback_is_exempt() -> None:
 
 def test_a_stopping_fetcher_sends_nothing_new() -> None:
     starts: dict[str, list[float]] = {}
-    with Fetcher(FetchConfig(allow_private=True, host_delay=0), transport=_recording_transport(starts)) as f:
+    with Fetcher(FetchConfig(allow_private=True, host_delay=0), resolver=_public, transport=_recording_transport(starts)) as f:
         f.stopping.set()
         with pytest.raises(NetworkError, match="stopping"):
             f.get("https://news.example/1")
@@ -208,7 +213,7 @@ def test_unreachable_robots_is_a_transient_error() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(500 if request.url.path == "/robots.txt" else 200, content=b"x")
 
-    with Fetcher(FetchConfig(allow_private=True, host_delay=0), transport=httpx.MockTransport(handler)) as f:
+    with Fetcher(FetchConfig(allow_private=True, host_delay=0), resolver=_public, transport=httpx.MockTransport(handler)) as f:
         with pytest.raises(RobotsUnavailable) as info:
             f.get("https://down.example/a", robots=True)
     assert isinstance(info.value, NetworkError) and info.value.kind == "robots"

@@ -10,6 +10,7 @@ Precedence (CONTRACT.md): command-line option > environment (NEWSWATCH_CONFIG, N
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -54,6 +55,9 @@ class FetchConfig:
     concurrency: int = 8  # concurrent requests overall
     user_agent: str = ""  # empty: the default honest UA from fetch.py
     host_delay: float = 1.0  # minimum seconds between two requests to one host (robots Crawl-delay may raise it)
+    allow_hosts: tuple[str, ...] = ()  # host names, IPs or CIDRs whose private addresses may be reached
+    header_timeout: float | None = None  # seconds for status line + headers; None: the timeout
+    min_rate: float = 512.0  # bytes/s a body must average once `header_timeout` has passed
 
 
 @dataclass
@@ -230,7 +234,7 @@ def parse_config(text: str, path: Path | None = None) -> Config:
     if "fetch" in top:
         items = r.mapping(top["fetch"][1], "fetch")
         allowed = {"allow_private", "timeout", "max_bytes", "max_redirects", "per_host", "concurrency", "user_agent",
-                   "host_delay"}
+                   "host_delay", "allow_hosts", "header_timeout", "min_rate"}
         r.unknown(items, allowed, "fetch")
         f = cfg.fetch
         if "allow_private" in items:
@@ -249,6 +253,12 @@ def parse_config(text: str, path: Path | None = None) -> Config:
             f.user_agent = r.string(items["user_agent"][1], "fetch.user_agent")
         if "host_delay" in items:
             f.host_delay = float(r.number(items["host_delay"][1], "fetch.host_delay", 0))
+        if "allow_hosts" in items:
+            f.allow_hosts = tuple(_allow_hosts(r, items["allow_hosts"][1]))
+        if "header_timeout" in items:
+            f.header_timeout = float(r.number(items["header_timeout"][1], "fetch.header_timeout", 0.1))
+        if "min_rate" in items:
+            f.min_rate = float(r.number(items["min_rate"][1], "fetch.min_rate", 0))
 
     if "embedding" in top:
         items = r.mapping(top["embedding"][1], "embedding")
@@ -290,3 +300,27 @@ def parse_config(text: str, path: Path | None = None) -> Config:
                     raise r.fail(inode, f"{key}.interval", f"must be at least {MIN_INTERVAL}s")
             cfg.feeds.append(FeedConfig(url=url, source=source, interval=interval, line=line))
     return cfg
+
+
+def _allow_hosts(r: Any, node: yaml.Node) -> list[str]:
+    """fetch.allow_hosts: a list of host names, IP addresses or networks (CIDR)."""
+    if not isinstance(node, yaml.SequenceNode):
+        raise r.fail(node, "fetch.allow_hosts", "expected a list of host names, IPs or networks, e.g. [127.0.0.1, intranet.example]")
+    out = []
+    for i, item in enumerate(node.value):
+        key = f"fetch.allow_hosts[{i}]"
+        value = str(r.string(item, key)).strip().lower().strip("[]")
+        if not value or any(ch in value for ch in "/:") and not _is_network(value):
+            raise r.fail(item, key, f"expected a host name, an IP address or a network like 10.0.0.0/8, got {value!r}")
+        if _is_network(value) and ipaddress.ip_network(value, strict=False).prefixlen == 0:
+            raise r.fail(item, key, f"{value!r} would allow every address; list the hosts or networks you mean")
+        out.append(value)
+    return out
+
+
+def _is_network(value: str) -> bool:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
+    return True

@@ -285,9 +285,11 @@ class Store:
         return new_ids
 
     def pending_extraction(self, limit: int = 500) -> list[dict[str, Any]]:
-        """Articles discovered but not yet extracted, oldest first."""
+        """Articles discovered but not yet extracted, oldest first, with the URL of the feed that
+        carried them (``feed_url``: the fetcher's private-address permission is the feed's)."""
         return list(self.db.query(
-            "select * from articles where extracted_at is null order by id limit ?", [limit]
+            "select articles.*, feeds.url as feed_url from articles left join feeds on feeds.id = articles.feed_id"
+            " where articles.extracted_at is null order by articles.id limit ?", [limit]
         ))
 
     def save_extraction(self, article_id: int, *, text: str, method: str, note: str | None = None,

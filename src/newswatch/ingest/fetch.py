@@ -9,8 +9,10 @@ What it guarantees to the rest of newswatch:
   cut off without being read (or inflated) in full: gzip/deflate are inflated here, never more
   than one byte past the cap;
 - redirects followed by hand, at most ``max_redirects``, each hop re-checked, loops refused;
-- URLs whose host resolves to a private, loopback, link-local or otherwise non-global address
-  refused unless ``fetch.allow_private`` is true (a feed must not make us probe the LAN);
+- addresses checked where the connection is made (resolve once, connect to the address that
+  passed: no DNS rebinding): link-local, cloud-metadata and unspecified addresses never; private and
+  loopback ones only for hosts in ``fetch.allow_hosts``, or with ``fetch.allow_private`` the host of
+  the feed itself (a feed must not make us probe the LAN through the links it carries);
 - conditional GET with both ETag and Last-Modified: a 304 is a success with nothing to do;
 - a per-host concurrency limit shared by all threads using the same Fetcher, and a minimum
   delay between the starts of two requests to one host (``fetch.host_delay``, raised by the
@@ -30,6 +32,7 @@ import socket
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -92,28 +95,104 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def host_is_public(host: str, port: int | None = None) -> tuple[bool, str]:
+Resolver = Callable[[str, int], list[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (getaddrinfo), as text."""
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, OSError) as exc:
+        raise NetworkError(f"cannot resolve host {host!r}: {exc}") from None
+    return [info[4][0].split("%")[0] for info in infos]
+
+
+# Cloud metadata services answer on link-local addresses (169.254.169.254, fd00:ec2::254 on AWS's
+# IPv6, which sits in the ULA range): these, unspecified and multicast addresses are never reached,
+# whatever the settings say.
+_NEVER_NETWORKS = (ipaddress.ip_network("0.0.0.0/8"), ipaddress.ip_network("fd00:ec2::254/128"))
+
+
+def address_class(text: str) -> str:
+    """``public``, ``private`` (loopback, RFC 1918, ULA, shared...) or ``never``."""
+    addr = ipaddress.ip_address(text.strip("[]").split("%")[0])
+    mapped = getattr(addr, "ipv4_mapped", None)
+    if mapped is not None:
+        addr = mapped
+    if addr.is_unspecified or addr.is_link_local or addr.is_multicast:
+        return "never"
+    if any(addr in net for net in _NEVER_NETWORKS if net.version == addr.version):
+        return "never"
+    if addr.is_loopback:
+        return "private"
+    if addr.is_reserved:
+        return "never"
+    return "public" if addr.is_global else "private"
+
+
+def host_is_public(host: str, port: int | None = None, resolver: Resolver = system_resolver) -> tuple[bool, str]:
     """Resolve ``host`` and report whether every address it maps to is globally routable.
 
     Returns (ok, reason). A host that does not resolve is reported as a network error by the
     caller, not blocked here.
     """
+    for text in _addresses(host, port or 80, resolver):
+        if address_class(text) != "public":
+            return False, f"{host.strip('[]')} resolves to non-public address {text}"
+    return True, ""
+
+
+def _addresses(host: str, port: int, resolver: Resolver) -> list[str]:
     host = host.strip("[]")
     try:
-        addrs = [ipaddress.ip_address(host)]
+        return [str(ipaddress.ip_address(host))]
     except ValueError:
-        try:
-            infos = socket.getaddrinfo(host, port or 80, proto=socket.IPPROTO_TCP)
-        except (socket.gaierror, UnicodeError, OSError) as exc:
-            raise NetworkError(f"cannot resolve host {host!r}: {exc}") from None
-        addrs = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    for addr in addrs:
-        mapped = getattr(addr, "ipv4_mapped", None)
-        if mapped is not None:
-            addr = mapped
-        if not addr.is_global or addr.is_multicast:
-            return False, f"{host} resolves to non-public address {addr}"
-    return True, ""
+        return resolver(host, port)
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Which addresses one request may reach. Public ones always; link-local, metadata and
+    unspecified ones never; private ones only for a host the user named in ``fetch.allow_hosts``,
+    or, with ``fetch.allow_private``, the host of the feed being served (its own pages) - a feed's
+    permission never extends to links it carries to other hosts."""
+
+    allow_hosts: tuple[str, ...] = ()
+    private_host: str | None = None  # the host allow_private covers for this request
+
+    def refusal(self, host: str, address: str) -> str | None:
+        """None if ``host`` may be reached at ``address``, else why not."""
+        kind = address_class(address)
+        if kind == "public":
+            return None
+        host = host.strip("[]").lower()
+        if kind == "never":
+            return f"{host} resolves to {address}, a link-local, metadata or unspecified address (never fetched)"
+        if self.private_host is not None and host == self.private_host:
+            return None
+        addr = ipaddress.ip_address(address.split("%")[0])
+        for allowed in self.allow_hosts:
+            if allowed == host:
+                return None
+            try:
+                if addr in ipaddress.ip_network(allowed, strict=False):
+                    return None
+            except ValueError:
+                continue
+        return (f"{host} resolves to non-public address {address} "
+                "(list it in fetch.allow_hosts, or set fetch.allow_private for a feed's own host)")
+
+    def connect_address(self, host: str, port: int, resolver: Resolver) -> str:
+        """Resolve once and return the address to connect to; BlockedURL if any is refused
+        (checking and connecting to the same address closes the DNS-rebinding gap)."""
+        addrs = _addresses(host, port, resolver)
+        for text in addrs:
+            reason = self.refusal(host, text)
+            if reason:
+                raise BlockedURL(f"refused: {reason}")
+        if not addrs:
+            raise NetworkError(f"cannot resolve host {host!r}: no address")
+        return addrs[0]
 
 
 # --- the total deadline, enforced at the socket ----------------------------------------------
@@ -164,6 +243,10 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner = inner
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # type: ignore[no-untyped-def]
+        guard = getattr(_deadline, "guard", None)
+        if guard is not None:  # resolve here, check, and connect to exactly the address checked
+            policy, resolver = guard
+            host = policy.connect_address(host, port, resolver)
         return _DeadlineStream(self._inner.connect_tcp(host, port, _bounded(timeout), local_address, socket_options))
 
     def connect_unix_socket(self, path, timeout=None, socket_options=None):  # type: ignore[no-untyped-def]
@@ -217,8 +300,10 @@ def _is_loopback(host: str) -> bool:
 class Fetcher:
     """The one HTTP client. Thread-safe; share one per process."""
 
-    def __init__(self, config: FetchConfig | None = None, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, config: FetchConfig | None = None, transport: httpx.BaseTransport | None = None,
+                 resolver: Resolver = system_resolver) -> None:
         self.config = config or FetchConfig()
+        self.resolver = resolver
         c = self.config
         limits = httpx.Limits(max_connections=max(c.concurrency, c.per_host) + 2,
                               max_keepalive_connections=c.concurrency)
@@ -294,21 +379,32 @@ class Fetcher:
         if not rules.allows(url, self.agent):
             raise RobotsDisallowed(f"disallowed by {robots_url(url)}", url)
 
-    def check_url(self, url: str) -> None:
-        """Raise BlockedURL for URLs newswatch must not request."""
+    def policy(self, on_behalf_of: str) -> AddressPolicy:
+        """The address policy of a request made for the feed or page ``on_behalf_of``."""
+        host = (urlsplit(on_behalf_of).hostname or "").lower() if self.config.allow_private else None
+        return AddressPolicy(tuple(h.lower() for h in self.config.allow_hosts), host or None)
+
+    def check_url(self, url: str, policy: AddressPolicy | None = None) -> None:
+        """Raise BlockedURL for URLs newswatch must not request. The addresses are checked again
+        when the connection is made, and the connection goes to an address that passed."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise BlockedURL(f"not an http(s) URL: {url}", url)
         if not parts.hostname:
             raise BlockedURL(f"URL has no host: {url}", url)
-        if not self.config.allow_private:
-            ok, reason = host_is_public(parts.hostname, parts.port)
-            if not ok:
-                raise BlockedURL(f"refused: {reason} (set fetch.allow_private to allow)", url)
+        policy = policy or self.policy(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        for address in _addresses(parts.hostname, port, self.resolver):
+            reason = policy.refusal(parts.hostname, address)
+            if reason:
+                raise BlockedURL(f"refused: {reason}", url)
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            accept: str = HTML_ACCEPT, robots: bool = False) -> Response:
+            accept: str = HTML_ACCEPT, robots: bool = False, feed_url: str | None = None) -> Response:
         """GET ``url`` within every limit above. Raises FetchError subclasses.
+
+        ``feed_url`` is the feed an article link came from: with ``fetch.allow_private`` only that
+        feed's own host may be private (default: the URL itself, as for a feed).
 
         ``robots=True`` (article pages) checks every hop against its site's robots.txt. The
         total deadline (3 x timeout) counts time spent talking to servers across all hops, not
@@ -325,14 +421,15 @@ class Fetcher:
         current = url
         seen = {url}
         hops: list[str] = []
+        policy = self.policy(feed_url or url)
         try:
             while True:
-                self.check_url(current)
+                self.check_url(current, policy)
                 if robots:
                     self.check_robots(current)
                 if spent >= budget:
                     raise NetworkError(f"too slow: no complete answer within {budget:g}s", url)
-                resp = self._request(current, headers, budget - spent)
+                resp = self._request(current, headers, budget - spent, policy)
                 spent += resp.elapsed
                 if resp.status in (301, 302, 303, 307, 308):
                     location = resp.headers.get("location")
@@ -362,7 +459,8 @@ class Fetcher:
                              parse_retry_after(resp.headers.get("retry-after")))
         return resp
 
-    def _request(self, url: str, headers: dict[str, str], budget: float) -> Response:
+    def _request(self, url: str, headers: dict[str, str], budget: float,
+                 policy: AddressPolicy | None = None) -> Response:
         """One hop: wait for the host's slot and turn, then GET within ``budget`` seconds.
         ``Response.elapsed`` is the time spent on the network, waits excluded."""
         c = self.config
@@ -374,6 +472,7 @@ class Fetcher:
             started = time.monotonic()
             deadline = started + budget
             _deadline.at = deadline
+            _deadline.guard = (policy or self.policy(url), self.resolver)
             try:
                 with self.client.stream("GET", url, headers=headers) as r:
                     status = r.status_code
@@ -400,6 +499,7 @@ class Fetcher:
                 raise NetworkError(f"{type(exc).__name__}: {msg}", url) from None
             finally:
                 _deadline.at = None
+                _deadline.guard = None
 
     def _read_body(self, r: httpx.Response, hdrs: dict[str, str], url: str, deadline: float) -> bytes:
         """The decoded body, stopped one byte past the cap and at the deadline."""

@@ -142,7 +142,8 @@ def _feed_text(article: dict[str, Any]) -> str:
 
 def _fetch_page(fetcher: Fetcher, article: dict[str, Any]) -> tuple[Any, Exception | None]:
     try:
-        return fetcher.get(article["url"], robots=True), None
+        # An ingested file has no feed: its own host is its permission, as for a feed.
+        return fetcher.get(article["url"], robots=True, feed_url=article.get("feed_url") or article["url"]), None
     except FetchError as exc:
         return None, exc
 
