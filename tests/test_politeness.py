@@ -217,3 +217,30 @@ def test_unreachable_robots_is_a_transient_error() -> None:
         with pytest.raises(RobotsUnavailable) as info:
             f.get("https://down.example/a", robots=True)
     assert isinstance(info.value, NetworkError) and info.value.kind == "robots"
+
+
+# --- a slow reply gives its host slot back ---------------------------------------------------------
+
+
+def test_two_dripping_feeds_do_not_starve_their_host(tmp_path: Path) -> None:
+    """Two feeds dripping a byte a second held both of the host's slots for the whole deadline
+    (3 x timeout) while thirteen good feeds on the same host waited. A dripped body now fails once
+    its average rate is under fetch.min_rate (after the header timeout), freeing the slot early."""
+    timeout = 2.0
+    with HostileServer(good_feeds=13, items_per_feed=1) as server:
+        drips = [server.url("/drip?a"), server.url("/drip?b")]
+        feeds = drips + server.good_feed_urls()
+        text = (f"database: {tmp_path / 'news.db'}\nfetch:\n  allow_private: true\n  timeout: {timeout}\n"
+                "  host_delay: 0\n  per_host: 2\n  concurrency: 8\n"
+                "feeds:\n" + "".join(f"  - url: {u}\n    source: Outlet {i}\n" for i, u in enumerate(feeds)))
+        config = parse_config(text, tmp_path / "feeds.yaml")
+        with Store(config.database) as store, Fetcher(config.fetch) as fetcher:
+            started = time.monotonic()
+            report = pipeline.fetch_feeds(store, config, fetcher)
+            elapsed = time.monotonic() - started
+            errors = list(store.db.query("select * from fetch_errors"))
+    assert report.new_articles == 13
+    assert sorted(e["kind"] for e in errors) == ["network", "network"]
+    assert all("min_rate" in e["message"] for e in errors), errors
+    # the drips gave their slots back after about one timeout, not the 3 x timeout deadline
+    assert elapsed < 2 * timeout, elapsed

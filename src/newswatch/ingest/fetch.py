@@ -471,10 +471,16 @@ class Fetcher:
                 raise NetworkError("not sent: newswatch is stopping", url)
             started = time.monotonic()
             deadline = started + budget
-            _deadline.at = deadline
+            # A host's slots are few: a reply that dribbles must give its slot back long before the
+            # total deadline, so headers get `header_timeout` and the body a minimum average rate.
+            head_by = min(deadline, started + (c.header_timeout or c.timeout))
+            _deadline.at = head_by
             _deadline.guard = (policy or self.policy(url), self.resolver)
+            headers_in = False
             try:
                 with self.client.stream("GET", url, headers=headers) as r:
+                    headers_in = True
+                    _deadline.at = deadline
                     status = r.status_code
                     hdrs = {k.lower(): v for k, v in r.headers.items()}
                     if status in (301, 302, 303, 304, 307, 308) or status >= 400:
@@ -482,13 +488,17 @@ class Fetcher:
                     length = hdrs.get("content-length", "")
                     if length.isdigit() and int(length) > c.max_bytes:
                         raise TooLarge(f"Content-Length {int(length):,} bytes is over the cap of {c.max_bytes:,}", url)
-                    body = self._read_body(r, hdrs, url, deadline)
+                    body = self._read_body(r, hdrs, url, deadline, rate_from=(started, head_by))
                     return Response(url, url, status, hdrs, body, elapsed=time.monotonic() - started)
             except FetchError:
                 raise
             except httpx.TimeoutException as exc:
-                if time.monotonic() >= deadline - 0.05:
+                now = time.monotonic()
+                if now >= deadline - 0.05:
                     raise NetworkError(f"too slow: no complete answer within {budget:g}s", url) from None
+                if not headers_in and now >= head_by - 0.05:
+                    raise NetworkError(f"too slow: no complete headers within {head_by - started:g}s "
+                                       f"({type(exc).__name__})", url) from None
                 raise NetworkError(f"timed out ({type(exc).__name__})", url) from None
             except zlib.error as exc:
                 raise NetworkError(f"cannot decode the response: {exc}", url) from None
@@ -501,8 +511,10 @@ class Fetcher:
                 _deadline.at = None
                 _deadline.guard = None
 
-    def _read_body(self, r: httpx.Response, hdrs: dict[str, str], url: str, deadline: float) -> bytes:
-        """The decoded body, stopped one byte past the cap and at the deadline."""
+    def _read_body(self, r: httpx.Response, hdrs: dict[str, str], url: str, deadline: float,
+                   rate_from: tuple[float, float] | None = None) -> bytes:
+        """The decoded body, stopped one byte past the cap, at the deadline, and once the average
+        rate since the request started falls under ``fetch.min_rate`` after ``rate_from[1]``."""
         cap = self.config.max_bytes
         if r.is_stream_consumed:  # a body httpx already holds, decoded (httpx.MockTransport in tests)
             if len(r.content) > cap:
@@ -514,14 +526,19 @@ class Fetcher:
             raise NetworkError(f"unsupported Content-Encoding {hdrs['content-encoding']!r}", url)
         inflater = _Inflater(codings[0]) if codings else None
         chunks: list[bytes] = []
-        size = 0
+        size = received = 0
         for raw in r.iter_raw():
             chunk = inflater.feed(raw, cap - size) if inflater else raw
             size += len(chunk)
             if size > cap:
                 raise TooLarge(f"body passed the cap of {cap:,} bytes", url)
-            if time.monotonic() > deadline:
+            received += len(raw)
+            now = time.monotonic()
+            if now > deadline:
                 raise NetworkError("too slow: the total deadline passed while reading the body", url)
+            if rate_from and now > rate_from[1] and received < self.config.min_rate * (now - rate_from[0]):
+                raise NetworkError(f"too slow: {received:,} bytes in {now - rate_from[0]:.1f}s, under "
+                                   f"fetch.min_rate ({self.config.min_rate:g} bytes/s)", url)
             chunks.append(chunk)
         if inflater:
             tail = inflater.flush()
