@@ -1,5 +1,7 @@
 """The store: migrations produce the contract's schema; writes are idempotent."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +181,19 @@ def test_placement_and_regrouping_queue_summaries_in_the_store(tmp_path: Path) -
         assert store.stories_to_summarise() == [real[-1]] and store.stories_to_regroup() == []
         store.summarised([real[-1]])
         assert store.stories_to_summarise() == []
+
+
+def test_a_new_run_marks_runs_of_dead_processes_interrupted(tmp_path: Path) -> None:
+    """A killed `run --once` stayed `running` in the runs table after the next run finished;
+    only `status` derived "interrupted" when displaying it."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    with Store(tmp_path / "news.db") as store:
+        with store.transaction():
+            dead = store.db["runs"].insert({"job": "run-once", "started_at": "2026-01-01T00:00:00Z",
+                                            "outcome": "running", "pid": proc.pid}).last_pk
+        run_id = store.start_run("process")
+        store.finish_run(run_id, "ok")
+        rows = {r["id"]: r for r in store.db.query("select * from runs")}
+    assert rows[dead]["outcome"] == "interrupted" and rows[dead]["error"]
+    assert rows[run_id]["outcome"] == "ok"

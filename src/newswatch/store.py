@@ -712,7 +712,10 @@ class Store:
     # --- runs and status -------------------------------------------------------------------------
 
     def start_run(self, job: str) -> int:
+        """Record a run as ``running``. Runs left ``running`` by a process that is gone are marked
+        ``interrupted`` first: the table users query must not say a killed run is still going."""
         with self.transaction():
+            self.interrupt_stale_runs()
             return self.db["runs"].insert(
                 {"job": job, "started_at": iso(utcnow()), "outcome": "running", "pid": os.getpid()}
             ).last_pk
