@@ -154,3 +154,36 @@ def test_process_runs_one_named_stage_and_refuses_an_unknown_one(tmp_path: Path)
     assert len(one.output.strip().splitlines()) == 1
     bad = CliRunner().invoke(main, ["--config", str(config), "--db", db, "process", "--stage", "bogus"])
     assert bad.exit_code == 1 and "no stage 'bogus'" in bad.output
+
+
+def test_ingest_refuses_binary_files_and_names_directories(tmp_path: Path) -> None:
+    """200 KB of random bytes became a 189,152-character article; a directory was 'no such file'."""
+    import random
+
+    rng = random.Random(7)
+    (tmp_path / "noise.txt").write_bytes(bytes(rng.randrange(256) for _ in range(200_000)))
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.7\n" + b"x" * 500)
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 headline\n\nThe d\xe9p\xf4t holds 300 MW.".encode("latin-1"))
+    folder = tmp_path / "saved"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "b.txt").write_text("Second headline\n\nIt draws 40 MW.")
+    (folder / "sub" / "a.html").write_text("<html><head><title>T</title></head><body><p>x</p></body></html>")
+    (folder / "notes.bin").write_bytes(b"\x00\x01")
+    r = CliRunner()
+    db = tmp_path / "x.db"
+    result = r.invoke(main, ["--db", str(db), "ingest", str(tmp_path / "noise.txt"), str(tmp_path / "scan.pdf"),
+                             str(tmp_path / "latin1.txt"), "--source", "Local"])
+    assert result.exit_code == 0, result.output
+    assert "noise.txt: not text" in result.output and "scan.pdf: not text: a PDF document" in result.output
+    assert "stored" in result.output and "latin1.txt" in result.output
+    result = r.invoke(main, ["--db", str(db), "ingest", str(folder), "--source", "Local"])
+    assert result.exit_code == 1 and "is a directory (use --recursive" in result.output
+    result = r.invoke(main, ["--db", str(db), "ingest", "--recursive", str(folder), "--source", "Local"])
+    assert result.exit_code == 0, result.output
+    assert "b.txt as article" in result.output and "notes.bin" not in result.output
+    from newswatch.store import Store
+
+    with Store(db) as store:
+        rows = store.articles()
+    assert {"Caf\xe9 headline", "Second headline"} <= {a["title"] for a in rows}
+    assert len(rows) <= 3 and not any("\ufffd" in a["text"] for a in rows)

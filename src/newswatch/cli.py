@@ -202,26 +202,50 @@ def process(app: App, stages: tuple[str, ...]) -> None:
     _print_counts(counts)
 
 
+INGEST_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
+
+
+def _ingest_paths(paths: tuple[Path, ...], recursive: bool) -> list[Path]:
+    """The files to ingest: a directory is refused by name, or with --recursive read for its text
+    and HTML files (sorted, so the order of storing is the same every time)."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            if not recursive:
+                raise NewswatchError(f"{p} is a directory (use --recursive to ingest its files)")
+            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INGEST_SUFFIXES)
+        elif p.is_file():
+            files.append(p)
+        elif p.exists():
+            raise NewswatchError(f"{p} is not a regular file")
+        else:
+            raise NewswatchError(f"no such file: {p}")
+    if not files:
+        raise NewswatchError(f"no text or HTML files ({', '.join(INGEST_SUFFIXES)}) under {', '.join(map(str, paths))}")
+    return files
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--source", required=True, help="The outlet these articles belong to.")
+@click.option("--recursive", "-r", is_flag=True, help="Ingest the text and HTML files inside directories.")
 @click.pass_obj
-def ingest(app: App, paths: tuple[Path, ...], source: str) -> None:
+def ingest(app: App, paths: tuple[Path, ...], source: str, recursive: bool) -> None:
     """Add local HTML or text files as articles of an outlet.
 
-    Text files: first line is the headline, the rest the body.
+    Text files: first line is the headline, the rest the body. Files that are not text (images,
+    PDFs, archives, binary data) are refused with the reason.
 
     \b
     Example:
         newswatch ingest saved/*.html --source "The Register"
+        newswatch ingest --recursive saved/ --source "The Register"
     """
     from .ingest.stage import ingest_files
 
-    missing = [p for p in paths if not p.is_file()]
-    if missing:
-        raise NewswatchError(f"no such file: {missing[0]}")
+    files = _ingest_paths(paths, recursive)
     with _writing(app, "ingest"):
-        results = ingest_files(app.store, list(paths), source)
+        results = ingest_files(app.store, files, source)
     stored = 0
     for path, article_id, note in results:
         if article_id is None:

@@ -99,6 +99,35 @@ def extract_page(body: bytes | str, url: str | None = None) -> tuple[Extracted |
     ), None
 
 
+_MAGIC = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+          b"GIF8": "a GIF image", b"PK\x03\x04": "a ZIP archive (or an Office document)",
+          b"\x1f\x8b": "gzip-compressed data", b"\x7fELF": "an executable", b"SQLite format 3": "an SQLite database"}
+
+
+def not_text_reason(raw: bytes, sample: int = 65536) -> str | None:
+    """Why ``raw`` is not text a person wrote (None when it is). Binary files used to be stored as
+    articles full of replacement characters and read for numbers; this refuses them up front.
+    Looks at the first ``sample`` bytes: known file signatures, NUL bytes, then the share of bytes
+    that are neither valid UTF-8 (or Latin-1 prose) nor printable."""
+    head = raw[:sample]
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            return f"not text: {what}"
+    if b"\x00" in head:
+        return "not text: binary content (NUL bytes)"
+    text = head.decode("utf-8", errors="replace")
+    if len(head) == len(raw) or not text.endswith("\ufffd"):
+        bad = text.count("\ufffd")
+    else:  # the sample may cut a multi-byte character in two
+        bad = text.rstrip("\ufffd").count("\ufffd")
+    if bad > max(8, len(text) // 50):  # not UTF-8: Latin-1 prose is still text, noise is not
+        text = head.decode("latin-1")
+    control = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f") or 0x7F <= ord(ch) < 0xA0)
+    if control > max(8, len(text) // 50):
+        return f"not text: {control * 100 // max(len(text), 1)}% control or undecodable bytes"
+    return None
+
+
 def fragment_to_text(fragment: str) -> str:
     """Plain text of a feed's content HTML, one paragraph per line.
 

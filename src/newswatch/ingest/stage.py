@@ -17,7 +17,7 @@ from typing import Any
 from ..config import Config
 from ..errors import FeedError, FetchError, HTTPStatus, NetworkError
 from ..store import NewArticle, Store, utcnow
-from .extract import MIN_TEXT_CHARS, extract_page, fragment_to_text
+from .extract import MIN_TEXT_CHARS, extract_page, fragment_to_text, not_text_reason
 from .feeds import ParsedFeed, parse_feed
 from .fetch import FEED_ACCEPT, Fetcher
 from .polling import next_poll_after_failure, next_poll_after_success
@@ -231,6 +231,16 @@ def _fallback(store: Store, article: dict[str, Any], reason: str, report: Extrac
     report.fallbacks += 1
 
 
+def _decode_text(raw: bytes) -> str:
+    """A local text file's text: UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
 def ingest_files(store: Store, paths: list[Path], source: str) -> list[tuple[Path, int | None, str]]:
     """Add local HTML or text files as articles of ``source``. Returns (path, id or None, note).
 
@@ -245,6 +255,10 @@ def ingest_files(store: Store, paths: list[Path], source: str) -> list[tuple[Pat
         except OSError as exc:
             out.append((path, None, f"cannot read: {exc.strerror or exc}"))
             continue
+        reason = not_text_reason(raw)
+        if reason:
+            out.append((path, None, f"{reason}, refused"))
+            continue
         url = path.resolve().as_uri()
         is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or raw[:300].lstrip().lower().startswith(
             (b"<!doctype html", b"<html"))
@@ -255,7 +269,7 @@ def ingest_files(store: Store, paths: list[Path], source: str) -> list[tuple[Pat
                 continue
             title, text, author, date, method = result.title, result.text, result.author, result.date, "trafilatura"
         else:
-            body = raw.decode("utf-8", errors="replace").replace("\r\n", "\n").strip()
+            body = _decode_text(raw).replace("\r\n", "\n").strip()
             if not body:
                 out.append((path, None, "empty file"))
                 continue
