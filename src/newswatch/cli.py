@@ -487,6 +487,10 @@ def _line_text(line: str) -> str:
     return line
 
 
+MAX_CLAIMS_TEXT = 200_000  # characters read at once: a long article is a tenth of this
+MAX_CLAIMS_LINE = 50_000  # characters in one --jsonl line; longer lines are skipped with a note
+
+
 @main.command()
 @click.argument("text", required=False)
 @click.option("--jsonl", is_flag=True,
@@ -504,21 +508,32 @@ def claims(text: str | None, jsonl: bool) -> None:
     """
     import json
 
-    stdin = sys.stdin
-    if hasattr(stdin, "buffer"):  # undecodable bytes become U+FFFD instead of a crash
-        import io
+    from .ingest.extract import not_text_reason
 
-        stdin = io.TextIOWrapper(stdin.buffer, encoding="utf-8", errors="replace")
+    if text is not None:
+        raw = text.encode("utf-8", errors="surrogateescape")
+        where = "TEXT"
+    else:
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        where = "the input"
+    reason = not_text_reason(raw)
+    if reason:
+        raise NewswatchError(f"{where} is {reason.removeprefix('not text: ')}, not text: nothing read")
+    decoded = raw.decode("utf-8", errors="replace")
     if jsonl:
         if text is not None:
             raise click.UsageError("--jsonl reads stdin; give no TEXT with it")
-        for n, line in enumerate(stdin, 1):
-            line = line.rstrip("\r\n")
+        for n, line in enumerate(decoded.splitlines(), 1):
+            if len(line) > MAX_CLAIMS_LINE:
+                click.echo(json.dumps({"line": n, "claims": [], "error":
+                                       f"line of {len(line):,} characters skipped (at most {MAX_CLAIMS_LINE:,})"}))
+                continue
             click.echo(json.dumps({"line": n, "claims": _claims_json_of(_line_text(line))}, ensure_ascii=False))
         return
-    if text is None:
-        text = stdin.read()
-    click.echo(json.dumps({"claims": _claims_json_of(text)}, ensure_ascii=False, indent=2))
+    if len(decoded) > MAX_CLAIMS_TEXT:
+        raise NewswatchError(f"{where} has {len(decoded):,} characters; claims reads at most {MAX_CLAIMS_TEXT:,} "
+                             "at once (give one article, or one text per line with --jsonl)")
+    click.echo(json.dumps({"claims": _claims_json_of(decoded)}, ensure_ascii=False, indent=2))
 
 
 # --- demo ------------------------------------------------------------------------------------
