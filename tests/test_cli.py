@@ -208,3 +208,20 @@ def test_claims_refuses_binary_input_and_bounds_the_work(tmp_path: Path) -> None
     assert first["claims"] and second["claims"] == [] and "skipped" in second["error"]
     result = r.invoke(main, ["claims"], input=long_line * 3)
     assert result.exit_code == 1 and "at most 200,000" in result.output
+
+
+def test_feeds_add_reports_a_bad_url_against_its_argument(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It used to name a line of the would-be-written file, which is not in the user's file."""
+    monkeypatch.chdir(tmp_path)
+    Path("feeds.yaml").write_text("# my feeds\nfeeds:\n  - url: https://a.example/rss\n    source: A\n")
+    r = CliRunner()
+    result = r.invoke(main, ["feeds", "add", "not a url", "--source", "X"])
+    assert result.exit_code == 1
+    assert "the URL argument: expected an http(s) URL, got 'not a url'" in result.output
+    assert "line" not in result.output
+    assert Path("feeds.yaml").read_text().count("url:") == 1
+    Path("subs.opml").write_text('<opml version="2.0"><body><outline text="Bad" xmlUrl="https://bad example/rss"/>'
+                                 '<outline text="Good" xmlUrl="https://g.example/rss"/></body></opml>')
+    imported = r.invoke(main, ["feeds", "import", "subs.opml"])
+    assert imported.exit_code == 0, imported.output
+    assert "skipped a feed of subs.opml (Bad)" in imported.output and "imported 1 new feeds of 1" in imported.output

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .config import Config, FeedConfig, load_config, parse_duration
+from .config import Config, FeedConfig, feed_url_problem, load_config, parse_duration
 from .errors import NewswatchError
 from .feedlist import add_feeds_to_file, read_opml, remove_feed_from_file, write_opml
 from .publish import terminal
@@ -402,6 +402,11 @@ def feeds_add(app: App, url: str, source: str, interval: str) -> None:
         seconds = parse_duration(interval)
     except ValueError:
         raise click.BadParameter(f"expected a duration like 30m, got {interval!r}", param_hint="--interval") from None
+    problem = feed_url_problem(url.strip())
+    if problem:
+        raise NewswatchError(f"feeds add: the URL argument: {problem}")
+    if not source.strip():
+        raise NewswatchError("feeds add: --source is empty: name the outlet this feed belongs to")
     path = app.config_file()
     added = add_feeds_to_file(path, [FeedConfig(url=url.strip(), source=source.strip(), interval=seconds)])
     if not added:
@@ -441,7 +446,13 @@ def feeds_import(app: App, opml_file: Path) -> None:
     """
     if not opml_file.is_file():
         raise NewswatchError(f"no such file: {opml_file}")
-    found = read_opml(opml_file)
+    found = []
+    for feed in read_opml(opml_file):
+        problem = feed_url_problem(feed.url)
+        if problem:  # reported against the OPML file, not a line of feeds.yaml
+            click.echo(f"skipped a feed of {opml_file} ({feed.source}): {problem}", err=True)
+        else:
+            found.append(feed)
     path = app.config_file()
     added = add_feeds_to_file(path, found)
     click.echo(f"imported {added} new feeds of {len(found)} into {path}")

@@ -282,8 +282,9 @@ def parse_config(text: str, path: Path | None = None) -> Config:
             if "source" not in fields:
                 raise r.fail(item, f"{key}.source", "missing (name the outlet this feed belongs to)")
             url = r.string(fields["url"][1], f"{key}.url")
-            if not re.match(r"^https?://[^/\s]+", url, re.I):
-                raise r.fail(fields["url"][1], f"{key}.url", f"expected an http(s) URL, got {url!r}")
+            problem = feed_url_problem(url)
+            if problem:
+                raise r.fail(fields["url"][1], f"{key}.url", problem)
             line = item.start_mark.line + 1
             if url in seen:
                 raise r.fail(fields["url"][1], f"{key}.url", f"duplicate of the feed on line {seen[url]}")
@@ -300,6 +301,14 @@ def parse_config(text: str, path: Path | None = None) -> Config:
                     raise r.fail(inode, f"{key}.interval", f"must be at least {MIN_INTERVAL}s")
             cfg.feeds.append(FeedConfig(url=url, source=source, interval=interval, line=line))
     return cfg
+
+
+def feed_url_problem(url: str) -> str | None:
+    """What is wrong with a feed URL, or None. Shared by the file parser and `feeds add`, which
+    reports it against its own argument, not a line of a file the user never wrote."""
+    if not re.match(r"^https?://[^/\s]+\S*$", url, re.I):
+        return f"expected an http(s) URL, got {url!r}"
+    return None
 
 
 def _allow_hosts(r: Any, node: yaml.Node) -> list[str]:
