@@ -8,9 +8,10 @@ is a ``fetch_errors`` row and the batch goes on.
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +83,17 @@ def fetch_feeds(store: Store, config: Config, fetcher: Fetcher, *, now: datetime
     # Polls run in parallel, but results are stored in feed order (map yields in submission
     # order): which thread finishes first must not decide article ids, or which of two feeds
     # carrying one article gives it its feed content. Same input, same store.
+    started = time.monotonic()
+
+    def poll_timed(feed: dict[str, Any]) -> tuple[Any, ParsedFeed | None, Exception | None, datetime]:
+        # A feed's next poll counts from when it was polled, not from the start of the batch
+        # (slow hosts and per-host queues put minutes between the two).
+        resp, parsed, error = poll_feed(fetcher, feed)
+        return resp, parsed, error, now + timedelta(seconds=time.monotonic() - started)
+
     with ThreadPoolExecutor(max_workers=max(1, min(config.fetch.concurrency, len(feeds)))) as pool:
-        for feed, result in zip(feeds, pool.map(lambda f: poll_feed(fetcher, f), feeds), strict=True):
-            save_poll(store, feed, *result, now=now, report=report)
+        for feed, (resp, parsed, error, polled_at) in zip(feeds, pool.map(poll_timed, feeds), strict=True):
+            save_poll(store, feed, resp, parsed, error, now=polled_at, report=report)
     return report
 
 
