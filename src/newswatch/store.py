@@ -89,11 +89,41 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             self.applied = migrate(self.db)
+            self.ensure_views()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the database: {exc}") from None
 
     def close(self) -> None:
         self.db.conn.close()
+
+    def columns(self, table: str) -> set[str]:
+        """The columns ``table`` has now (empty when it does not exist)."""
+        return {row[1] for row in self.db.execute(f"pragma table_info([{table}])")}
+
+    def schema(self) -> dict[str, set[str]]:
+        """Every table and view with its columns (what `serve` fits its metadata to)."""
+        names = [r[0] for r in self.db.execute(
+            "select name from sqlite_master where type in ('table', 'view')")]
+        return {name: self.columns(name) for name in names}
+
+    def ensure_views(self) -> None:
+        """(Re)create the read-side views (:data:`VIEWS`) for the columns the schema has now.
+
+        Views are not migrations: they are derived, so they follow the schema as later
+        migrations add columns (discrepancy kinds, reliability intervals) without a new
+        migration per change. A view whose SQL is already current is left alone, so opening a
+        database the daemon is writing takes no write lock."""
+        wanted = {name: build(self) for name, build in VIEWS.items()}
+        current = {name: sql for name, sql in self.db.execute(
+            "select name, sql from sqlite_master where type = 'view'")}
+        stale = [name for name, sql in wanted.items() if current.get(name) != sql]
+        if not stale:
+            return
+        with self.transaction():
+            for name in stale:
+                self.db.execute(f"drop view if exists [{name}]")
+            for name in stale:
+                self.db.execute(wanted[name])
 
     def __enter__(self) -> Store:
         return self
@@ -618,22 +648,10 @@ class Store:
 
     def story_discrepancies(self, story_id: int) -> list[dict[str, Any]]:
         """A story's discrepancies, most severe first, each with its claims (side, value as
-        written, outlet, sentence, link)."""
-        out = []
-        for d in self.db.query("select * from discrepancies where story_id = ? order by severity desc, id",
-                               [story_id]):
-            d["claims"] = list(self.db.query(
-                """
-                select dc.side, claims.id, claims.surface, claims.value, claims.unit, claims.qualifier,
-                       claims.sentence, claims.article_id, articles.url, articles.title as article_title,
-                       sources.name as outlet
-                from discrepancy_claims dc join claims on claims.id = dc.claim_id
-                join articles on articles.id = claims.article_id
-                join sources on sources.id = articles.source_id
-                where dc.discrepancy_id = ? order by dc.side, sources.name, claims.id
-                """, [d["id"]]))
-            out.append(d)
-        return out
+        written, outlet, sentence, link), read from the ``discrepancy_overview`` view."""
+        return _group_discrepancies(self.db.query(
+            "select * from discrepancy_overview where story_id = ? "
+            "order by severity desc, discrepancy_id, side, outlet, claim_id", [story_id]))
 
     # --- reading: what the CLI and the daily digest show -----------------------------------------
 
@@ -647,23 +665,22 @@ class Store:
         return self.db[table].count
 
     def source_rows(self) -> list[dict[str, Any]]:
-        """Outlets with their feed and article counts, most reliable first (unscored last)."""
+        """Outlets with their feed, article and claim counts, most reliable first (unscored
+        last), from the ``source_leaderboard`` view."""
         return list(self.db.query(
-            "select s.id, s.name, s.reliability, "
-            "(select count(*) from feeds f where f.source_id = s.id) as feeds, "
-            "(select count(*) from articles a where a.source_id = s.id) as articles "
-            "from sources s order by s.reliability is null, s.reliability desc, s.name"))
+            "select source_id as id, outlet as name, reliability, reliability_text, feeds, articles, "
+            "claims from source_leaderboard"))
 
     def feed_rows(self) -> list[dict[str, Any]]:
         """Every feed the store knows, with its polling state."""
         return list(self.db.query("select * from feeds order by id"))
 
     def recent_stories(self, limit: int = 20) -> list[dict[str, Any]]:
-        """Live stories, most recently updated by the news first."""
+        """Live stories (the ``story_overview`` view), most recently updated by the news first."""
         return list(self.db.query(
-            "select id, title, first_seen, last_seen, article_count, outlet_count, report_count "
-            "from stories where merged_into is null and article_count > 0 "
-            "order by last_seen desc, id desc limit ?", [limit]))
+            "select story_id as id, title, first_seen, last_seen, articles as article_count, "
+            "outlets as outlet_count, independent_reports as report_count, discrepancies "
+            "from story_overview order by last_seen desc, story_id desc limit ?", [limit]))
 
     def story(self, story_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query("select * from stories where id = ?", [story_id]))
@@ -731,11 +748,11 @@ class Store:
     def pending_count(self) -> int:
         return self.db.execute("select count(*) from articles where extracted_at is null").fetchone()[0]
 
-    def failing_feeds(self) -> list[dict[str, Any]]:
-        """Feeds whose last poll failed: never dropped, shown by `status` and in the digest."""
-        return list(self.db.query(
-            "select feeds.*, sources.name as source from feeds join sources on sources.id = feeds.source_id "
-            "where coalesce(consecutive_errors, 0) > 0 order by consecutive_errors desc, feeds.url"))
+    def failing_feeds(self, quiet: bool = False) -> list[dict[str, Any]]:
+        """Feeds whose last poll failed (the ``failing_feeds`` view), and with ``quiet`` also
+        those that went quiet: never dropped, shown by `status` and in the digest."""
+        where = "" if quiet else " where problem = 'failed'"
+        return list(self.db.query(f"select * from failing_feeds{where}"))
 
     def last_runs(self, limit: int = 15) -> list[dict[str, Any]]:
         """The latest runs, newest first, each with ``stale`` true when it is marked running but
@@ -771,3 +788,255 @@ class Store:
         return {"feeds_known": self.count("feeds"), "articles": self.count("articles"),
                 "pending": self.pending_count(), "runs": self.last_runs(limit),
                 "failing": self.failing_feeds()}
+
+    # --- reading: the digest (views) and the digests written (m008) ---------------------------
+    # A day is [start, end) in UTC; an article belongs to the day of its publication date,
+    # or of its discovery when the feed and the page gave none.
+
+    def source_leaderboard(self) -> list[dict[str, Any]]:
+        """Every outlet with its reliability (or "not scored yet"), feeds, articles, claims."""
+        return list(self.db.query("select * from source_leaderboard"))
+
+    def day_stories(self, start: datetime, end: datetime, limit: int = 20) -> list[dict[str, Any]]:
+        """Stories with an article in [start, end), most independent reports first, each with
+        how many of its articles fall in the day."""
+        return list(self.db.query(
+            "select so.*, count(a.id) as day_articles from story_overview so "
+            "join articles a on a.story_id = so.story_id "
+            "where coalesce(a.published, a.discovered_at) >= ? "
+            "and coalesce(a.published, a.discovered_at) < ? group by so.story_id "
+            "order by so.independent_reports desc, so.outlets desc, day_articles desc, "
+            "so.story_id limit ?", [iso(start), iso(end), limit]))
+
+    def stories_articles(self, story_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """The articles of each story (outlet, title, link, date, feed summary, opening of the
+        text), oldest first."""
+        out: dict[int, list[dict[str, Any]]] = {i: [] for i in story_ids}
+        for start in range(0, len(story_ids), 500):
+            chunk = story_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.query(
+                    "select a.id, a.story_id, a.title, a.url, a.summary, substr(a.text, 1, 600) as lead, "
+                    "coalesce(a.published, a.discovered_at) as date, so.name as outlet "
+                    f"from articles a join sources so on so.id = a.source_id where a.story_id in ({marks}) "
+                    "order by coalesce(a.published, a.discovered_at), a.id", chunk):
+                out[row["story_id"]].append(row)
+        return out
+
+    def day_discrepancies(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Discrepancies with a side published in [start, end), each with every side's claims."""
+        return _group_discrepancies(self.db.query(
+            "select * from discrepancy_overview where discrepancy_id in (select discrepancy_id "
+            "from discrepancy_overview where published >= ? and published < ?) "
+            "order by severity desc, discrepancy_id, side, outlet, claim_id", [iso(start), iso(end)]))
+
+    def reliability_changes(self, start: datetime, end: datetime) -> list[dict[str, Any]] | None:
+        """Outlets whose score changed in [start, end): the last score of the day beside the
+        one before it. ``None`` while reliability is not scored at all (no history table)."""
+        if not self.columns("source_scores"):
+            return None
+        return list(self.db.query(
+            """
+            select s.id as source_id, s.name as outlet, now.reliability as reliability,
+                   now.reliability_low, now.reliability_high, now.checked_claims, now.at,
+                   (select p.reliability from source_scores p where p.source_id = now.source_id
+                    and p.at < ? order by p.at desc limit 1) as previous
+            from source_scores now join sources s on s.id = now.source_id
+            where now.at = (select max(at) from source_scores x where x.source_id = now.source_id
+                            and x.at >= ? and x.at < ?)
+            order by abs(now.reliability - coalesce(previous, now.reliability)) desc, s.name
+            """, [iso(start), iso(start), iso(end)]))
+
+    def day_claims_per_outlet(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Claims taken from each outlet's articles of the day, most first."""
+        return list(self.db.query(
+            "select so.name as outlet, count(c.id) as claims from claims c "
+            "join articles a on a.id = c.article_id join sources so on so.id = a.source_id "
+            "where coalesce(a.published, a.discovered_at) >= ? and coalesce(a.published, a.discovered_at) < ? "
+            "group by so.id order by claims desc, so.name", [iso(start), iso(end)]))
+
+    def day_counts(self, start: datetime, end: datetime) -> dict[str, int]:
+        """The digest footer: the day's articles, outlets, claims and feed errors."""
+        day = "coalesce(a.published, a.discovered_at) >= ? and coalesce(a.published, a.discovered_at) < ?"
+        row = self.db.execute(
+            f"select count(*), count(distinct a.source_id), count(distinct a.story_id) "
+            f"from articles a where {day}", [iso(start), iso(end)]).fetchone()
+        claims = self.db.execute(
+            f"select count(*) from claims c join articles a on a.id = c.article_id where {day}",
+            [iso(start), iso(end)]).fetchone()[0]
+        errors = self.db.execute("select count(*) from fetch_errors where time >= ? and time < ?",
+                                 [iso(start), iso(end)]).fetchone()[0]
+        return {"articles": row[0], "outlets": row[1], "stories": row[2], "claims": claims,
+                "fetch_errors": errors, "feeds": self.count("feeds")}
+
+    def article_times(self) -> list[str]:
+        """Every article's date (published, else discovered): what picks the demo's day."""
+        return [r[0] for r in self.db.execute(
+            "select coalesce(published, discovered_at) from articles where coalesce(published, discovered_at) is not null")]
+
+    def digests_of(self, day: str) -> dict[str, dict[str, Any]]:
+        """The recorded digests of a day (YYYY-MM-DD), by format."""
+        return {r["format"]: r for r in self.db.query("select * from digests where day = ?", [day])}
+
+    def digest_days(self, fmt: str = "html", limit: int = 100) -> list[dict[str, Any]]:
+        """The latest days with a recorded digest in ``fmt``, newest first."""
+        return list(self.db.query("select * from digests where format = ? order by day desc limit ?",
+                                  [fmt, limit]))
+
+    def record_digest(self, day: str, fmt: str, path: str) -> None:
+        """A digest file was (re)written; when it was emailed is kept."""
+        with self.transaction():
+            self.db.execute(
+                "insert into digests (day, format, path, written_at) values (?, ?, ?, ?) "
+                "on conflict (day, format) do update set path = excluded.path, "
+                "written_at = excluded.written_at", [day, fmt, path, iso(utcnow())])
+
+    def digest_emailed(self, day: str, fmt: str = "html") -> None:
+        with self.transaction():
+            self.db.execute("update digests set emailed_at = ? where day = ? and format = ?",
+                            [iso(utcnow()), day, fmt])
+
+def _group_discrepancies(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """discrepancy_overview rows (one per claim) -> one dict per discrepancy with ``claims``."""
+    out: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        d = out.get(r["discrepancy_id"])
+        if d is None:
+            d = out[r["discrepancy_id"]] = {
+                "id": r["discrepancy_id"], "story_id": r["story_id"], "story_title": r["story_title"],
+                "subject": r["subject"], "attribute": r["attribute"], "unit": r["unit"],
+                "scope": r["scope"], "severity": r["severity"] or 0.0, "kind": r["kind"],
+                "sides": r["sides"],
+                "intra_article": int(r["kind"] == "intra-article"),
+                "consensus_value": r["consensus_value"], "claims": []}
+        d["claims"].append({
+            "side": r["side"], "id": r["claim_id"], "surface": r["value_as_written"],
+            "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
+            "sentence": r["quote"], "article_id": r["article_id"], "url": r["url"],
+            "article_title": r["article_title"], "outlet": r["outlet"], "published": r["published"]})
+    return list(out.values())
+
+# --- the read side: named views ------------------------------------------------------------------
+# Read once, show everywhere: the terminal, the digest and Datasette's canned queries read these
+# views, so "what a story is" or "when a feed counts as quiet" is written in one place. Each is
+# built from the columns the schema has now: columns later migrations add (discrepancy kinds,
+# consensus, reliability intervals) are picked up when they exist and are NULL before.
+
+QUIET_FACTOR = 4  # a feed is quiet after this many of its usual gaps without a new entry
+NOT_SCORED = "not scored yet"
+
+
+def _col(store: Store, table: str, column: str, expr: str | None = None, default: str = "null") -> str:
+    """``expr`` (default ``table.column``) when the column exists, else ``default``."""
+    return (expr or f"{table}.{column}") if column in store.columns(table) else default
+
+
+def _story_overview(store: Store) -> str:
+    return """CREATE VIEW story_overview AS
+select s.id as story_id, s.title, s.first_seen, s.last_seen,
+       (select count(*) from articles a where a.story_id = s.id) as articles,
+       (select count(distinct a.source_id) from articles a where a.story_id = s.id) as outlets,
+       coalesce(s.report_count, (select count(distinct a.source_id) from articles a
+                                 where a.story_id = s.id)) as independent_reports,
+       (select group_concat(name, ', ') from (select distinct so.name from articles a
+         join sources so on so.id = a.source_id where a.story_id = s.id order by so.name))
+         as outlet_names,
+       (select count(*) from claims c where c.story_id = s.id) as claims,
+       (select count(*) from discrepancies d where d.story_id = s.id) as discrepancies,
+       (select a.id from articles a where a.story_id = s.id
+         order by coalesce(a.published, a.discovered_at), a.id limit 1) as first_article_id
+from stories s
+where s.merged_into is null and exists (select 1 from articles a where a.story_id = s.id)"""
+
+
+def _discrepancy_overview(store: Store) -> str:
+    kind = _col(store, "discrepancies", "kind", default="null")
+    fallback = "case when d.intra_article = 1 then 'intra-article' else 'conflict' end"
+    kind = f"coalesce(d.kind, {fallback})" if kind != "null" else fallback
+    consensus = _col(store, "discrepancies", "consensus_value", "d.consensus_value")
+    group = _col(store, "discrepancies", "group_id", "d.group_id")
+    return f"""CREATE VIEW discrepancy_overview AS
+select d.id as discrepancy_id, d.story_id, st.title as story_title, d.subject, d.attribute,
+       d.unit, d.scope, {kind} as kind, d.severity, d.sides, {consensus} as consensus_value,
+       {group} as group_id, dc.side, c.id as claim_id, c.surface as value_as_written,
+       c.value, c.qualifier, c.sentence as quote, a.id as article_id, a.title as article_title,
+       a.url, coalesce(a.published, a.discovered_at) as published, so.id as source_id,
+       so.name as outlet, d.checked_at
+from discrepancies d
+join discrepancy_claims dc on dc.discrepancy_id = d.id
+join claims c on c.id = dc.claim_id
+join articles a on a.id = c.article_id
+join sources so on so.id = a.source_id
+left join stories st on st.id = d.story_id"""
+
+
+def _source_leaderboard(store: Store) -> str:
+    def col(name: str) -> str:
+        return _col(store, "sources", name, f"s.{name}")
+
+    # each count is one grouped scan, joined once (correlated subqueries per outlet re-read
+    # the claims table for every outlet)
+    return f"""CREATE VIEW source_leaderboard AS
+with claim_counts as (
+  select a.source_id, count(*) as claims from claims c join articles a on a.id = c.article_id
+  group by a.source_id
+), disputed as (
+  select a.source_id, count(distinct dc.discrepancy_id) as discrepancies from discrepancy_claims dc
+  join claims c on c.id = dc.claim_id join articles a on a.id = c.article_id group by a.source_id
+), feed_counts as (
+  select source_id, count(*) as feeds from feeds group by source_id
+), article_counts as (
+  select source_id, count(*) as articles from articles group by source_id
+)
+select s.id as source_id, s.name as outlet, s.reliability,
+       {col('reliability_low')} as reliability_low, {col('reliability_high')} as reliability_high,
+       case when s.reliability is null then '{NOT_SCORED}'
+            else printf('%.2f', s.reliability) end as reliability_text,
+       {col('checked_claims')} as checked_claims, {col('agreed')} as agreed,
+       {col('disagreed')} as disagreed, {col('scored_at')} as scored_at,
+       coalesce(f.feeds, 0) as feeds, coalesce(ac.articles, 0) as articles,
+       coalesce(cc.claims, 0) as claims, coalesce(d.discrepancies, 0) as discrepancies
+from sources s
+left join feed_counts f on f.source_id = s.id
+left join article_counts ac on ac.source_id = s.id
+left join claim_counts cc on cc.source_id = s.id
+left join disputed d on d.source_id = s.id
+order by s.reliability is null, s.reliability desc, coalesce(cc.claims, 0) desc, s.name"""
+
+
+def _failing_feeds(store: Store) -> str:
+    """Failed: the last poll failed. Quiet: no new entry for QUIET_FACTOR times the feed's usual
+    gap between entries (from their publication dates, never less than its poll interval);
+    a feed needs three dated entries before it can be called quiet."""
+    return f"""CREATE VIEW failing_feeds AS
+with entries as (
+  select fa.feed_id, count(*) as n, max(fa.first_seen) as last_new_entry,
+         min(a.published) as first_pub, max(a.published) as last_pub,
+         count(a.published) as dated
+  from feed_articles fa join articles a on a.id = fa.article_id group by fa.feed_id
+), gaps as (
+  select f.*, s.name as source, e.last_new_entry, e.n as entries,
+         case when e.dated >= 3 then max(coalesce(f.interval_seconds, 0),
+              (julianday(e.last_pub) - julianday(e.first_pub)) * 86400.0 / (e.dated - 1))
+         end as usual_gap_seconds
+  from feeds f join sources s on s.id = f.source_id left join entries e on e.feed_id = f.id
+)
+select id as feed_id, url, source, title,
+       case when coalesce(consecutive_errors, 0) > 0 then 'failed' else 'quiet' end as problem,
+       consecutive_errors, last_error, last_status, last_success_at, next_fetch_at,
+       last_new_entry, entries, cast(usual_gap_seconds as integer) as usual_gap_seconds,
+       cast((julianday('now') - julianday(last_new_entry)) * 86400 as integer) as quiet_seconds
+from gaps
+where coalesce(consecutive_errors, 0) > 0
+   or (usual_gap_seconds > 0 and last_new_entry is not null
+       and (julianday('now') - julianday(last_new_entry)) * 86400
+           > {QUIET_FACTOR} * usual_gap_seconds)
+order by problem, consecutive_errors desc, url"""
+
+
+VIEWS = {
+    "story_overview": _story_overview,
+    "discrepancy_overview": _discrepancy_overview,
+    "source_leaderboard": _source_leaderboard,
+    "failing_feeds": _failing_feeds,
+}
