@@ -39,10 +39,25 @@ class FeedConfig:
 
 
 @dataclass
+class EmailConfig:
+    """Where the daily digest is emailed. The password is never in the file: ``password_env``
+    names the environment variable that holds it."""
+
+    host: str
+    to: list[str]
+    sender: str  # `from` in the file
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+    user: str | None = None
+    password_env: str | None = None
+
+
+@dataclass
 class DigestConfig:
     time: dtime = dtime(7, 0)
     timezone: str = "UTC"
     output: Path = Path("data/digests")
+    email: EmailConfig | None = None
 
 
 @dataclass
@@ -150,6 +165,56 @@ class _Reader:
                 raise self.fail(knode, key, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
 
 
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+SECURITY = ("starttls", "ssl", "none")
+
+
+def _email_config(r: _Reader, key_node: yaml.Node, node: yaml.Node) -> EmailConfig:
+    """digest.email: host, port, security, user, password_env, from, to (one address or a list)."""
+    items = r.mapping(node, "digest.email")
+    r.unknown(items, {"host", "port", "security", "user", "password_env", "from", "to"}, "digest.email")
+    for key in ("host", "from", "to"):
+        if key not in items:
+            raise r.fail(key_node, f"digest.email.{key}", "missing (email needs host, from and to)")
+
+    def address(value_node: yaml.Node, key: str) -> str:
+        value = r.string(value_node, key)
+        if not _ADDRESS.match(value):
+            raise r.fail(value_node, key, f"expected an email address like news@example.com, got {value!r}")
+        return value
+
+    to_node = items["to"][1]
+    if isinstance(to_node, yaml.SequenceNode):
+        if not to_node.value:
+            raise r.fail(to_node, "digest.email.to", "expected at least one address")
+        to = [address(n, f"digest.email.to[{i}]") for i, n in enumerate(to_node.value)]
+    else:
+        to = [address(to_node, "digest.email.to")]
+    security = "starttls"
+    if "security" in items:
+        security = r.string(items["security"][1], "digest.email.security").lower()
+        if security not in SECURITY:
+            raise r.fail(items["security"][1], "digest.email.security",
+                         f"expected one of {', '.join(SECURITY)}, got {security!r}")
+    port = 465 if security == "ssl" else 587 if security == "starttls" else 25
+    if "port" in items:
+        port = int(r.number(items["port"][1], "digest.email.port", 1))
+        if port > 65535:
+            raise r.fail(items["port"][1], "digest.email.port", f"expected a port 1-65535, got {port}")
+    user = r.string(items["user"][1], "digest.email.user") if "user" in items else None
+    password_env = None
+    if "password_env" in items:
+        password_env = r.string(items["password_env"][1], "digest.email.password_env")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", password_env):
+            raise r.fail(items["password_env"][1], "digest.email.password_env",
+                         f"expected the name of an environment variable, got {password_env!r}")
+    if password_env and not user:
+        raise r.fail(items["password_env"][1], "digest.email.user", "a password needs a user to log in as")
+    return EmailConfig(host=r.string(items["host"][1], "digest.email.host"), to=to,
+                       sender=address(items["from"][1], "digest.email.from"), port=port,
+                       security=security, user=user, password_env=password_env)
+
+
 def load_config(
     path: Path | str | None = None,
     database: Path | str | None = None,
@@ -212,7 +277,7 @@ def parse_config(text: str, path: Path | None = None) -> Config:
 
     if "digest" in top:
         items = r.mapping(top["digest"][1], "digest")
-        r.unknown(items, {"time", "timezone", "output"}, "digest")
+        r.unknown(items, {"time", "timezone", "output", "email"}, "digest")
         if "time" in items:
             node = items["time"][1]
             raw = node.value if isinstance(node, yaml.ScalarNode) else ""
@@ -230,6 +295,8 @@ def parse_config(text: str, path: Path | None = None) -> Config:
             cfg.digest.timezone = tz
         if "output" in items:
             cfg.digest.output = base / r.string(items["output"][1], "digest.output")
+        if "email" in items:
+            cfg.digest.email = _email_config(r, *items["email"])
 
     if "fetch" in top:
         items = r.mapping(top["fetch"][1], "fetch")

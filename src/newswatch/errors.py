@@ -12,7 +12,8 @@
     │   └── NetworkError      DNS, connect, read timeout, reset, TLS, total deadline
     │       └── RobotsUnavailable  robots.txt could not be read (5xx, timeout): no pages for now
     ├── FeedError             the body is not a feed (no entries and a parse error)
-    └── ModelError            the embedding model cannot be loaded offline
+    ├── ModelError            the embedding model cannot be loaded offline
+    └── MailError             the digest could not be emailed (SMTP refused, unreachable, no password)
 
     BaseException
     └── StopRequested         the daemon is stopping: raised by Store.transaction() between two
@@ -100,3 +101,7 @@ class StopRequested(BaseException):
     """Raised instead of starting a transaction once the daemon has been asked to stop, so a
     job ends between two transactions and the database is left as after the last one. A
     BaseException, like KeyboardInterrupt, so a stage's ``except Exception`` cannot swallow it."""
+
+
+class MailError(NewswatchError):
+    """The digest email could not be sent; the digest files are written all the same."""

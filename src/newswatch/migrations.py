@@ -257,6 +257,17 @@ def m005_story_moves(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m008_digests(db: sqlite_utils.Database) -> None:
+    """The digests written (issue 12): one row per day and format with where it went and when,
+    and when it was emailed, so a restarted daemon neither writes nor sends a day twice and
+    writes a missed day once when it comes back."""
+    db["digests"].create(
+        {"day": str, "format": str, "path": str, "written_at": str, "emailed_at": str},
+        pk=("day", "format"),
+    )
+
+
+@migration
 def m009_stage_queues(db: sqlite_utils.Database) -> None:
     """The summary queue: stories whose title and counts must be recomputed, set by
     placement and regrouping and cleared by the summarise stage, so summarising is a stage of
