@@ -28,11 +28,12 @@ from click.testing import CliRunner
 from newswatch import pipeline
 from newswatch.cli import main
 from newswatch.config import Config, parse_config
-from newswatch.daemon import Daemon, day_bounds, render_daily_markdown
+from newswatch.daemon import Daemon
 from newswatch.errors import NewswatchError
 from newswatch.ingest.fetch import Fetcher
 from newswatch.lock import daemon_pid, instance_lock, lock_holder
 from newswatch.publish import terminal
+from newswatch.publish.stage import day_bounds
 from newswatch.store import Store, iso, parse_iso, utcnow
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -281,38 +282,6 @@ def _story(store: Store, title: str, when: str, outlets: list[str]) -> int:
     return sid
 
 
-def test_daily_markdown_lists_the_days_stories_and_failing_feeds(tmp_path: Path) -> None:
-    with Store(tmp_path / "news.db") as store:
-        big = _story(store, "Campus opens | 300 MW", "2026-05-14T10:00:00Z", ["Rack Report", "Grid Watch", "DC Pulse"])
-        _story(store, "Loan closes", "2026-05-14T23:30:00Z", ["Silicon Ledger"])
-        _story(store, "Another day", "2026-05-15T09:00:00Z", ["Rack Report"])
-        with store.transaction():
-            store.db["discrepancies"].insert({"story_id": big, "subject": "campus", "attribute": "power", "unit": "W"})
-        store.sync_feeds(make_config(tmp_path, ["https://broken.example/feed.xml"]).feeds)
-        feed = store.feed_by_url("https://broken.example/feed.xml")
-        store.feed_failed(feed["id"], kind="http", message="HTTP 503 from https://broken.example/feed.xml",
-                          status=503, next_fetch_at=utcnow() + timedelta(hours=2), url=feed["url"])
-        text = render_daily_markdown(store, date(2026, 5, 14), "UTC")
-        assert text.startswith("# newswatch: 2026-05-14 (UTC)")
-        assert "## Stories (2)" in text
-        first = text.index("Campus opens")
-        assert first < text.index("Loan closes")  # most widely reported first
-        assert "Campus opens \\| 300 MW" in text  # Markdown table/emphasis safe
-        assert "3 articles from 3 outlets (DC Pulse, Grid Watch, Rack Report); 1 disagreement on numbers" in text
-        assert "Another day" not in text
-        assert "## Failing feeds (1)" in text and "https://broken.example/feed.xml" in text and "HTTP 503" in text
-        # the day is the digest time zone's day: 23:30 UTC on the 14th is the 15th in Tokyo
-        tokyo = render_daily_markdown(store, date(2026, 5, 15), "Asia/Tokyo")
-        assert "Loan closes" in tokyo and "Campus opens" not in tokyo
-
-
-def test_daily_markdown_before_stories_exist(tmp_path: Path) -> None:
-    with Store(tmp_path / "news.db") as store:
-        text = render_daily_markdown(store, date(2026, 5, 14), "UTC")
-    assert "## Stories (0)" in text and "No stories for this day." in text
-    assert "## Failing feeds (0)" in text and "All feeds were polled successfully" in text
-
-
 def test_digest_job_runs_at_the_configured_local_time_and_writes_the_file(tmp_path: Path, server: HostileServer) -> None:
     with daemon_for(tmp_path, [server.url("/ok/feed-0.xml")], tz="America/New_York", at="06:45") as d:
         d.setup()
@@ -323,9 +292,15 @@ def test_digest_job_runs_at_the_configured_local_time_and_writes_the_file(tmp_pa
         d._run("digest", d.digest)
         yesterday = datetime.now(ZoneInfo("America/New_York")).date() - timedelta(days=1)
         path = tmp_path / "digests" / f"{yesterday.isoformat()}.md"
-        assert path.read_text().startswith(f"# newswatch: {yesterday.isoformat()} (America/New_York)")
+        assert path.read_text().startswith(f"# newswatch digest for {yesterday.isoformat()}")
+        assert (tmp_path / "digests" / f"{yesterday.isoformat()}.html").exists()
+        assert (tmp_path / "digests" / "atom.xml").exists()
         (row,) = [r for r in runs(d.store) if r["job"] == "digest"]
-        assert row["outcome"] == "ok" and json.loads(row["details"])["path"] == str(path)
+        details = json.loads(row["details"])
+        assert row["outcome"] == "ok" and details["path"] == str(path)
+        assert details["days"] == [yesterday.isoformat()]
+        d._run("digest", d.digest)  # again (a restart at digest time): nothing is written twice
+        assert json.loads(runs(d.store)[-1]["details"])["days"] == []
 
 
 def test_day_bounds_follow_dst() -> None:

@@ -249,3 +249,27 @@ def test_email_config_defaults(tmp_path: Path) -> None:
                            "    password_env: SMTP_PW\n    from: a@b.c\n    to: d@e.f\n")
     e = cfg.digest.email
     assert (e.port, e.security, e.to, e.sender, e.password_env) == (465, "ssl", ["d@e.f"], "a@b.c", "SMTP_PW")
+
+
+def test_cli_digest_formats_and_missing_database(store: Store, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newswatch.cli import main
+
+    runner = CliRunner()
+    db = str(tmp_path / "news.db")
+    res = runner.invoke(main, ["--db", db, "digest", "--date", "2026-05-14"])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("# newswatch digest for 2026-05-14") and "\\<script\\>" in res.output
+    out = tmp_path / "out" / "d.html"
+    res = runner.invoke(main, ["--db", db, "digest", "--date", "2026-05-14", "--format", "html", "--output", str(out)])
+    assert res.exit_code == 0 and out.read_text().startswith("<!DOCTYPE html>")
+    res = runner.invoke(main, ["--db", db, "digest", "--date", "2026-05-14", "--format", "atom"])
+    assert res.exit_code == 0 and ElementTree.fromstring(res.output.encode()).tag.endswith("feed")
+    res = runner.invoke(main, ["--db", db, "digest", "--date", "14/05/2026"])
+    assert res.exit_code == 2 and "YYYY" not in res.output or "%Y-%m-%d" in res.output
+    missing = tmp_path / "nope.db"
+    res = runner.invoke(main, ["--db", str(missing), "digest"])
+    assert res.exit_code == 1 and "no database at" in res.output and not missing.exists()
+    res = runner.invoke(main, ["--db", db, "db", "path"])
+    assert res.exit_code == 0 and res.output.strip() == str(Path(db).resolve())

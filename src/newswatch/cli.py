@@ -337,6 +337,68 @@ def show(app: App, story_id: int) -> None:
     click.echo(render_discrepancies(app.store, story_id))
 
 
+def _existing_store(app: App) -> Any:
+    """The store for a reading command: a database that does not exist is an error (one line,
+    exit 1), never silently created empty."""
+    if not app.config.database.exists():
+        raise NewswatchError(f"no database at {app.config.database}: run `newswatch run --once` first "
+                             "(or point --db / NEWSWATCH_DB at one)")
+    return app.store
+
+
+@main.command()
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day (YYYY-MM-DD) in digest.timezone; default yesterday.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html", "atom"]), default="markdown",
+              show_default=True, help="markdown, a standalone html page, or the atom feed of recent digests.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of stdout.")
+@click.pass_obj
+def digest(app: App, day: Any, fmt: str, output: Path | None) -> None:
+    """Write the digest of a day: its top stories, the numbers that disagree, reliability
+    changes and failing feeds.
+
+    \b
+    Example:
+        newswatch digest --date 2026-05-14 --format html --output digest.html
+    """
+    from .publish.stage import render_digest, yesterday
+
+    tz = app.config.digest.timezone
+    text = render_digest(_existing_store(app), day.date() if day else yesterday(tz), tz, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise NewswatchError(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}", err=True)
+
+
+@main.group()
+def db() -> None:
+    """The store itself.
+
+    \b
+    Example:
+        datasette "$(newswatch db path)"
+    """
+
+
+@db.command("path")
+@click.pass_obj
+def db_path(app: App) -> None:
+    """Print the path of the SQLite store.
+
+    \b
+    Example:
+        datasette "$(newswatch db path)"
+    """
+    click.echo(str(app.config.database.resolve()))
+
+
 # --- feeds -----------------------------------------------------------------------------------
 
 
@@ -584,5 +646,17 @@ def demo(app: App, keep: Path | None) -> None:
                 click.echo(terminal.demo_articles(store.articles(limit=1000)), nl=False)
                 click.echo(terminal.demo_stories([(st, store.story_discrepancies(st["id"]))
                                                   for st in store.recent_stories(1000)]), nl=False)
+                _print_demo_digest(store, cfg)
         if keep:
             click.echo(f"\nthe demo database is {db_path} (try: newswatch --db {db_path} stories)")
+
+
+def _print_demo_digest(store: Any, cfg: Config) -> None:
+    """The Markdown digest of the sample's busiest day."""
+    from .publish.stage import busiest_day, render_digest
+
+    day = busiest_day(store, cfg.digest.timezone)
+    if day is None:
+        return
+    click.echo("")
+    click.echo(render_digest(store, day, cfg.digest.timezone, "markdown"), nl=False)

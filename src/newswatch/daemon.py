@@ -13,8 +13,9 @@ How it is put together (APScheduler 3.x, ``BlockingScheduler`` in the main threa
   feeds arriving together are processed together; hourly as a safety net (transient page
   failures are retried). Never concurrently with itself: new articles arriving meanwhile make
   it go round once more instead of queueing a second instance.
-- **The daily digest** at ``digest.time`` in ``digest.timezone``: a Markdown file per day with
-  the day's stories and the failing feeds.
+- **The daily digest** at ``digest.time`` in ``digest.timezone``: ``publish.stage.write_due``
+  writes yesterday's Markdown, HTML and atom.xml (and emails it when configured); the
+  ``digests`` table makes a restart never send a day twice and a missed day be written once.
 - Every job has ``max_instances=1`` and ``coalesce=True`` (a daemon that slept through several
   run times runs once, not once per missed time) and a misfire grace, and leaves a ``runs`` row.
 
@@ -37,8 +38,7 @@ import random
 import signal
 import threading
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -56,6 +56,7 @@ from .ingest import stage as ingest
 from .ingest.fetch import Fetcher
 from .ingest.polling import JITTER
 from .lock import instance_lock
+from .publish import stage as publish
 from .store import Store, parse_iso, utcnow
 
 log = logging.getLogger("newswatch.daemon")
@@ -66,67 +67,6 @@ PROCESS_ROUNDS = 5  # at most this many back-to-back rounds per process run
 START_SPREAD = 30.0  # feeds already due at start are spread over this many seconds
 DIGEST_GRACE = 12 * 3600  # a digest run missed by up to this much (machine asleep) still runs
 KEEP_RUNS_DAYS = 30  # routine poll runs older than this are pruned by the digest job
-
-
-# --- the daily Markdown ----------------------------------------------------------------------
-
-
-def _cell(text: Any) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ").strip()
-
-
-def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """[start, end) of a calendar day in ``tz``, in UTC (23 or 25 hours around DST changes)."""
-    start = datetime(day.year, day.month, day.day, tzinfo=tz)
-    end = start + timedelta(days=1)
-    end = datetime(end.year, end.month, end.day, tzinfo=tz)
-    return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def render_daily_markdown(store: Store, day: date, timezone: str) -> str:
-    """The day's stories and the failing feeds as Markdown. Stand-in for the full digest: it
-    reads only the contract's tables, so it works before (and after) stories exist."""
-    tz = ZoneInfo(timezone)
-    start, end = day_bounds(day, tz)
-    stories = store.stories_between(start, end)
-    articles = store.articles_between(start, end)
-    failing = store.failing_feeds()
-    lines = [f"# newswatch: {day.isoformat()} ({timezone})", ""]
-    lines.append(f"{articles} article{'s' if articles != 1 else ''} published or found that day.")
-    lines += ["", f"## Stories ({len(stories)})", ""]
-    if not stories:
-        lines.append("No stories for this day" + (" yet: articles are not grouped into stories."
-                                                  if articles else "."))
-    for i, s in enumerate(stories, 1):
-        sources = ", ".join(sorted(set((s["sources"] or "").split(","))))
-        extra = ""
-        if s["discrepancies"]:
-            extra = f"; {s['discrepancies']} disagreement{'s' if s['discrepancies'] != 1 else ''} on numbers"
-        lines.append(f"{i}. **{_cell(s['title']) or '(untitled)'}**: {s['articles']} article"
-                     f"{'s' if s['articles'] != 1 else ''} from {s['outlets']} outlet"
-                     f"{'s' if s['outlets'] != 1 else ''} ({_cell(sources)}){extra}")
-    lines += ["", f"## Failing feeds ({len(failing)})", ""]
-    if not failing:
-        lines.append("All feeds were polled successfully on their last try.")
-    else:
-        lines += ["| outlet | feed | failures in a row | last error | last success | next try |",
-                  "|---|---|---|---|---|---|"]
-        for f in failing:
-            lines.append(f"| {_cell(f['source'])} | {_cell(f['url'])} | {f['consecutive_errors']} | "
-                         f"{_cell((f['last_error'] or '')[:200])} | {_cell(f['last_success_at'] or 'never')} | "
-                         f"{_cell(f['next_fetch_at'])} |")
-    return "\n".join(lines) + "\n"
-
-
-def write_daily_markdown(store: Store, config: Config, day: date) -> Path:
-    """Write ``<digest.output>/<day>.md`` atomically (a reader never sees half a file)."""
-    out = Path(config.digest.output)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{day.isoformat()}.md"
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(render_daily_markdown(store, day, config.digest.timezone), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
 
 
 # --- the daemon ------------------------------------------------------------------------------
@@ -184,10 +124,10 @@ class Daemon:
             self._run, CronTrigger(hour=d.time.hour, minute=d.time.minute, timezone=tz),
             args=["digest", self.digest], id="digest", name="daily digest", misfire_grace_time=DIGEST_GRACE,
             replace_existing=True)
-        local = now.astimezone(tz)
-        yesterday = local.date() - timedelta(days=1)
-        if local.time() >= d.time and not (Path(d.output) / f"{yesterday.isoformat()}.md").exists():
-            # the daemon was down at digest time: write the missed one once the first polls are in
+        with self.lock:
+            missed = publish.due_days(self.store, self.config, now)
+        if missed:
+            # the daemon was down at digest time: write the missed ones once the first polls are in
             self.scheduler.modify_job("digest", next_run_time=now + timedelta(seconds=self.start_spread + 30))
 
     def _schedule_feeds(self, now: datetime) -> dict[str, dict[str, Any]]:
@@ -392,14 +332,15 @@ class Daemon:
 
     # --- the daily digest -------------------------------------------------------------------
 
-    def digest(self, day: date | None = None) -> dict[str, Any]:
-        tz = ZoneInfo(self.config.digest.timezone)
-        day = day or (datetime.now(tz).date() - timedelta(days=1))
+    def digest(self) -> dict[str, Any]:
+        """Write (and email) every digest that is due: yesterday's, and any day missed."""
         with self.lock:
-            path = write_daily_markdown(self.store, self.config, day)
             pruned = self.store.prune_runs(utcnow() - timedelta(days=KEEP_RUNS_DAYS))
-        log.info("wrote the digest for %s to %s", day, path)
-        return {"day": day.isoformat(), "path": str(path), "pruned_runs": pruned}
+        result = publish.write_due(self.store, self.config, guard=self.lock,
+                                   latest=publish.yesterday(self.config.digest.timezone))
+        for day in result["days"]:
+            log.info("wrote the digest for %s into %s", day, self.config.digest.output)
+        return {**result, "pruned_runs": pruned}
 
     # --- running and stopping ---------------------------------------------------------------
 

@@ -27,13 +27,16 @@ _env = Environment(loader=PackageLoader("newswatch.publish", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
                    trim_blocks=True, lstrip_blocks=True)
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#+!|~&])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^(\d*)([#+=>.)-])")
 
 
 def md(text: str) -> str:
-    """Escape text for Markdown: every character CommonMark could read as markup or the start
-    of raw HTML is backslash-escaped, so ``<script>`` shows as text in any renderer."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Escape text for Markdown: every character CommonMark could read as inline markup, a link
+    or the start of raw HTML is backslash-escaped (so ``<script>`` shows as text in any
+    renderer), and so is a heading, list or quote marker at the start. Parentheses, ``&`` and
+    ``#`` elsewhere stay readable: without ``[``/``]`` or ``<`` they cannot make a link or tag."""
+    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
 
 
 def _md_link(link: Link, text: str | None = None) -> str:

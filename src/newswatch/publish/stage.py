@@ -40,6 +40,18 @@ def yesterday(timezone: str, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(timezone)).date() - timedelta(days=1)
 
 
+def busiest_day(store: Store, timezone: str) -> date | None:
+    """The local day with the most articles (latest on a tie): the demo's digest day."""
+    tz = ZoneInfo(timezone)
+    counts: dict[date, int] = {}
+    for text in store.article_times():
+        when = parse_iso(text)
+        if when is not None:
+            day = when.astimezone(tz).date()
+            counts[day] = counts.get(day, 0) + 1
+    return max(counts, key=lambda d: (counts[d], d)) if counts else None
+
+
 def collect(store: Store, day: date, timezone: str) -> Digest:
     """A day's digest, read from the views (stories, discrepancies, leaderboard, feeds)."""
     start, end = day_bounds(day, ZoneInfo(timezone))
@@ -106,14 +118,16 @@ def write_day(store: Store, config: Config, day: date, *, send: bool = True) -> 
     return result
 
 
-def due_days(store: Store, config: Config, now: datetime | None = None) -> list[date]:
+def due_days(store: Store, config: Config, now: datetime | None = None,
+             latest: date | None = None) -> list[date]:
     """Days whose digest should exist by ``now`` and does not: the latest day whose digest time
     has passed, and the days missed since digests began, at most CATCH_UP_DAYS back. With
     email configured, the last two days are also due when written but not yet sent (a failed
-    send is retried; older ones are not mailed late)."""
-    tz = ZoneInfo(config.digest.timezone)
-    local = (now or datetime.now(UTC)).astimezone(tz)
-    latest = local.date() - timedelta(days=1 if local.time() >= config.digest.time else 2)
+    send is retried; older ones are not mailed late). The digest job itself passes ``latest``
+    (yesterday): it runs at digest time by definition."""
+    if latest is None:
+        local = (now or datetime.now(UTC)).astimezone(ZoneInfo(config.digest.timezone))
+        latest = local.date() - timedelta(days=1 if local.time() >= config.digest.time else 2)
     rows = {r["day"]: r for r in store.digest_days("html", 100_000)}
     first = latest
     if rows:
@@ -128,10 +142,11 @@ def due_days(store: Store, config: Config, now: datetime | None = None) -> list[
     return due
 
 
-def write_due(store: Store, config: Config, now: datetime | None = None) -> dict[str, Any]:
+def write_due(store: Store, config: Config, now: datetime | None = None,
+              latest: date | None = None) -> dict[str, Any]:
     """The daemon's digest job: write (and send) every due day, oldest first."""
     written, failures = [], []
-    for day in due_days(store, config, now):
+    for day in due_days(store, config, now, latest):
         try:
             written.append(write_day(store, config, day))
         except MailError as exc:
