@@ -377,6 +377,28 @@ def digest(app: App, day: Any, fmt: str, output: Path | None) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 exposes the store to your network).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open it in your web browser.")
+@click.pass_obj
+def serve(app: App, host: str, port: int, open_browser: bool) -> None:
+    """Browse the store in Datasette, read-only, with canned queries (numbers that disagree on
+    a day, outlet leaderboard, a story's timeline, failing feeds, an outlet's claims, search).
+
+    \b
+    Example:
+        newswatch serve --open
+    """
+    from .publish.serve import serve as run_datasette
+
+    schema = _existing_store(app).schema()  # opening it brings migrations and views up to date
+    app.close()
+    app._store = None
+    run_datasette(app.config.database, schema, host=host, port=port, open_browser=open_browser)
+
+
 @main.group()
 def db() -> None:
     """The store itself.
