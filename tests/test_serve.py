@@ -4,11 +4,13 @@ canned queries. Runs the real command in a subprocess on a free loopback port.""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -142,3 +144,41 @@ def test_serve_on_a_missing_database_is_one_line(tmp_path: Path) -> None:
                          env=env, capture_output=True, text=True, timeout=60)
     assert res.returncode == 1 and res.stderr.count("\n") == 1 and "no database at" in res.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def browse(browser: str, url: str, shot: Path) -> str:
+    """The page as headless Chromium renders it (DOM after scripts), and a screenshot of it."""
+    common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=412,1600"]
+    subprocess.run([*common, f"--screenshot={shot}", url], capture_output=True, timeout=60, check=True)
+    assert shot.stat().st_size > 5000
+    dom = subprocess.run([*common, "--dump-dom", url], capture_output=True, text=True, timeout=60, check=True)
+    return dom.stdout
+
+
+def test_in_headless_chromium(served, tmp_path: Path) -> None:
+    """Home page, a canned query, a story's page and the HTML digest as a user's browser shows
+    them; screenshots are left in the test's tmp folder."""
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no chromium on PATH (apt-get install chromium): browser test skipped")
+    base, db, ids = served
+    home = browse(browser, base + "/", tmp_path / "home.png")
+    assert "AI-infrastructure news grouped into stories" in home and ">articles</a>" in home
+    query = browse(browser, f"{base}/news/todays_discrepancies?day=2026-05-14", tmp_path / "query.png")
+    assert "300 megawatts" in query and "40 MW" in query and "Grid Watch" in query
+    assert "<b>Report</b>" not in query and "Rack &lt;b&gt;Report&lt;/b&gt;" in query
+    story = browse(browser, f"{base}/news/stories/{ids['story']}", tmp_path / "story.png")
+    assert "Campus &lt;script&gt;" in story and "<script>alert" not in story
+    assert "\u202e" not in story and "[U+202E]gnp.exe" in story
+    from newswatch.publish.stage import render_digest
+
+    page = tmp_path / "digest.html"
+    with Store(db) as store:
+        page.write_text(render_digest(store, date(2026, 5, 14), "UTC", "html"), encoding="utf-8")
+    digest = browse(browser, page.as_uri(), tmp_path / "digest.png")
+    assert "Numbers that disagree" in digest and "300 megawatts" in digest and "Grid Watch" in digest
+    assert "<iframe" not in digest and "<img" not in digest and "<svg" in digest

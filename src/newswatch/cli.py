@@ -670,7 +670,10 @@ def demo(app: App, keep: Path | None) -> None:
                                                   for st in store.recent_stories(1000)]), nl=False)
                 _print_demo_digest(store, cfg)
         if keep:
-            click.echo(f"\nthe demo database is {db_path} (try: newswatch --db {db_path} stories)")
+            click.echo(f"\nthe demo database is {db_path}; browse it with: newswatch --db {db_path} serve --open")
+        else:
+            click.echo("\nto browse the result in Datasette: newswatch demo --keep data/demo, then "
+                       "newswatch --db data/demo/demo.db serve --open")
 
 
 def _print_demo_digest(store: Any, cfg: Config) -> None:

@@ -104,26 +104,26 @@ def _link_html(link: Link, text: str | None = None) -> Markup:
     return Markup('<a href="{}" rel="nofollow noopener noreferrer" dir="auto">{}</a>').format(link.url, label)
 
 
-def bar_chart(bars: Sequence[Bar], width: int = 600) -> Markup:
-    """A horizontal bar chart as inline SVG (labels escaped; colours follow the page's text)."""
+def bar_chart(bars: Sequence[Bar], width: int = 400) -> Markup:
+    """A bar chart as inline SVG: each label on its own line above its bar, so long outlet
+    names fit a phone's width (labels escaped; colours follow the page's text)."""
     if not bars:
         return Markup("")
-    row, label_w, pad = 24, 190, 6
+    row, pad = 40, 4
     top = max(b.value for b in bars) or 1.0
     height = row * len(bars) + pad
     parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" '
-                    'width="{}" height="{}" font-size="13" font-family="sans-serif">').format(
+                    'width="{}" height="{}" font-size="14" font-family="sans-serif">').format(
         width, height, width, height)]
     for i, b in enumerate(bars):
         y = pad + i * row
-        w = max(1.0, (width - label_w - 60) * b.value / top)
-        label = b.label if len(b.label) <= 28 else b.label[:27] + "…"
+        w = max(1.0, (width - 50) * b.value / top)
+        label = b.label if len(b.label) <= 48 else b.label[:47] + "…"
         parts.append(Markup(
-            '<text x="{}" y="{}" text-anchor="end" fill="currentColor">{}</text>'
-            '<rect x="{}" y="{}" width="{:.1f}" height="{}" fill="#4a7bd0"><title>{}: {}</title></rect>'
+            '<text x="0" y="{}" fill="currentColor">{}</text>'
+            '<rect x="0" y="{}" width="{:.1f}" height="14" fill="#4a7bd0"><title>{}: {}</title></rect>'
             '<text x="{:.1f}" y="{}" fill="currentColor">{}</text>').format(
-            label_w - 8, y + 14, label, label_w, y + 2, w, row - 8, b.label, b.text,
-            label_w + w + 6, y + 14, b.text))
+            y + 13, label, y + 18, w, b.label, b.text, w + 6, y + 30, b.text))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 

@@ -12,9 +12,10 @@ Read-only, not immutable: the daemon keeps writing, so the file must not be open
 with ``mode=ro``; the ``prepare_connection`` hook below also sets ``PRAGMA query_only`` on
 every connection it makes to the store, so no canned query or plugin can write either.
 
-No third-party plugins: the HTML digest already has the chart and the Atom feed. Two small
-hooks here earn their place instead: ids in views and canned queries link to the row pages
-(stories <-> articles <-> claims <-> discrepancies), and search snippets are highlighted.
+No third-party plugins: the HTML digest already has the chart and the Atom feed. Small hooks
+here earn their place instead: ids in views and canned queries link to the row pages
+(stories <-> articles <-> claims <-> discrepancies), search snippets are highlighted, and
+bidirectional-override characters in stored text are shown as [U+202E] rather than obeyed.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from typing import Any
 
 from datasette import hookimpl
 from markupsafe import Markup, escape
+
+from .digest import BIDI_CONTROLS
 
 MATCH_START, MATCH_END = "\ue000", "\ue001"  # snippet() markers (char(57344), char(57345))
 VIEWS = {"story_overview", "discrepancy_overview", "source_leaderboard", "failing_feeds"}
@@ -91,6 +94,9 @@ def render_cell(value: Any, column: str, table: str | None, database: str, datas
         return None
     if column == "match" and table is None and isinstance(value, str) and MATCH_START in value:
         return render_match(value)
+    if isinstance(value, str) and BIDI_CONTROLS.search(value):
+        # a right-to-left override in a headline would reverse what follows it on screen
+        return BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
     target = ID_LINKS.get(column)
     if target and (table is None or table in VIEWS) and isinstance(value, int):
         href = f"{datasette.urls.table(database, target)}/{value}"
