@@ -101,3 +101,24 @@ def test_failing_feeds_lists_failed_and_quiet_feeds(tmp_path: Path) -> None:
         assert rows["broken"]["problem"] == "failed" and rows["quiet"]["problem"] == "quiet"
         assert rows["quiet"]["usual_gap_seconds"] == 3600
         assert [r["url"] for r in store.failing_feeds()] == ["https://broken.example/feed"]
+
+
+def test_a_migration_may_rebuild_a_table_the_views_read(tmp_path: Path, monkeypatch) -> None:
+    import newswatch.migrations as migrations
+
+    with Store(tmp_path / "n.db") as store:
+        _seed(store)
+
+    def m999_rebuild(db) -> None:  # a table rebuild, as a migration changing a column type does
+        db.execute("create table dc_new (discrepancy_id integer references discrepancies(id), "
+                   "claim_id integer references claims(id), side integer, weight real, "
+                   "primary key (discrepancy_id, claim_id))")
+        db.execute("insert into dc_new (discrepancy_id, claim_id, side) "
+                   "select discrepancy_id, claim_id, side from discrepancy_claims")
+        db.execute("drop table discrepancy_claims")
+        db.execute("alter table dc_new rename to discrepancy_claims")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m999_rebuild])
+    with Store(tmp_path / "n.db") as store:
+        assert store.applied == ["m999_rebuild"]
+        assert len(list(store.db.query("select * from discrepancy_overview"))) == 3

@@ -279,6 +279,20 @@ def m009_stage_queues(db: sqlite_utils.Database) -> None:
                "where summary_pending = 1")
 
 
+def _drop_views(db: sqlite_utils.Database) -> None:
+    """Views are derived (the store re-creates them on open), so they go before migrating: a
+    migration that rebuilds a table (create, copy, drop, rename) fails in SQLite while a view
+    still names the dropped table."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        for (name,) in db.execute("select name from sqlite_master where type = 'view'").fetchall():
+            db.execute(f"drop view if exists [{name}]")
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations in order, each in its own transaction. Returns the names applied.
 
@@ -294,6 +308,8 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
     done = {row["name"] for row in db["_migrations"].rows}
     applied = []
+    if any(fn.__name__ not in done for fn in MIGRATIONS):
+        _drop_views(db)
     for fn in MIGRATIONS:
         if fn.__name__ in done:
             continue

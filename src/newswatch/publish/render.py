@@ -142,7 +142,7 @@ def atom(digests: Sequence[Digest], *, feed_id: str = "urn:newswatch:digest",
          written: dict[str, datetime] | None = None) -> str:
     """An Atom feed with one entry per digest (newest first): content is the HTML digest,
     the entry links to ``YYYY-MM-DD.html`` beside atom.xml. ``written`` gives each day's
-    write time (the entry's updated); the default is the end of that day."""
+    write time (the entry's updated); the default is the end of that day, or now if sooner."""
     fg = FeedGenerator()
     fg.id(feed_id)
     fg.title("newswatch daily digest")
@@ -150,10 +150,11 @@ def atom(digests: Sequence[Digest], *, feed_id: str = "urn:newswatch:digest",
     fg.link(href="atom.xml", rel="self")
     fg.generator("newswatch")
     ordered = sorted(digests, key=lambda x: x.day, reverse=True)[:ATOM_ENTRIES]
+    now = datetime.now(UTC).replace(microsecond=0)
     latest = None
     for d in reversed(ordered):  # feedgen prepends: add oldest first
-        when = (written or {}).get(d.day.isoformat()) or datetime.combine(
-            d.day, time(23, 59, 59), ZoneInfo(d.timezone)).astimezone(UTC)
+        when = (written or {}).get(d.day.isoformat()) or min(now, datetime.combine(
+            d.day, time(23, 59, 59), ZoneInfo(d.timezone)).astimezone(UTC))
         latest = max(latest, when) if latest else when
         fe = fg.add_entry()
         fe.id(f"{feed_id}:{d.day.isoformat()}")
