@@ -154,6 +154,11 @@ def test_demo_prints_articles_with_outlets_and_lengths() -> None:
     for outlet in {o["name"] for o in load_manifest()["outlets"]}:
         assert outlet[:24] in result.output
     assert re.search(r"\d[\d,]* chars", result.output)
+    # it ends with the sample's digest and how to browse the result
+    digest = result.output[result.output.index("# newswatch digest for "):]
+    assert "## Numbers that disagree" in digest and "not scored yet" in digest
+    assert re.search(r"- \*\*Side 2: .+\*\*", digest)
+    assert "serve --open" in result.output.splitlines()[-1]
 
 
 def test_page_failures_fall_back_to_the_feed_and_say_why(tmp_path: Path) -> None:
