@@ -18,6 +18,7 @@ from aiosmtpd.handlers import Message
 
 from newswatch.config import parse_config
 from newswatch.errors import MailError
+from newswatch.publish import render
 from newswatch.publish.digest import clean, safe_url, shorten
 from newswatch.publish.stage import collect, due_days, render_digest, write_day, write_due
 from newswatch.store import Store, utcnow
@@ -273,3 +274,54 @@ def test_cli_digest_formats_and_missing_database(store: Store, tmp_path: Path) -
     assert res.exit_code == 1 and "no database at" in res.output and not missing.exists()
     res = runner.invoke(main, ["--db", db, "db", "path"])
     assert res.exit_code == 0 and res.output.strip() == str(Path(db).resolve())
+
+
+def test_reliability_and_consensus_once_scored(tmp_path: Path) -> None:
+    """What m006/m007 will add (consensus on discrepancies, scores and their history) shows up
+    in the digest without a change here: the views and queries follow the columns."""
+    with Store(tmp_path / "news.db") as store:
+        seed(store)
+        store.db["discrepancies"].add_column("consensus_value", float)
+        store.db["discrepancies"].add_column("kind", str)
+        store.db["sources"].add_column("reliability_low", float)
+        store.db["sources"].add_column("reliability_high", float)
+        store.db["source_scores"].create({"source_id": int, "at": str, "reliability": float,
+                                          "reliability_low": float, "reliability_high": float,
+                                          "checked_claims": int})
+        grid, pulse = store.source_id("Grid Watch"), store.source_id("DC Pulse")
+        store.db["source_scores"].insert_all([
+            {"source_id": grid, "at": "2026-05-13T07:00:00Z", "reliability": 0.8},
+            {"source_id": grid, "at": "2026-05-14T07:00:00Z", "reliability": 0.6,
+             "reliability_low": 0.5, "reliability_high": 0.7},
+            {"source_id": pulse, "at": "2026-05-14T07:00:00Z", "reliability": 0.9},
+            {"source_id": pulse, "at": "2026-05-15T07:00:00Z", "reliability": 0.95}])
+        store.db.execute("update sources set reliability = 0.6 where id = ?", [grid])
+        store.db.execute("update sources set reliability = 0.9 where id = ?", [pulse])
+        store.db.execute("update discrepancies set consensus_value = 3e8, kind = 'update'")
+        store.db.conn.commit()
+    with Store(tmp_path / "news.db") as store:
+        d = collect(store, DAY, "UTC")
+        changes = {r.outlet: (r.before, r.after, r.interval) for r in d.reliability}
+        assert changes == {"Grid Watch": (0.8, 0.6, "0.50–0.70"), "DC Pulse": (None, 0.9, "")}
+        (x,) = d.disagreements
+        assert x.consensus == "300 MW" and x.kind == "update"
+        assert d.chart_title.startswith("Outlet reliability") and [b.label for b in d.bars] == ["DC Pulse", "Grid Watch"]
+        text = render_digest(store, DAY, "UTC", "markdown")
+        assert "- Grid Watch: 0.80 → 0.60 (0.50–0.70)" in text and "consensus: 300 MW" in text
+
+
+def test_feed_problems_read_as_sentences() -> None:
+    from newswatch.publish.digest import build_digest
+
+    d = build_digest(DAY, "UTC", stories=[], articles={}, discrepancies=[], reliability=None,
+                     feeds=[{"problem": "quiet", "source": "Quiet Times", "url": "https://q.example/feed",
+                             "quiet_seconds": 3 * 86400, "usual_gap_seconds": 7200},
+                            {"problem": "failed", "source": "Down", "url": "https://d.example/feed",
+                             "consecutive_errors": 1, "last_success_at": None, "last_error": "http: HTTP 503"}],
+                     counts={"articles": 0, "outlets": 0, "claims": 0, "fetch_errors": 0, "feeds": 2},
+                     leaderboard=[], claims_per_outlet=[])
+    assert [f.detail for f in d.feeds] == [
+        "no new entry for 3.0 days (usually one every 2.0 hours)",
+        "1 failed poll in a row; last success never; http: HTTP 503"]
+    text = render.markdown(d)
+    assert "No stories for this day." in text and "**quiet**: Quiet Times" in text
