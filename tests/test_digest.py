@@ -325,3 +325,24 @@ def test_feed_problems_read_as_sentences() -> None:
         "1 failed poll in a row; last success never; http: HTTP 503"]
     text = render.markdown(d)
     assert "No stories for this day." in text and "**quiet**: Quiet Times" in text
+
+
+def test_the_store_lock_is_not_held_while_mailing(store: Store, tmp_path: Path, smtp) -> None:
+    sink, port = smtp
+
+    class Guard:
+        held = False
+
+        def __enter__(self) -> None:
+            Guard.held = True
+
+        def __exit__(self, *exc: object) -> None:
+            Guard.held = False
+
+    seen: list[bool] = []
+    original = sink.handle_message
+    sink.handle_message = lambda message: (seen.append(Guard.held), original(message))  # type: ignore[method-assign]
+    cfg = config(tmp_path, f"  email:\n    host: 127.0.0.1\n    port: {port}\n    security: none\n"
+                           "    from: news@example.com\n    to: me@example.com\n")
+    write_due(store, cfg, datetime(2026, 5, 15, 7, 30, tzinfo=UTC), guard=Guard())
+    assert seen == [False] and len(sink.messages) == 1

@@ -168,4 +168,3 @@ def atom(digests: Sequence[Digest], *, feed_id: str = "urn:newswatch:digest",
 
 
 RENDERERS = {"markdown": markdown, "html": html}
-SUFFIX = {"markdown": ".md", "html": ".html", "atom": ".xml"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -87,32 +88,40 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def write_day(store: Store, config: Config, day: date, *, send: bool = True) -> dict[str, Any]:
+def write_day(store: Store, config: Config, day: date, *, send: bool = True,
+              guard: AbstractContextManager[Any] | None = None) -> dict[str, Any]:
     """Write a day's Markdown, HTML and the Atom feed into digest.output, record them, and email
     the day when email is configured and it was not sent before. Raises MailError after the
-    files are written and recorded when the email fails (it is tried again next time)."""
+    files are written and recorded when the email fails (it is tried again next time).
+
+    ``guard`` (the daemon's store lock) is held while the store is used, not while the SMTP
+    server is talked to, so a slow mail server never holds up the other jobs' writes."""
+    guard = guard or nullcontext()
     tz = config.digest.timezone
     out = Path(config.digest.output)
     out.mkdir(parents=True, exist_ok=True)
-    d = collect(store, day, tz)
-    text, page = render.markdown(d), render.html(d)
     key = day.isoformat()
-    paths = {"markdown": out / f"{key}.md", "html": out / f"{key}.html"}
-    _write(paths["markdown"], text)
-    _write(paths["html"], page)
-    store.record_digest(key, "markdown", str(paths["markdown"]))
-    store.record_digest(key, "html", str(paths["html"]))
-    paths["atom"] = out / "atom.xml"
-    _write(paths["atom"], atom_feed(store, day, tz))
-    store.record_digest(key, "atom", str(paths["atom"]))
+    email = config.digest.email
+    with guard:
+        d = collect(store, day, tz)
+        text, page = render.markdown(d), render.html(d)
+        paths = {"markdown": out / f"{key}.md", "html": out / f"{key}.html"}
+        _write(paths["markdown"], text)
+        _write(paths["html"], page)
+        store.record_digest(key, "markdown", str(paths["markdown"]))
+        store.record_digest(key, "html", str(paths["html"]))
+        paths["atom"] = out / "atom.xml"
+        _write(paths["atom"], atom_feed(store, day, tz))
+        store.record_digest(key, "atom", str(paths["atom"]))
+        unsent = bool(email) and not store.digests_of(key)["html"].get("emailed_at")
     result: dict[str, Any] = {"day": key, "path": str(paths["markdown"]),
                               "stories": d.total_stories, "disagreements": len(d.disagreements)}
-    email = config.digest.email
-    if send and email and not store.digests_of(key)["html"].get("emailed_at"):
+    if send and email and unsent:
         subject = (f"newswatch digest for {key}: {d.total_stories} stories, "
                    f"{len(d.disagreements)} numbers that disagree")
         mail.send(email, subject, text, page)
-        store.digest_emailed(key)
+        with guard:
+            store.digest_emailed(key)
         result["emailed"] = ", ".join(email.to)
         log.info("emailed the digest for %s to %s", key, result["emailed"])
     return result
@@ -143,12 +152,14 @@ def due_days(store: Store, config: Config, now: datetime | None = None,
 
 
 def write_due(store: Store, config: Config, now: datetime | None = None,
-              latest: date | None = None) -> dict[str, Any]:
+              latest: date | None = None, guard: AbstractContextManager[Any] | None = None) -> dict[str, Any]:
     """The daemon's digest job: write (and send) every due day, oldest first."""
     written, failures = [], []
-    for day in due_days(store, config, now, latest):
+    with guard or nullcontext():
+        days = due_days(store, config, now, latest)
+    for day in days:
         try:
-            written.append(write_day(store, config, day))
+            written.append(write_day(store, config, day, guard=guard))
         except MailError as exc:
             failures.append(f"{day.isoformat()}: {exc}")
             log.warning("the digest for %s was written but not emailed: %s", day, exc)
