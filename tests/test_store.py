@@ -57,6 +57,7 @@ SCHEMA = {
     "story_merges": {"id": int, "from_story": int, "into_story": int, "time": str, "score": float},
     "story_moves": {"id": int, "article_id": int, "from_story": int, "into_story": int, "reason": str,
                     "score": float, "time": str},
+    "digests": {"day": str, "format": str, "path": str, "written_at": str, "emailed_at": str},
 }
 FTS_SHADOW = {"articles_fts_data", "articles_fts_idx", "articles_fts_docsize", "articles_fts_config"}
 

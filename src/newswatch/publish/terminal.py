@@ -72,10 +72,10 @@ def story(story: dict[str, Any], articles: list[dict[str, Any]],
 
 
 def sources(rows: list[dict[str, Any]]) -> str:
-    lines = [f"{'id':>4}  {'source':<32} {'feeds':>5} {'articles':>8}  reliability"]
+    lines = [f"{'id':>4}  {'source':<32} {'feeds':>5} {'articles':>8} {'claims':>6}  reliability"]
     for r in rows:
-        rel = f"{r['reliability']:.2f}" if r["reliability"] is not None else "-"
-        lines.append(f"{r['id']:>4}  {r['name']:<32.32} {r['feeds']:>5} {r['articles']:>8}  {rel}")
+        lines.append(f"{r['id']:>4}  {r['name']:<32.32} {r['feeds']:>5} {r['articles']:>8} "
+                     f"{r['claims']:>6}  {r['reliability_text']}")
     return "\n".join(lines) + "\n"
 
 
