@@ -1,1 +1,3 @@
-"""Publish: what users read (terminal output now; the digest, Datasette and mail later)."""
+"""Publish: what users read. ``terminal`` formats the CLI's output; ``digest`` and ``render``
+make the daily digest (Markdown, HTML, Atom), ``mail`` sends it, ``serve`` runs Datasette, and
+``stage`` is the one module here that reads the store."""
