@@ -702,30 +702,6 @@ class Store:
             "where m.from_story = ? group by m.into_story, m.reason order by m.into_story",
             [story_id])]
 
-    def stories_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        """Stories with an article published (or, undated, discovered) in [start, end), with how
-        many articles and outlets report them, most widely reported first."""
-        return list(self.db.query(
-            """
-            select stories.id, stories.title, stories.first_seen, stories.last_seen,
-                   count(distinct articles.id) as articles,
-                   count(distinct articles.source_id) as outlets,
-                   group_concat(distinct sources.name) as sources,
-                   (select count(*) from discrepancies d where d.story_id = stories.id) as discrepancies
-            from stories
-            join articles on articles.story_id = stories.id
-            join sources on sources.id = articles.source_id
-            where coalesce(articles.published, articles.discovered_at) >= ?
-              and coalesce(articles.published, articles.discovered_at) < ?
-            group by stories.id
-            order by outlets desc, articles desc, stories.id
-            """, [iso(start), iso(end)]))
-
-    def articles_between(self, start: datetime, end: datetime) -> int:
-        return self.db.execute(
-            "select count(*) from articles where coalesce(published, discovered_at) >= ? "
-            "and coalesce(published, discovered_at) < ?", [iso(start), iso(end)]).fetchone()[0]
-
     # --- runs and status -------------------------------------------------------------------------
 
     def start_run(self, job: str) -> int:
