@@ -1,0 +1,1 @@
+"""Source reliability: truth discovery over claim groups (truth.py) and its stage."""

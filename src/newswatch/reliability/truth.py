@@ -1,0 +1,680 @@
+"""Truth discovery: each claim group's most likely value and each source's reliability, together.
+
+Pure code: plain dataclasses in and out, no store. The model is ACCU (Dong, Berti-Equille and
+Srivastava 2009) with the parts news needs:
+
+* **Votes.** A source of accuracy A votes ``ln(n A / (1 - A))`` for the value it gives, where n
+  is the number of wrong values a careless source could have written. A candidate's score is
+  the sum of the votes that support it; P(candidate) is a softmax over the candidates plus the
+  n unseen wrong values, so one claim from an A-accurate source makes its value A-likely.
+* **Mixed types in one model** (as CRH does): numeric claims support a candidate by a kernel of
+  their distance scaled per item (robust spread of the item's values, floored at a fraction of
+  its magnitude), so 478,403 half-supports 478,404 and a different unit supports nothing; a
+  qualified claim supports everything it allows ("over 220,000" fully supports 230,000, a range
+  supports its inside); text claims support a candidate whose words contain theirs.
+* **Agreements count as much as disagreements.** A claim is checked against the item's value
+  estimated *without* its own report (leave-one-out), so a source never confirms itself; its
+  agreement is the probability mass of the values it supports. Accuracy is a Beta posterior
+  over these soft agreements, starting from the source's prior (first-party sources start with
+  a strong one), so a source with few checked claims stays near its prior.
+* **Copying is not corroboration.** Claims that share a ``report`` key (one outlet's several
+  feeds, a credited wire copy) are one vote; a claim marked ``copy`` neither raises nor lowers
+  its source. Undeclared copying is found as in DEPEN: two sources that share many values the
+  consensus considers wrong are dependent; the less accurate one's vote for a shared value is
+  discounted by ``1 - c P(dependent)``. The pairs treated as dependent are returned.
+
+Everything is iterated to a fixed point; items are vectorised with numpy (one row per report x
+candidate pair), so a few hundred thousand claims take seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "Claim",
+    "Item",
+    "SourcePrior",
+    "Params",
+    "ItemResult",
+    "SourceResult",
+    "ClaimCheck",
+    "DependentPair",
+    "Result",
+    "discover",
+    "beta_interval",
+    "FIRST_PARTY",
+    "DEFAULT_PRIOR",
+]
+
+QUALIFIERS = ("=", "~", ">", ">=", "<", "<=")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One source's value for an item: numeric (`value`, optional qualifier/range) or `text`.
+
+    `report` names the independent report the claim belongs to: claims sharing it within an item
+    count as one vote. `copy` marks a claim copied from another source's report (a credited wire
+    copy): it votes with its report and is not held for or against its own source. `ref` is the
+    caller's handle (a claim id), passed back in the checks. `precision` is the rounding step
+    the value was written with (1000 for "220,000" read as thousands); by default a value's own
+    decimals (30.1 -> 0.1), an integer being exact.
+    """
+
+    source: str
+    value: float | None = None
+    text: str | None = None
+    qualifier: str = "="
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    report: Hashable | None = None
+    copy: bool = False
+    ref: Hashable | None = None
+    precision: float | None = None
+
+
+@dataclass
+class Item:
+    """A claim group: the claims of several sources about one thing. One vote per source per
+    item: when a source appears twice, its last claim in the list is kept (pass them in time
+    order)."""
+
+    key: Hashable
+    claims: list[Claim]
+
+
+@dataclass(frozen=True)
+class SourcePrior:
+    """Beta prior on a source's accuracy: `mean` and `strength` (pseudo-claims)."""
+
+    mean: float = 0.75
+    strength: float = 2.0
+
+    @property
+    def alpha(self) -> float:
+        return self.mean * self.strength
+
+    @property
+    def beta(self) -> float:
+        return (1.0 - self.mean) * self.strength
+
+
+DEFAULT_PRIOR = SourcePrior()
+FIRST_PARTY = SourcePrior(mean=0.98, strength=50.0)
+
+
+@dataclass(frozen=True)
+class Params:
+    """Model constants (not fitted to any data set)."""
+
+    n_false: float = 100.0          # wrong values a careless source could have written (ACCU n)
+    near_weight: float = 0.5        # support a numeric claim gives a value it is near but not at
+    scale_floor: float = 0.01       # per-item distance scale: at least this fraction of |median|
+    approx_tol: float = 0.05        # "about X" allows X +- this fraction
+    copy_rate: float = 0.8          # DEPEN c: how often a dependent source copies
+    dep_prior: float = 0.2          # DEPEN alpha: prior probability that two sources are dependent
+    detect_copies: bool = True
+    dep_true_evidence: bool = False # sharing a value the consensus holds true counts too
+    dep_threshold: float = 0.5      # P(dependent) above which a pair is reported as dependent
+    min_evidence: int = 5           # fewer checked claims: "not enough evidence"
+    interval: float = 0.90
+    max_iter: int = 50
+    tol: float = 1e-5
+
+
+@dataclass
+class ItemResult:
+    key: Hashable
+    value: float | None           # consensus numeric value (None for a text item)
+    text: str | None              # consensus text (None for a numeric item)
+    confidence: float             # posterior probability of the consensus
+    reports: int                  # independent reports in the item
+    supporting: int               # independent reports supporting the consensus
+
+
+@dataclass
+class SourceResult:
+    source: str
+    reliability: float            # Beta posterior mean
+    low: float                    # interval bounds (Params.interval, equal tails)
+    high: float
+    checked: int                  # claims checked against other independent reports
+    agreed: float                 # soft counts
+    disagreed: float
+    enough_evidence: bool
+    weight: float                 # vote weight used for its claims
+
+
+@dataclass
+class ClaimCheck:
+    """How one checked claim moved its source: `agreement` in [0, 1] against the consensus
+    estimated from the other reports of its item."""
+
+    ref: Hashable | None
+    source: str
+    item: Hashable
+    agreement: float
+    consensus_value: float | None
+    consensus_text: str | None
+
+
+@dataclass
+class DependentPair:
+    a: str
+    b: str
+    probability: float
+    shared_items: int
+    same_values: int
+    same_minority: int            # shared values the consensus holds wrong
+
+
+@dataclass
+class Result:
+    items: dict[Hashable, ItemResult]
+    sources: dict[str, SourceResult]
+    checks: list[ClaimCheck]
+    dependent: list[DependentPair]
+    iterations: int
+    converged: bool
+
+    def ranking(self) -> list[SourceResult]:
+        """Sources with enough evidence first, each group by the interval's lower bound."""
+        return sorted(self.sources.values(),
+                      key=lambda s: (not s.enough_evidence, -s.low, -s.reliability, s.source))
+
+
+# --------------------------------------------------------------------------- comparisons
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _WORD.findall(text))
+
+
+def _interval(c: Claim, approx_tol: float) -> tuple[float, float]:
+    """The values a numeric claim allows."""
+    if c.low is not None or c.high is not None:
+        lo = c.low if c.low is not None else -math.inf
+        hi = c.high if c.high is not None else math.inf
+        return (min(lo, hi), max(lo, hi))
+    v = float(c.value)  # type: ignore[arg-type]
+    q = c.qualifier
+    if q in (">", ">="):
+        return (v, math.inf)
+    if q in ("<", "<="):
+        return (-math.inf, v)
+    if q == "~":
+        d = abs(v) * approx_tol
+        return (v - d, v + d)
+    return (v, v)
+
+
+def _point(c: Claim) -> float | None:
+    """A numeric claim's own value as a candidate (a range's middle when it names no value)."""
+    if c.value is not None and math.isfinite(c.value):
+        return float(c.value)
+    if c.low is not None and c.high is not None:
+        return (c.low + c.high) / 2.0
+    return c.low if c.low is not None else c.high
+
+
+def _is_numeric(c: Claim) -> bool:
+    return c.text is None and (c.value is not None or c.low is not None or c.high is not None)
+
+
+@dataclass
+class _Cand:
+    value: float | None
+    text: str | None
+    unit: str | None
+    words: frozenset[str] = field(default_factory=frozenset)
+    precision: float = 0.0
+
+
+def _precision(c: Claim) -> float:
+    """How finely a numeric claim was written: given, else its decimals (30.1 -> 0.1)."""
+    if c.precision is not None:
+        return abs(c.precision)
+    v = _point(c)
+    if v is None or v == int(v):
+        return 0.0
+    digits = repr(float(v)).split("e")[0].split(".")[1] if "." in repr(float(v)) else ""
+    return 10.0 ** -min(len(digits), 9)
+
+
+def _sim(c: Claim, cand: _Cand, scale: float, params: Params) -> tuple[float, float]:
+    """(vote, agreement): how much claim `c` supports candidate `cand` as a vote, and how far it
+    agrees with it as a check. Allowing it (equal, inside a range or bound) is full support;
+    agreeing only up to rounding (21 and 21.4) is partial support and full agreement; being
+    near (within the item's scale) is no support and partial agreement."""
+    if cand.text is not None:
+        if c.text is None:
+            return 0.0, 0.0
+        w = _words(c.text)
+        return (1.0, 1.0) if w and w <= cand.words else (0.0, 0.0)
+    if not _is_numeric(c) or (c.unit or None) != (cand.unit or None):
+        return 0.0, 0.0
+    lo, hi = _interval(c, params.approx_tol)
+    t = cand.value
+    if lo <= t <= hi:
+        return 1.0, 1.0
+    d = lo - t if t < lo else t - hi
+    tol = max(_precision(c), cand.precision) / 2.0
+    if d <= tol * (1 + 1e-9):
+        return params.near_weight, 1.0
+    return 0.0, params.near_weight * math.exp(-d / scale)
+
+
+def _value_key(c: Claim) -> tuple:
+    if c.text is not None:
+        return ("t", " ".join(sorted(_words(c.text))) or c.text.strip().casefold())
+    return ("n", c.unit or None, c.qualifier if c.qualifier in QUALIFIERS else "=",
+            _round(c.value), _round(c.low), _round(c.high))
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else float(f"{x:.12g}")
+
+
+# --------------------------------------------------------------------------- Beta interval
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction of the regularised incomplete beta (Numerical Recipes)."""
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > 1e-300 else 1e-300)
+    h = d
+    for m in range(1, 300):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > 1e-300 else 1e-300)
+        c = 1.0 + aa / c
+        c = c if abs(c) > 1e-300 else 1e-300
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > 1e-300 else 1e-300)
+        c = 1.0 + aa / c
+        c = c if abs(c) > 1e-300 else 1e-300
+        de = d * c
+        h *= de
+        if abs(de - 1.0) < 1e-12:
+            break
+    return h
+
+
+def _beta_cdf(x: float, a: float, b: float) -> float:
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    lbt = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+           + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return math.exp(lbt) * _betacf(a, b, x) / a
+    return 1.0 - math.exp(lbt) * _betacf(b, a, 1.0 - x) / b
+
+
+def _beta_ppf(p: float, a: float, b: float) -> float:
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2.0
+        if _beta_cdf(mid, a, b) < p:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2.0
+
+
+def beta_interval(a: float, b: float, mass: float = 0.90) -> tuple[float, float]:
+    """Equal-tailed interval holding `mass` of Beta(a, b)."""
+    tail = (1.0 - mass) / 2.0
+    return _beta_ppf(tail, a, b), _beta_ppf(1.0 - tail, a, b)
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class _Problem:
+    """The items flattened into arrays: reports, candidates and report x candidate pairs."""
+
+    def __init__(self, items: Iterable[Item], params: Params):
+        self.params = params
+        self.sources: list[str] = []
+        src_index: dict[str, int] = {}
+        self.item_keys: list[Hashable] = []
+        self.cands: list[_Cand] = []
+        cand_item: list[int] = []
+        rep_item: list[int] = []
+        rep_source: list[int] = []
+        rep_vkey: list[int] = []
+        rep_members: list[list[Claim]] = []
+        self.rep_claim: list[Claim] = []
+        pair_rep: list[int] = []
+        pair_cand: list[int] = []
+        pair_sim: list[float] = []
+        pair_agree: list[float] = []
+        item_scale: list[float] = []
+        vkeys: dict[tuple, int] = {}
+
+        def sid(name: str) -> int:
+            if name not in src_index:
+                src_index[name] = len(self.sources)
+                self.sources.append(name)
+            return src_index[name]
+
+        for item in items:
+            latest: dict[str, Claim] = {}
+            for c in item.claims:
+                if c.text is None and not _is_numeric(c):
+                    continue
+                latest.pop(c.source, None)
+                latest[c.source] = c
+            if not latest:
+                continue
+            ii = len(self.item_keys)
+            self.item_keys.append(item.key)
+            for c in latest.values():
+                sid(c.source)
+            # group into independent reports (claims without a report key stand alone)
+            reports: dict[Hashable, list[Claim]] = {}
+            for n, c in enumerate(latest.values()):
+                reports.setdefault(("r", c.report) if c.report is not None else ("c", n), []
+                                   ).append(c)
+            reps = []
+            for members in reports.values():
+                originals = [c for c in members if not c.copy]
+                reps.append(((originals or members)[0], members))
+            # candidates: the distinct point values (and texts); bounds only when no point
+            numeric = [rc for rc, _ in reps if _is_numeric(rc)]
+            points = [rc for rc in numeric
+                      if rc.qualifier in ("=", "~") or rc.qualifier not in QUALIFIERS]
+            seen: dict[tuple, int] = {}
+            first_cand = len(self.cands)
+            for rc in (points or numeric):
+                p = _point(rc)
+                if p is None:
+                    continue
+                k = ("n", rc.unit or None, _round(p))
+                if k not in seen:
+                    seen[k] = len(self.cands)
+                    self.cands.append(_Cand(p, None, rc.unit or None,
+                                            precision=_precision(rc)))
+                    cand_item.append(ii)
+            for rc, _ in reps:
+                if rc.text is not None:
+                    w = _words(rc.text)
+                    k = ("t", " ".join(sorted(w)))
+                    if k not in seen:
+                        seen[k] = len(self.cands)
+                        self.cands.append(_Cand(None, rc.text.strip(), None, w))
+                        cand_item.append(ii)
+            vals = np.array([_point(rc) for rc in numeric if _point(rc) is not None], float)
+            if len(vals):
+                med = float(np.median(vals))
+                mad = 1.4826 * float(np.median(np.abs(vals - med)))
+                scale = max(mad, params.scale_floor * abs(med), 1e-9)
+            else:
+                scale = 1.0
+            item_scale.append(scale)
+            for rc, members in reps:
+                ri = len(rep_item)
+                rep_item.append(ii)
+                rep_source.append(src_index[rc.source])
+                rep_vkey.append(vkeys.setdefault((ii, _value_key(rc)), len(vkeys)))
+                rep_members.append(members)
+                self.rep_claim.append(rc)
+                for ci in range(first_cand, len(self.cands)):
+                    pair_rep.append(ri)
+                    pair_cand.append(ci)
+                    vs, ag = _sim(rc, self.cands[ci], scale, params)
+                    pair_sim.append(vs)
+                    pair_agree.append(ag)
+
+        self.n_items = len(self.item_keys)
+        self.item_scale = item_scale
+        self.cand_item = np.array(cand_item, dtype=np.int64)
+        self.rep_item = np.array(rep_item, dtype=np.int64)
+        self.rep_source = np.array(rep_source, dtype=np.int64)
+        self.rep_vkey = np.array(rep_vkey, dtype=np.int64)
+        self.rep_members = rep_members
+        self.pair_rep = np.array(pair_rep, dtype=np.int64)
+        self.pair_cand = np.array(pair_cand, dtype=np.int64)
+        self.pair_sim = np.array(pair_sim, dtype=float)
+        self.pair_agree = np.array(pair_agree, dtype=float)
+        self.n_reps = len(rep_item)
+        self.n_cands = len(self.cands)
+        self.item_ncand = np.bincount(self.cand_item, minlength=self.n_items)
+        self.item_nrep = np.bincount(self.rep_item, minlength=self.n_items)
+        # pairs of reports of one item from two sources (for DEPEN)
+        order = np.argsort(self.rep_item, kind="stable")
+        bounds = np.searchsorted(self.rep_item[order], np.arange(self.n_items + 1))
+        da, db = [], []
+        for ii in range(self.n_items):
+            rs = order[bounds[ii]:bounds[ii + 1]]
+            if len(rs) < 2:
+                continue
+            iu, ju = np.triu_indices(len(rs), 1)
+            da.append(rs[iu])
+            db.append(rs[ju])
+        self.dep_a = np.concatenate(da) if da else np.zeros(0, np.int64)
+        self.dep_b = np.concatenate(db) if db else np.zeros(0, np.int64)
+        sa, sb = self.rep_source[self.dep_a], self.rep_source[self.dep_b]
+        keep = sa != sb
+        self.dep_a, self.dep_b = self.dep_a[keep], self.dep_b[keep]
+        lo_s = np.minimum(sa[keep], sb[keep])
+        hi_s = np.maximum(sa[keep], sb[keep])
+        pair_code = lo_s * max(len(self.sources), 1) + hi_s
+        self.dep_pairs, self.dep_pair_idx = np.unique(pair_code, return_inverse=True)
+        self.dep_same = self.rep_vkey[self.dep_a] == self.rep_vkey[self.dep_b]
+        # how common a shared value is among the item's other reports: two independent sources
+        # often meet on a popular wrong value, seldom on a rare one
+        vcount = np.bincount(self.rep_vkey, minlength=len(vkeys))[self.rep_vkey[self.dep_a]]
+        others = np.maximum(self.item_nrep[self.rep_item[self.dep_a]] - 2, 1)
+        self.dep_rarity = np.maximum((vcount - 2) / others, 1.0 / params.n_false)
+        # the candidate a report gives exactly (for "the consensus holds this value wrong")
+        own = np.full(self.n_reps, -1, dtype=np.int64)
+        exact = self.pair_sim >= 1.0
+        best = np.zeros(self.n_reps)
+        for r, c, s in zip(self.pair_rep[exact], self.pair_cand[exact], self.pair_sim[exact],
+                           strict=True):
+            if own[r] < 0 or s > best[r]:
+                own[r], best[r] = c, s
+        self.rep_own = own
+        # first pair row of each report (a report's rows are contiguous, one per candidate)
+        self.rep_row = np.searchsorted(self.pair_rep, np.arange(self.n_reps))
+        # how far the two reports of each pair agree (as a check: rounding and nearness count)
+        cache: dict[tuple[int, int], float] = {}
+        agree = np.empty(len(self.dep_a))
+        for n, (x, y) in enumerate(zip(self.dep_a.tolist(), self.dep_b.tolist(), strict=True)):
+            key = (self.rep_vkey[x], self.rep_vkey[y])
+            if key not in cache:
+                cx, cy = self.rep_claim[x], self.rep_claim[y]
+                scale = self.item_scale[self.rep_item[x]]
+                cache[key] = max(_sim(cx, _cand_of(cy), scale, params)[1],
+                                 _sim(cy, _cand_of(cx), scale, params)[1])
+            agree[n] = cache[key]
+        self.dep_agree = agree
+
+    def partner_rows(self, ra: np.ndarray, rb: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For report pairs of one item: (pair index, row of ra, row of rb) per candidate."""
+        m = self.item_ncand[self.rep_item[ra]]
+        idx = np.repeat(np.arange(len(ra)), m)
+        k = np.arange(len(idx)) - np.repeat(np.cumsum(m) - m, m)
+        return idx, self.rep_row[ra][idx] + k, self.rep_row[rb][idx] + k
+
+
+def _cand_of(c: Claim) -> _Cand:
+    """A claim seen as a candidate value (to check another claim against it)."""
+    if c.text is not None:
+        return _Cand(None, c.text.strip(), None, _words(c.text))
+    return _Cand(_point(c), None, c.unit or None, precision=_precision(c))
+
+
+def _segment_max(values: np.ndarray, seg: np.ndarray, n: int) -> np.ndarray:
+    out = np.full(n, -np.inf)
+    np.maximum.at(out, seg, values)
+    return out
+
+
+def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = None,
+             params: Params | None = None) -> Result:
+    """Estimate every item's value and every source's reliability (see the module docstring).
+
+    `priors` maps a source to its Beta prior (a first-party source: `FIRST_PARTY`); sources
+    not in it get `DEFAULT_PRIOR`.
+    """
+    params = params or Params()
+    priors = priors or {}
+    pb = _Problem(items, params)
+    ns = len(pb.sources)
+    a0 = np.array([priors.get(s, DEFAULT_PRIOR).alpha for s in pb.sources])
+    b0 = np.array([priors.get(s, DEFAULT_PRIOR).beta for s in pb.sources])
+    acc = a0 / (a0 + b0)
+    dep_prob = np.zeros(len(pb.dep_pairs))
+    log_n = math.log(params.n_false)
+    c_rate = params.copy_rate
+    # a claim counts for its source only when it is an original (not a copy)
+    rep_checks_source = np.array(
+        [any(not m.copy for m in members) for members in pb.rep_members], dtype=bool)
+    prev_truth = None
+    converged = False
+    iterations = 0
+    state: dict = {}
+    for it in range(1, params.max_iter + 1):
+        iterations = it
+        # 1. votes, with undeclared copies discounted (DEPEN / ACCU vote count)
+        a = np.clip(acc, 1e-4, 1 - 1e-4)
+        vote_src = np.maximum(log_n + np.log(a / (1 - a)), 0.0)
+        indep = np.zeros(pb.n_reps)  # log of the independence factor
+        if len(pb.dep_a) and dep_prob.any():
+            same = pb.dep_same
+            ra, rb = pb.dep_a[same], pb.dep_b[same]
+            pd = dep_prob[pb.dep_pair_idx[same]]
+            aa, ab = acc[pb.rep_source[ra]], acc[pb.rep_source[rb]]
+            later = np.where((aa < ab) | ((aa == ab) & (ra > rb)), ra, rb)
+            np.add.at(indep, later, np.log1p(-c_rate * pd))
+        vote = vote_src[pb.rep_source] * np.exp(indep)
+        # 2. candidate scores and posteriors, with n unseen wrong values at score 0
+        contrib = vote[pb.pair_rep] * pb.pair_sim
+        score = np.bincount(pb.pair_cand, weights=contrib, minlength=pb.n_cands)
+        unseen = np.maximum(params.n_false + 1 - pb.item_ncand, 1.0)
+        mx = np.maximum(_segment_max(score, pb.cand_item, pb.n_items), 0.0)
+        ex = np.exp(score - mx[pb.cand_item])
+        z = np.bincount(pb.cand_item, weights=ex, minlength=pb.n_items) + unseen * np.exp(-mx)
+        prob = ex / z[pb.cand_item]
+        # 3. agreement of every report with the consensus of the others: its own report and
+        #    (by their probability of dependence) its dependents' reports left out, so a source
+        #    is never confirmed by itself or its copies; the consensus is a softmax over the
+        #    values given, so a lone dissenter does not make the majority uncertain
+        removed = contrib.copy()
+        if len(pb.dep_a) and params.detect_copies and dep_prob.any():
+            pd_all = c_rate * dep_prob[pb.dep_pair_idx]
+            sel = pd_all > 0.01
+            idx, row_a, row_b = pb.partner_rows(pb.dep_a[sel], pb.dep_b[sel])
+            pd = pd_all[sel][idx]
+            np.add.at(removed, row_a, pd * contrib[row_b])
+            np.add.at(removed, row_b, pd * contrib[row_a])
+        loo = np.maximum(score[pb.pair_cand] - removed, 0.0)
+        den = np.bincount(pb.pair_rep, weights=loo, minlength=pb.n_reps)
+        lmx = _segment_max(loo, pb.pair_rep, pb.n_reps)
+        lex = np.exp(loo - lmx[pb.pair_rep])
+        lz = np.bincount(pb.pair_rep, weights=lex, minlength=pb.n_reps)
+        agree = np.bincount(pb.pair_rep, weights=lex / lz[pb.pair_rep] * pb.pair_agree,
+                            minlength=pb.n_reps)
+        checked = (den > 1e-9) & rep_checks_source
+        w = checked.astype(float)
+        agreed = np.bincount(pb.rep_source, weights=w * agree, minlength=ns)
+        disagreed = np.bincount(pb.rep_source, weights=w * (1 - agree), minlength=ns)
+        new_acc = (a0 + agreed) / (a0 + b0 + agreed + disagreed)
+        # 4. dependence between sources that share values (DEPEN), from the current consensus
+        if len(pb.dep_a) and params.detect_copies:
+            own_a = pb.rep_own[pb.dep_a]
+            p_true = np.where(own_a >= 0, prob[np.maximum(own_a, 0)], 0.0)
+            sa, sb = pb.rep_source[pb.dep_a], pb.rep_source[pb.dep_b]
+            A1 = np.clip(new_acc[sa], 1e-4, 1 - 1e-4)
+            A2 = np.clip(new_acc[sb], 1e-4, 1 - 1e-4)
+            Ac = (A1 + A2) / 2
+            ind_t, ind_f = A1 * A2, (1 - A1) * (1 - A2) * pb.dep_rarity
+            dep_t = Ac * c_rate + ind_t * (1 - c_rate)
+            dep_f = (1 - Ac) * c_rate + ind_f * (1 - c_rate)
+            llr_same = (np.log(p_true * dep_t + (1 - p_true) * dep_f)
+                        - np.log(p_true * ind_t + (1 - p_true) * ind_f))
+            if not params.dep_true_evidence:
+                llr_same = np.where(p_true >= 0.5, 0.0, llr_same)
+            llr = np.where(pb.dep_same, llr_same, math.log(1 - c_rate))
+            total = np.bincount(pb.dep_pair_idx, weights=llr, minlength=len(pb.dep_pairs))
+            logit = math.log(params.dep_prior / (1 - params.dep_prior)) + total
+            dep_prob = 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
+            state["p_true"] = p_true
+        # 5. the consensus of each item
+        order = np.lexsort((-score, pb.cand_item))
+        first = np.searchsorted(pb.cand_item[order], np.arange(pb.n_items))
+        truth = order[first]
+        delta = float(np.max(np.abs(new_acc - acc))) if ns else 0.0
+        acc = new_acc
+        state.update(prob=prob, truth=truth, agree=agree, checked=checked, agreed=agreed,
+                     disagreed=disagreed, vote_src=vote_src)
+        if prev_truth is not None and delta < params.tol and np.array_equal(truth, prev_truth):
+            converged = True
+            break
+        prev_truth = truth
+    return _result(pb, params, priors, acc, dep_prob, state, iterations, converged)
+
+
+def _result(pb: _Problem, params: Params, priors: Mapping[str, SourcePrior], acc: np.ndarray,
+            dep_prob: np.ndarray, st: dict, iterations: int, converged: bool) -> Result:
+    items: dict[Hashable, ItemResult] = {}
+    truth = st.get("truth", np.zeros(0, np.int64))
+    support_exact = np.zeros(pb.n_cands)
+    if pb.n_cands:
+        full = pb.pair_sim >= 1.0
+        np.add.at(support_exact, pb.pair_cand[full], 1.0)
+    for ii, key in enumerate(pb.item_keys):
+        c = pb.cands[truth[ii]]
+        items[key] = ItemResult(key, c.value, c.text, float(st["prob"][truth[ii]]),
+                                int(pb.item_nrep[ii]), int(support_exact[truth[ii]]))
+    checks: list[ClaimCheck] = []
+    checked_n = np.zeros(len(pb.sources), dtype=np.int64)
+    for r in np.flatnonzero(st["checked"]):
+        res = items[pb.item_keys[pb.rep_item[r]]]
+        for m in pb.rep_members[r]:
+            if m.copy:
+                continue
+            checks.append(ClaimCheck(m.ref, m.source, res.key, float(st["agree"][r]),
+                                     res.value, res.text))
+        checked_n[pb.rep_source[r]] += 1
+    sources: dict[str, SourceResult] = {}
+    for si, name in enumerate(pb.sources):
+        pr = priors.get(name, DEFAULT_PRIOR)
+        ag, dis = float(st["agreed"][si]), float(st["disagreed"][si])
+        a, b = pr.alpha + ag, pr.beta + dis
+        lo, hi = beta_interval(a, b, params.interval)
+        sources[name] = SourceResult(name, a / (a + b), lo, hi, int(checked_n[si]), ag, dis,
+                                     bool(checked_n[si] >= params.min_evidence),
+                                     float(st["vote_src"][si]))
+    dependent: list[DependentPair] = []
+    if len(pb.dep_pairs) and "p_true" in st:
+        ns = max(len(pb.sources), 1)
+        shared = np.bincount(pb.dep_pair_idx, minlength=len(pb.dep_pairs))
+        same = np.bincount(pb.dep_pair_idx, weights=pb.dep_same, minlength=len(pb.dep_pairs))
+        minority = np.bincount(pb.dep_pair_idx, weights=pb.dep_same & (st["p_true"] < 0.5),
+                               minlength=len(pb.dep_pairs))
+        for k in np.flatnonzero(dep_prob > params.dep_threshold):
+            code = int(pb.dep_pairs[k])
+            dependent.append(DependentPair(pb.sources[code // ns], pb.sources[code % ns],
+                                           float(dep_prob[k]), int(shared[k]), int(same[k]),
+                                           int(minority[k])))
+        dependent.sort(key=lambda d: -d.probability)
+    return Result(items, sources, checks, dependent, iterations, converged)

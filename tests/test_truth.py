@@ -1,0 +1,189 @@
+"""Truth discovery (newswatch.reliability.truth) on literal claim groups, and on the public
+truth-discovery data sets when they are present."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from newswatch.reliability.truth import (
+    FIRST_PARTY,
+    Claim,
+    Item,
+    Params,
+    beta_interval,
+    discover,
+)
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "truth_discovery.py"
+
+
+def _items(rows: list[dict[str, float | str]]) -> list[Item]:
+    out = []
+    for n, row in enumerate(rows):
+        claims = [Claim(s, text=v) if isinstance(v, str) else Claim(s, float(v))
+                  for s, v in row.items()]
+        out.append(Item(n, claims))
+    return out
+
+
+def test_agreement_raises_and_disagreement_lowers() -> None:
+    # a, b and c agree on every item; sloppy gives another value on 6 of 12
+    rows = []
+    for i in range(12):
+        v = 1000 + i * 10
+        rows.append({"a": v, "b": v, "c": v, "sloppy": v + 7 if i % 2 else v})
+    res = discover(_items(rows))
+    s = res.sources
+    assert s["sloppy"].reliability < s["a"].reliability
+    assert s["sloppy"].disagreed > 4 and s["a"].disagreed < 1
+    assert [r.source for r in res.ranking()][-1] == "sloppy"
+    assert all(res.items[i].value == 1000 + i * 10 for i in range(12))
+
+
+def test_reliable_source_wins_a_split_item() -> None:
+    # "good" agrees with the others on 10 items, "bad" never does; on the last item the two
+    # stand alone against each other and the better record decides
+    rows = [{"good": i, "bad": i + 1, "x": i, "y": i} for i in range(100, 110)]
+    rows.append({"good": 500, "bad": 900})
+    res = discover(_items(rows))
+    assert res.items[10].value == 500
+    assert res.sources["good"].low > res.sources["bad"].high
+
+
+def test_copies_of_one_report_count_once() -> None:
+    # the wire story (and three outlets crediting it) says 300; two independent reports say 250
+    items = []
+    for i in range(8):
+        base = 200.0 + i
+        claims = [Claim("wire", base + 50, report="w"),
+                  Claim("copy1", base + 50, report="w", copy=True),
+                  Claim("copy2", base + 50, report="w", copy=True),
+                  Claim("copy3", base + 50, report="w", copy=True),
+                  Claim("indep1", base), Claim("indep2", base)]
+        items.append(Item(i, claims))
+    res = discover(items)
+    assert all(res.items[i].value == 200.0 + i for i in range(8))
+    assert res.items[0].reports == 3
+    # copiers are neither credited nor blamed for the copied value
+    assert res.sources["copy1"].checked == 0
+    assert res.sources["copy1"].agreed == res.sources["copy1"].disagreed == 0
+    assert res.sources["wire"].checked == 8 and res.sources["wire"].disagreed > 4
+
+
+def test_undeclared_copier_sharing_rare_wrong_values_is_found() -> None:
+    # "copier" repeats "leaky" everywhere, including leaky's odd values nobody else gives
+    rows = []
+    for i in range(20):
+        v = 100 + i
+        odd = v + 13 if i % 3 == 0 else v
+        rows.append({"a": v, "b": v, "c": v, "leaky": odd, "copier": odd, "d": v})
+    res = discover(_items(rows))
+    pairs = {frozenset((d.a, d.b)) for d in res.dependent}
+    assert frozenset(("leaky", "copier")) in pairs
+    assert frozenset(("a", "b")) not in pairs
+
+
+def test_qualified_claim_supports_values_it_allows() -> None:
+    # "over 220,000" agrees with 230,000; "under 100,000" does not
+    items = []
+    for i in range(6):
+        items.append(Item(i, [Claim("precise1", 230000.0 + i), Claim("precise2", 230000.0 + i),
+                              Claim("over", 220000.0, qualifier=">"),
+                              Claim("under", 100000.0, qualifier="<")]))
+    res = discover(items)
+    assert all(res.items[i].value == 230000.0 + i for i in range(6))
+    assert res.sources["over"].agreed > 5.5
+    assert res.sources["under"].disagreed > 5.5
+
+
+def test_range_and_rounding_agree() -> None:
+    items = [Item(0, [Claim("a", 1.92e9), Claim("b", None, low=1.8e9, high=2.0e9),
+                      Claim("c", 1.9e9, precision=1e8), Claim("d", 1.5e9)])]
+    res = discover(items)
+    assert res.items[0].value == 1.92e9
+    checks = {c.source: c.agreement for c in res.checks}
+    assert checks["b"] == pytest.approx(1.0, abs=0.3) and checks["c"] > 0.5
+    assert checks["d"] < 0.4
+
+
+def test_mixed_numeric_and_text_items() -> None:
+    rows = []
+    for i in range(6):
+        rows.append({"a": 220000 + i, "b": 220000 + i, "c": 220000 + i, "odd": 100000 + i})
+        rows.append({"a": "Memphis, Tennessee", "b": "Memphis, Tennessee", "c": "Memphis",
+                     "odd": "Texas"})
+    res = discover(_items(rows))
+    assert res.items[1].text == "Memphis, Tennessee" and res.items[1].value is None
+    assert res.items[0].value == 220000
+    assert res.sources["odd"].reliability < min(res.sources[s].reliability for s in "abc")
+    checks = {(c.source, c.item): c.agreement for c in res.checks}
+    assert checks[("c", 1)] > 0.99  # "Memphis" is consistent with "Memphis, Tennessee"
+    assert checks[("odd", 1)] < 0.01
+
+
+def test_few_checked_claims_stay_near_the_prior_and_are_flagged() -> None:
+    rows = [{"a": 10 + i, "b": 10 + i, "new": 10 + i if i == 0 else None} for i in range(8)]
+    rows = [{k: v for k, v in r.items() if v is not None} for r in rows]
+    res = discover(_items(rows))
+    new = res.sources["new"]
+    assert new.checked == 1 and not new.enough_evidence
+    assert res.sources["a"].enough_evidence
+    assert new.high - new.low > 0.4  # wide interval: one claim says little
+    ranked = [r.source for r in res.ranking()]
+    assert ranked[-1] == "new"
+
+
+def test_first_party_prior_starts_strong() -> None:
+    # one item, the company's release against one outlet: the release wins, and stays high
+    items = [Item(0, [Claim("outlet", 250.0), Claim("company", 300.0)])]
+    res = discover(items, priors={"company": FIRST_PARTY})
+    assert res.items[0].value == 300.0
+    assert res.sources["company"].reliability > 0.9
+    assert res.sources["outlet"].reliability < res.sources["company"].reliability
+
+
+def test_one_vote_per_source_per_item_is_its_latest_claim() -> None:
+    items = [Item(0, [Claim("a", 5.0), Claim("a", 7.0), Claim("b", 7.0)])]
+    res = discover(items)
+    assert res.items[0].reports == 2 and res.items[0].value == 7.0
+
+
+def test_beta_interval() -> None:
+    lo, hi = beta_interval(1.0, 1.0, 0.90)
+    assert lo == pytest.approx(0.05, abs=1e-6) and hi == pytest.approx(0.95, abs=1e-6)
+    lo, hi = beta_interval(91.0, 11.0, 0.90)
+    assert 0.83 < lo < 0.86 < 0.93 < hi < 0.95
+
+
+def test_no_items_no_sources() -> None:
+    res = discover([])
+    assert res.items == {} and res.sources == {} and res.dependent == []
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("truth_bench", BENCH)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["truth_bench"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.dataset
+def test_beats_majority_vote_on_the_public_sets() -> None:
+    bench = _bench()
+    if not bench.DEFAULT_DATA.exists():
+        pytest.skip("truth-discovery data sets absent")
+    params = Params()
+    items, truth = bench.load_spectrum(bench.DEFAULT_DATA, "population")
+    r = bench.evaluate("population", items, truth,
+                       lambda v, g: v is not None and any(abs(v - x) <= 0.01 * abs(x) for x in g))
+    assert r["newswatch"] >= r["majority"] and params.n_false > 0
+    items, truth = bench.load_flights(bench.DEFAULT_DATA)
+    r = bench.evaluate("flights", items, truth,
+                       lambda v, g: v is not None and any(abs(v - x) < 1e-9 for x in g))
+    assert r["newswatch"] >= r["majority"]
+    assert r["spearman"] > 0.3
