@@ -68,6 +68,7 @@ def test_precedence_cli_over_env_over_file(tmp_path: Path, monkeypatch: pytest.M
         ("feeds:\n  - url: https://x.example/\n    source: A\n    interval: soon\n", 4, "feeds[0].interval"),
         ("feeds:\n  - url: https://x.example/\n", 2, "feeds[0].source"),
         ("feeds:\n  - url: https://x.example/\n    source: A\n    colour: red\n", 4, "feeds[0].colour"),
+        ("feeds:\n  - url: https://x.example/\n    source: A\n    kind: company\n", 4, "feeds[0].kind"),
         ("digest:\n  time: '25:00'\n", 2, "digest.time"),
         ("digest:\n  timezone: Mars/Olympus\n", 2, "digest.timezone"),
         ("fetch:\n  allow_private: maybe\n", 2, "fetch.allow_private"),
@@ -129,3 +130,14 @@ def test_add_creates_file(tmp_path: Path) -> None:
     p = tmp_path / "new.yaml"
     add_feeds_to_file(p, [FeedConfig("https://c.example/rss", "C")])
     assert [f.url for f in load_config(p).feeds] == ["https://c.example/rss"]
+
+
+def test_feed_kind_first_party_is_read_and_written(tmp_path: Path) -> None:
+    cfg = parse_config("feeds:\n  - url: https://x.example/pr.xml\n    source: X Corp\n"
+                       "    kind: first-party\n  - url: https://y.example/\n    source: Y\n")
+    assert [f.kind for f in cfg.feeds] == ["first-party", "outlet"]
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds:\n  - url: https://y.example/\n    source: Y\n")
+    add_feeds_to_file(path, [FeedConfig(url="https://x.example/pr.xml", source="X Corp",
+                                        kind="first-party")])
+    assert [f.kind for f in load_config(path).feeds] == ["outlet", "first-party"]

@@ -11,7 +11,10 @@ from newswatch.store import NewArticle, Store
 
 # CONTRACT.md: the columns that must exist (tables may have more).
 CONTRACT = {
-    "sources": {"id", "name", "reliability"},
+    "sources": {"id", "name", "reliability", "reliability_low", "reliability_high",
+                "checked_claims", "agreed", "disagreed", "scored_at"},
+    "source_scores": {"source_id", "at", "reliability", "reliability_low", "reliability_high",
+                      "checked_claims"},
     "feeds": {"id", "url", "source_id"},
     "articles": {"id", "url", "source_id", "feed_id", "title", "published", "text", "story_id"},
     "stories": {"id", "title", "first_seen", "last_seen"},
@@ -26,7 +29,11 @@ CONTRACT = {
 # retypes a column must change this too, on purpose.
 SCHEMA = {
     "_migrations": {"name": str, "applied_at": str},
-    "sources": {"id": int, "name": str, "reliability": float, "created_at": str},
+    "sources": {"id": int, "name": str, "reliability": float, "created_at": str,
+                "reliability_low": float, "reliability_high": float, "checked_claims": int,
+                "agreed": float, "disagreed": float, "scored_at": str, "first_party": int},
+    "source_scores": {"id": int, "source_id": int, "at": str, "reliability": float,
+                      "reliability_low": float, "reliability_high": float, "checked_claims": int},
     "feeds": {"id": int, "url": str, "source_id": int, "title": str, "interval_seconds": int, "etag": str,
               "last_modified": str, "last_fetched_at": str, "last_success_at": str, "last_status": int,
               "next_fetch_at": str, "consecutive_errors": int, "last_error": str, "added_at": str,

@@ -30,12 +30,16 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+FEED_KINDS = ("outlet", "first-party")
+
+
 @dataclass
 class FeedConfig:
     url: str
     source: str
     interval: int = DEFAULT_INTERVAL  # seconds
     line: int = 0  # where it was declared, for messages
+    kind: str = "outlet"  # "first-party": the company's own releases (a strong reliability prior)
 
 
 @dataclass
@@ -343,7 +347,7 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         for i, item in enumerate(node.value):
             key = f"feeds[{i}]"
             fields = r.mapping(item, key)
-            r.unknown(fields, {"url", "source", "interval"}, key)
+            r.unknown(fields, {"url", "source", "interval", "kind"}, key)
             if "url" not in fields:
                 raise r.fail(item, f"{key}.url", "missing (every feed needs a url)")
             if "source" not in fields:
@@ -366,7 +370,14 @@ def parse_config(text: str, path: Path | None = None) -> Config:
                     raise r.fail(inode, f"{key}.interval", f"expected a duration like 30m, 2h or 90s, got {inode.value!r}") from None
                 if interval < MIN_INTERVAL:
                     raise r.fail(inode, f"{key}.interval", f"must be at least {MIN_INTERVAL}s")
-            cfg.feeds.append(FeedConfig(url=url, source=source, interval=interval, line=line))
+            kind = "outlet"
+            if "kind" in fields:
+                kind = r.string(fields["kind"][1], f"{key}.kind")
+                if kind not in FEED_KINDS:
+                    raise r.fail(fields["kind"][1], f"{key}.kind",
+                                 f"expected one of {', '.join(FEED_KINDS)}, got {kind!r}")
+            cfg.feeds.append(FeedConfig(url=url, source=source, interval=interval, line=line,
+                                        kind=kind))
     return cfg
 
 

@@ -95,6 +95,8 @@ def add_feeds_to_file(path: Path, feeds: list[FeedConfig]) -> int:
         lines = [f"{dash}url: {_quote(f.url)}", f"{pad}source: {_quote(f.source)}"]
         if f.interval != DEFAULT_INTERVAL:
             lines.append(f"{pad}interval: {format_duration(f.interval)}")
+        if f.kind != "outlet":
+            lines.append(f"{pad}kind: {f.kind}")
         return "\n".join(lines) + "\n"
 
     dash = indent[:-2] + "- " if len(indent) >= 2 else "- "

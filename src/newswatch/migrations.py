@@ -257,6 +257,25 @@ def m005_story_moves(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m007_reliability(db: sqlite_utils.Database) -> None:
+    """Source reliability (issue 11): each source's Beta posterior over its checked claims (mean,
+    90 % interval, evidence counts, when scored), whether it is first-party (its own releases:
+    a strong prior), and `source_scores`, the history of a source's score (a row only when a
+    scoring run changed it), for plotting and for explaining a change."""
+    for name, type_ in (("reliability_low", float), ("reliability_high", float),
+                        ("checked_claims", int), ("agreed", float), ("disagreed", float),
+                        ("scored_at", str), ("first_party", int)):
+        db["sources"].add_column(name, type_)
+    db["source_scores"].create(
+        {"id": int, "source_id": int, "at": str, "reliability": float, "reliability_low": float,
+         "reliability_high": float, "checked_claims": int},
+        pk="id",
+        foreign_keys=[("source_id", "sources", "id")],
+    )
+    db["source_scores"].create_index(["source_id", "at"])
+
+
+@migration
 def m008_digests(db: sqlite_utils.Database) -> None:
     """The digests written (issue 12): one row per day and format with where it went and when,
     and when it was emailed, so a restarted daemon neither writes nor sends a day twice and
