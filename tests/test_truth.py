@@ -13,6 +13,7 @@ from newswatch.reliability.truth import (
     FIRST_PARTY,
     Claim,
     Item,
+    Params,
     beta_interval,
     discover,
 )
@@ -80,7 +81,8 @@ def test_undeclared_copier_sharing_rare_wrong_values_is_found() -> None:
         v = 100 + i
         odd = v + 13 if i % 3 == 0 else v
         rows.append({"a": v, "b": v, "c": v, "leaky": odd, "copier": odd, "d": v})
-    res = discover(_items(rows))
+    assert discover(_items(rows)).dependent == []  # detection is opt-in
+    res = discover(_items(rows), params=Params(detect_copies=True))
     pairs = {frozenset((d.a, d.b)) for d in res.dependent}
     assert frozenset(("leaky", "copier")) in pairs
     assert frozenset(("a", "b")) not in pairs

@@ -112,16 +112,18 @@ FIRST_PARTY = SourcePrior(mean=0.98, strength=50.0)
 
 @dataclass(frozen=True)
 class Params:
-    """Model constants (not fitted to any data set)."""
+    """Model constants, chosen once on the development half of the public benchmarks (all three
+    sets together, never per set); see benchmarks/truth_discovery.py."""
 
-    n_false: float = 100.0          # wrong values a careless source could have written (ACCU n)
-    near_weight: float = 0.5        # support a numeric claim gives a value it is near but not at
+    n_false: float = 3.0            # ACCU n: a vote is ln(n A / (1 - A)), zero below A = 1/(n+1)
+    near_weight: float = 0.0        # agreement a numeric claim earns for being near the consensus
+    implicit_precision: bool = False  # read "30.1" as +-0.05 when the caller gave no precision
     scale_floor: float = 0.01       # per-item distance scale: at least this fraction of |median|
     approx_tol: float = 0.05        # "about X" allows X +- this fraction
+    detect_copies: bool = False     # DEPEN detection of undeclared copying (opt-in)
     copy_rate: float = 0.8          # DEPEN c: how often a dependent source copies
     dep_prior: float = 0.2          # DEPEN alpha: prior probability that two sources are dependent
-    detect_copies: bool = True
-    dep_true_evidence: bool = False # sharing a value the consensus holds true counts too
+    dep_true_evidence: bool = False  # sharing a value the consensus holds true counts too
     dep_threshold: float = 0.5      # P(dependent) above which a pair is reported as dependent
     min_evidence: int = 5           # fewer checked claims: "not enough evidence"
     interval: float = 0.90
@@ -239,10 +241,13 @@ class _Cand:
     precision: float = 0.0
 
 
-def _precision(c: Claim) -> float:
-    """How finely a numeric claim was written: given, else its decimals (30.1 -> 0.1)."""
+def _precision(c: Claim, implicit: bool = False) -> float:
+    """How finely a numeric claim was written: given, else (when `implicit`) its decimals
+    (30.1 -> 0.1), else exact."""
     if c.precision is not None:
         return abs(c.precision)
+    if not implicit:
+        return 0.0
     v = _point(c)
     if v is None or v == int(v):
         return 0.0
@@ -267,7 +272,7 @@ def _sim(c: Claim, cand: _Cand, scale: float, params: Params) -> tuple[float, fl
     if lo <= t <= hi:
         return 1.0, 1.0
     d = lo - t if t < lo else t - hi
-    tol = max(_precision(c), cand.precision) / 2.0
+    tol = max(_precision(c, params.implicit_precision), cand.precision) / 2.0
     if d <= tol * (1 + 1e-9):
         return params.near_weight, 1.0
     return 0.0, params.near_weight * math.exp(-d / scale)
@@ -409,7 +414,7 @@ class _Problem:
                 if k not in seen:
                     seen[k] = len(self.cands)
                     self.cands.append(_Cand(p, None, rc.unit or None,
-                                            precision=_precision(rc)))
+                                            precision=_precision(rc, params.implicit_precision)))
                     cand_item.append(ii)
             for rc, _ in reps:
                 if rc.text is not None:
@@ -456,6 +461,15 @@ class _Problem:
         self.n_cands = len(self.cands)
         self.item_ncand = np.bincount(self.cand_item, minlength=self.n_items)
         self.item_nrep = np.bincount(self.rep_item, minlength=self.n_items)
+        # first pair row of each report (a report's rows are contiguous, one per candidate)
+        self.rep_row = np.searchsorted(self.pair_rep, np.arange(self.n_reps))
+        self.dep_a = self.dep_b = self.dep_pair_idx = np.zeros(0, np.int64)
+        self.dep_pairs = np.zeros(0, np.int64)
+        if params.detect_copies:
+            self._source_pairs(len(vkeys), params)
+
+    def _source_pairs(self, n_vkeys: int, params: Params) -> None:
+        """Pairs of reports of one item from two sources, and what DEPEN needs of them."""
         # pairs of reports of one item from two sources (for DEPEN)
         order = np.argsort(self.rep_item, kind="stable")
         bounds = np.searchsorted(self.rep_item[order], np.arange(self.n_items + 1))
@@ -479,7 +493,7 @@ class _Problem:
         self.dep_same = self.rep_vkey[self.dep_a] == self.rep_vkey[self.dep_b]
         # how common a shared value is among the item's other reports: two independent sources
         # often meet on a popular wrong value, seldom on a rare one
-        vcount = np.bincount(self.rep_vkey, minlength=len(vkeys))[self.rep_vkey[self.dep_a]]
+        vcount = np.bincount(self.rep_vkey, minlength=n_vkeys)[self.rep_vkey[self.dep_a]]
         others = np.maximum(self.item_nrep[self.rep_item[self.dep_a]] - 2, 1)
         self.dep_rarity = np.maximum((vcount - 2) / others, 1.0 / params.n_false)
         # the candidate a report gives exactly (for "the consensus holds this value wrong")
@@ -491,35 +505,6 @@ class _Problem:
             if own[r] < 0 or s > best[r]:
                 own[r], best[r] = c, s
         self.rep_own = own
-        # first pair row of each report (a report's rows are contiguous, one per candidate)
-        self.rep_row = np.searchsorted(self.pair_rep, np.arange(self.n_reps))
-        # how far the two reports of each pair agree (as a check: rounding and nearness count)
-        cache: dict[tuple[int, int], float] = {}
-        agree = np.empty(len(self.dep_a))
-        for n, (x, y) in enumerate(zip(self.dep_a.tolist(), self.dep_b.tolist(), strict=True)):
-            key = (self.rep_vkey[x], self.rep_vkey[y])
-            if key not in cache:
-                cx, cy = self.rep_claim[x], self.rep_claim[y]
-                scale = self.item_scale[self.rep_item[x]]
-                cache[key] = max(_sim(cx, _cand_of(cy), scale, params)[1],
-                                 _sim(cy, _cand_of(cx), scale, params)[1])
-            agree[n] = cache[key]
-        self.dep_agree = agree
-
-    def partner_rows(self, ra: np.ndarray, rb: np.ndarray
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For report pairs of one item: (pair index, row of ra, row of rb) per candidate."""
-        m = self.item_ncand[self.rep_item[ra]]
-        idx = np.repeat(np.arange(len(ra)), m)
-        k = np.arange(len(idx)) - np.repeat(np.cumsum(m) - m, m)
-        return idx, self.rep_row[ra][idx] + k, self.rep_row[rb][idx] + k
-
-
-def _cand_of(c: Claim) -> _Cand:
-    """A claim seen as a candidate value (to check another claim against it)."""
-    if c.text is not None:
-        return _Cand(None, c.text.strip(), None, _words(c.text))
-    return _Cand(_point(c), None, c.unit or None, precision=_precision(c))
 
 
 def _segment_max(values: np.ndarray, seg: np.ndarray, n: int) -> np.ndarray:
@@ -552,6 +537,10 @@ def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = N
     converged = False
     iterations = 0
     state: dict = {}
+    # a report's pair rows are contiguous, one per candidate of its item, in candidate order
+    item_first_cand = np.searchsorted(pb.cand_item, np.arange(pb.n_items))
+    checked = (pb.item_nrep[pb.rep_item] > 1) & rep_checks_source
+    w = checked.astype(float)
     for it in range(1, params.max_iter + 1):
         iterations = it
         # 1. votes, with undeclared copies discounted (DEPEN / ACCU vote count)
@@ -566,7 +555,8 @@ def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = N
             later = np.where((aa < ab) | ((aa == ab) & (ra > rb)), ra, rb)
             np.add.at(indep, later, np.log1p(-c_rate * pd))
         vote = vote_src[pb.rep_source] * np.exp(indep)
-        # 2. candidate scores and posteriors, with n unseen wrong values at score 0
+        # 2. candidate scores; the consensus is the best-supported candidate (ties: the first
+        #    claimed); its probability is a softmax with n unseen wrong values at score 0
         contrib = vote[pb.pair_rep] * pb.pair_sim
         score = np.bincount(pb.pair_cand, weights=contrib, minlength=pb.n_cands)
         unseen = np.maximum(params.n_false + 1 - pb.item_ncand, 1.0)
@@ -574,27 +564,12 @@ def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = N
         ex = np.exp(score - mx[pb.cand_item])
         z = np.bincount(pb.cand_item, weights=ex, minlength=pb.n_items) + unseen * np.exp(-mx)
         prob = ex / z[pb.cand_item]
-        # 3. agreement of every report with the consensus of the others: its own report and
-        #    (by their probability of dependence) its dependents' reports left out, so a source
-        #    is never confirmed by itself or its copies; the consensus is a softmax over the
-        #    values given, so a lone dissenter does not make the majority uncertain
-        removed = contrib.copy()
-        if len(pb.dep_a) and params.detect_copies and dep_prob.any():
-            pd_all = c_rate * dep_prob[pb.dep_pair_idx]
-            sel = pd_all > 0.01
-            idx, row_a, row_b = pb.partner_rows(pb.dep_a[sel], pb.dep_b[sel])
-            pd = pd_all[sel][idx]
-            np.add.at(removed, row_a, pd * contrib[row_b])
-            np.add.at(removed, row_b, pd * contrib[row_a])
-        loo = np.maximum(score[pb.pair_cand] - removed, 0.0)
-        den = np.bincount(pb.pair_rep, weights=loo, minlength=pb.n_reps)
-        lmx = _segment_max(loo, pb.pair_rep, pb.n_reps)
-        lex = np.exp(loo - lmx[pb.pair_rep])
-        lz = np.bincount(pb.pair_rep, weights=lex, minlength=pb.n_reps)
-        agree = np.bincount(pb.pair_rep, weights=lex / lz[pb.pair_rep] * pb.pair_agree,
-                            minlength=pb.n_reps)
-        checked = (den > 1e-9) & rep_checks_source
-        w = checked.astype(float)
+        order = np.lexsort((np.arange(pb.n_cands), -score, pb.cand_item))
+        truth = order[np.searchsorted(pb.cand_item[order], np.arange(pb.n_items))]
+        # 3. every report that has another independent report in its item is checked against
+        #    the consensus: agreement 1 when it allows the consensus, partial when near it
+        t_rep = truth[pb.rep_item]
+        agree = pb.pair_agree[pb.rep_row + (t_rep - item_first_cand[pb.rep_item])]
         agreed = np.bincount(pb.rep_source, weights=w * agree, minlength=ns)
         disagreed = np.bincount(pb.rep_source, weights=w * (1 - agree), minlength=ns)
         new_acc = (a0 + agreed) / (a0 + b0 + agreed + disagreed)
@@ -618,10 +593,6 @@ def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = N
             logit = math.log(params.dep_prior / (1 - params.dep_prior)) + total
             dep_prob = 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
             state["p_true"] = p_true
-        # 5. the consensus of each item
-        order = np.lexsort((-score, pb.cand_item))
-        first = np.searchsorted(pb.cand_item[order], np.arange(pb.n_items))
-        truth = order[first]
         delta = float(np.max(np.abs(new_acc - acc))) if ns else 0.0
         acc = new_acc
         state.update(prob=prob, truth=truth, agree=agree, checked=checked, agreed=agreed,
