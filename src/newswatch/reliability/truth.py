@@ -3,25 +3,28 @@
 Pure code: plain dataclasses in and out, no store. The model is ACCU (Dong, Berti-Equille and
 Srivastava 2009) with the parts news needs:
 
-* **Votes.** A source of accuracy A votes ``ln(n A / (1 - A))`` for the value it gives, where n
-  is the number of wrong values a careless source could have written. A candidate's score is
-  the sum of the votes that support it; P(candidate) is a softmax over the candidates plus the
-  n unseen wrong values, so one claim from an A-accurate source makes its value A-likely.
-* **Mixed types in one model** (as CRH does): numeric claims support a candidate by a kernel of
-  their distance scaled per item (robust spread of the item's values, floored at a fraction of
-  its magnitude), so 478,403 half-supports 478,404 and a different unit supports nothing; a
-  qualified claim supports everything it allows ("over 220,000" fully supports 230,000, a range
+* **Votes.** A source of accuracy A votes ``ln(n A / (1 - A))`` for the values its claim
+  allows (zero when A is below 1/(n+1), so a mostly-wrong source cannot outvote anyone), and
+  each item's consensus is its best-supported candidate. A small n makes the weights sharp:
+  a few accurate sources outvote a larger cluster of careless or copied ones.
+* **Mixed types in one model** (as CRH does): a numeric claim supports the candidates it allows
+  and nothing in another unit; being near a candidate (a kernel of the distance scaled by the
+  item's robust spread) earns `near_weight` of support, off by default, since on exact values
+  it lets careless sources keep their weight; a qualified claim supports everything it allows ("over 220,000" fully supports 230,000, a range
   supports its inside); text claims support a candidate whose words contain theirs.
-* **Agreements count as much as disagreements.** A claim is checked against the item's value
-  estimated *without* its own report (leave-one-out), so a source never confirms itself; its
-  agreement is the probability mass of the values it supports. Accuracy is a Beta posterior
-  over these soft agreements, starting from the source's prior (first-party sources start with
-  a strong one), so a source with few checked claims stays near its prior.
+* **Agreements count as much as disagreements.** Every claim whose item has another
+  independent report is checked against the consensus: agreement 1 when it allows the
+  consensus value (equal, inside its range or bound, within the rounding the caller declared),
+  0 otherwise. Accuracy is a Beta posterior over these checks, starting from the source's prior
+  (first-party sources start with a strong one), so a source with few checked claims stays
+  near its prior.
 * **Copying is not corroboration.** Claims that share a ``report`` key (one outlet's several
   feeds, a credited wire copy) are one vote; a claim marked ``copy`` neither raises nor lowers
-  its source. Undeclared copying is found as in DEPEN: two sources that share many values the
-  consensus considers wrong are dependent; the less accurate one's vote for a shared value is
-  discounted by ``1 - c P(dependent)``. The pairs treated as dependent are returned.
+  its source. Undeclared copying can be detected as in DEPEN (opt-in, `detect_copies`): two
+  sources that share many values the consensus considers wrong are dependent; the less accurate
+  one's vote for a shared value is discounted by ``1 - c P(dependent)``. It is off by default
+  because a large cluster of copiers can make the consensus call the independent sources'
+  shared values wrong, and then the independent group is the one marked dependent.
 
 Everything is iterated to a fixed point; items are vectorised with numpy (one row per report x
 candidate pair), so a few hundred thousand claims take seconds.
