@@ -277,17 +277,15 @@ def test_cli_digest_formats_and_missing_database(store: Store, tmp_path: Path) -
 
 
 def test_reliability_and_consensus_once_scored(tmp_path: Path) -> None:
-    """What m006/m007 will add (consensus on discrepancies, scores and their history) shows up
+    """What m006 will add (consensus on discrepancies) and m007's scores and history show up
     in the digest without a change here: the views and queries follow the columns."""
     with Store(tmp_path / "news.db") as store:
         seed(store)
         store.db["discrepancies"].add_column("consensus_value", float)
         store.db["discrepancies"].add_column("kind", str)
-        store.db["sources"].add_column("reliability_low", float)
-        store.db["sources"].add_column("reliability_high", float)
-        store.db["source_scores"].create({"source_id": int, "at": str, "reliability": float,
-                                          "reliability_low": float, "reliability_high": float,
-                                          "checked_claims": int})
+        # m007_reliability has landed: the score columns and history table exist already
+        assert {"reliability_low", "reliability_high"} <= set(store.db["sources"].columns_dict)
+        assert store.db["source_scores"].exists()
         grid, pulse = store.source_id("Grid Watch"), store.source_id("DC Pulse")
         store.db["source_scores"].insert_all([
             {"source_id": grid, "at": "2026-05-13T07:00:00Z", "reliability": 0.8},

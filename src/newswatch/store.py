@@ -808,8 +808,10 @@ class Store:
 
     def reliability_changes(self, start: datetime, end: datetime) -> list[dict[str, Any]] | None:
         """Outlets whose score changed in [start, end): the last score of the day beside the
-        one before it. ``None`` while reliability is not scored at all (no history table)."""
-        if not self.columns("source_scores"):
+        one before it. ``None`` while reliability is not scored at all (no history table, or
+        one no scoring run has written to yet)."""
+        if (not self.columns("source_scores")
+                or not self.db.execute("select 1 from source_scores limit 1").fetchone()):
             return None
         return list(self.db.query(
             """
