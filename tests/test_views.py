@@ -65,8 +65,7 @@ def test_leaderboard_before_and_after_reliability_columns(tmp_path: Path) -> Non
         assert {r["reliability_text"] for r in board} == {NOT_SCORED}
         assert all(r["claims"] == 1 and r["discrepancies"] == 1 for r in board)
         assert board[0]["reliability_low"] is None
-        # a later migration adds the interval and the kinds: the next open picks them up
-        store.db["sources"].add_column("reliability_low", float)
+        # m007 added the interval; a later migration adds the kinds: the next open picks it up
         store.db["discrepancies"].add_column("kind", str)
         store.db.execute("update sources set reliability = 0.9, reliability_low = 0.8 where name = 'Grid Watch'")
         store.db.execute("update discrepancies set kind = 'update'")
