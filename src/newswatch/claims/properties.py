@@ -1,19 +1,51 @@
 """What a claim measures, compared across articles: "valued at" and "valuation of" are one
 property, "killed" and "injured" are two. Grouping asks this module, never compares the strings
-itself, so the comparison can be as smart as it needs to be in one place."""
+itself, so the comparison lives in one place.
+
+Two phrases are the same property when their normal forms are equal, or when the bundled
+sentence-embedding model (the one that places articles into stories, loaded once per process)
+puts them close enough. The threshold was chosen on ECB+ development topics (mention pairs that
+labellers grouped or kept apart), not on our own fixtures; see benchmarks/frames_ecbplus.py.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-__all__ = ["property_key", "same_property"]
+import numpy as np
+
+__all__ = ["SAME_PROPERTY", "property_key", "property_similarity", "same_property"]
+
+# Cosine similarity of two property phrases above which they name the same quantity.
+SAME_PROPERTY = 0.72
+
+_STOP = {"the", "a", "an", "of", "in", "at", "to", "for", "by", "on", "with", "its", "their"}
 
 
 def property_key(prop: str) -> str:
-    """A normalised form of a property phrase (lower case, single spaces)."""
-    return re.sub(r"\s+", " ", prop.strip().lower())
+    """A normalised form of a property phrase (lower case, no articles, rough singulars)."""
+    words = [w for w in re.findall(r"[a-z0-9][a-z0-9\-]*", prop.lower()) if w not in _STOP]
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
-def same_property(a: str, b: str) -> bool:
+@lru_cache(maxsize=20000)
+def _vector(key: str) -> np.ndarray:
+    from ..stories.embed import encode
+
+    return encode([key])[0]
+
+
+def property_similarity(a: str, b: str) -> float:
+    """Similarity of two property phrases in [0, 1] (1 for the same normal form, 0 for an empty one)."""
+    ka, kb = property_key(a), property_key(b)
+    if not ka or not kb:
+        return 0.0
+    if ka == kb:
+        return 1.0
+    return max(0.0, float(np.dot(_vector(ka), _vector(kb))))
+
+
+def same_property(a: str, b: str, threshold: float = SAME_PROPERTY) -> bool:
     """True when two property phrases name the same measured quantity."""
-    return bool(a) and property_key(a) == property_key(b)
+    return property_similarity(a, b) >= threshold

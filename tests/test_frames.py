@@ -1,0 +1,105 @@
+"""Claim frames: one case per failure pattern seen on real news (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from newswatch.claims.entities import resolve_story_entities
+from newswatch.claims.frames import extract_claims
+from newswatch.claims.properties import same_property
+
+
+def frame(text: str, surface_start: str):
+    for c in extract_claims(text):
+        if c.surface.startswith(surface_start):
+            return c
+    raise AssertionError(f"no claim starting {surface_start!r} in {[c.surface for c in extract_claims(text)]}")
+
+
+def test_readme_example_names_entity_and_property():
+    gpus = frame("Colossus 1 has over 220,000 GPUs drawing 300 MW", "over 220,000")
+    power = frame("Colossus 1 has over 220,000 GPUs drawing 300 MW", "300 MW")
+    assert gpus.entity == "Colossus 1" and "gpu" in gpus.property
+    assert power.entity == "Colossus 1" and power.property
+
+
+def test_another_entity_in_the_same_sentence():
+    text = "Charles ran for 112 yards on Sunday, while the Chiefs gained 350 yards as a team."
+    assert frame(text, "112").entity == "Charles"
+    assert frame(text, "350").entity == "Chiefs"
+
+
+def test_attribution_is_not_the_entity():
+    c = frame("At least 12 people died in the fire at the warehouse, police said.", "At least 12")
+    assert c.entity not in ("police", "")
+    assert "died" in c.property
+
+
+def test_dateline_is_not_the_entity():
+    c = frame("MANILA (Reuters) - The storm killed 40 people on Tuesday.", "40 people")
+    assert "MANILA" not in c.entity and "Reuters" not in c.entity
+    assert c.entity == "storm"
+
+
+def test_killed_injured_and_population_are_different_properties():
+    text = "The storm killed 40 people and injured 200 others. Tacloban has a population of 220,000."
+    killed, injured, population = frame(text, "40"), frame(text, "200"), frame(text, "220,000")
+    assert not same_property(killed.property, injured.property)
+    assert not same_property(killed.property, population.property)
+    assert not same_property(injured.property, population.property)
+
+
+def test_part_is_not_the_whole():
+    text = "Acme paid $334 million for the company, including a cash portion of $281 million."
+    assert frame(text, "$334").scope == ""
+    assert frame(text, "$281").scope == "part-of"
+
+
+def test_change_is_not_the_level():
+    text = "Shares of Acme rose 5% to $40 on Monday."
+    assert frame(text, "5%").scope == "change"
+    assert frame(text, "$40").scope != "change"
+
+
+def test_per_period_is_not_the_total():
+    assert frame("The plant uses 2 million gallons of water a day.", "2 million").scope == "per-period"
+    assert frame("The plant has used 90 million gallons of water so far.", "90 million").scope != "per-period"
+
+
+def test_earlier_event_is_not_this_one():
+    text = "The quake killed 12 people. The 2004 quake killed 230,000 people across the region."
+    assert frame(text, "12 people").time_ref == "current"
+    assert frame(text, "230,000").time_ref != "current"
+    assert frame("Last season, Charles ran for 1,500 yards.", "1,500").time_ref != "current"
+
+
+def test_asked_is_not_offered():
+    text = "The union asked for $10 million. The city offered $5 million."
+    assert frame(text, "$10").modality == "asked"
+    assert frame(text, "$5").modality == "reported"
+
+
+def test_hypothetical_is_not_reported():
+    c = frame("If the stadium had been full, 50,000 people would have been inside.", "50,000")
+    assert c.modality == "hypothetical"
+
+
+def test_planned_is_not_built():
+    text = "Northbeam Compute will spend about $18 billion to build an AI data center campus in Texas."
+    c = frame(text, "about $18")
+    assert c.entity == "Northbeam Compute" and c.scope == "planned"
+
+
+def test_same_property_in_other_words():
+    assert same_property("rushing yards", "yards from scrimmage")
+    assert same_property("GPUs", "GPUs installed")
+    assert not same_property("asked", "offered")
+
+
+def test_story_entities_meet_under_their_aliases():
+    texts = ["Colossus 1, xAI's Memphis supercomputer, has 220,000 GPUs."]
+    names = ["xAI's Colossus", "Colossus 1", "Memphis supercomputer", "Northbeam", "Northbeam Compute"]
+    canon = resolve_story_entities(names, texts)
+    assert canon["xAI's Colossus"] == canon["Colossus 1"] == canon["Memphis supercomputer"]
+    assert canon["Northbeam"] == canon["Northbeam Compute"]
+    both = resolve_story_entities(["Colossus", "Colossus 1", "Colossus 2"])
+    assert both["Colossus 1"] != both["Colossus 2"]
+    assert both["Colossus"] not in (both["Colossus 1"], both["Colossus 2"])  # ambiguous: left alone
