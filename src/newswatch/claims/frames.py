@@ -29,6 +29,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from .counts import count_chunk
 from .parse import parse
 from .quantities import Quantity, find_quantities, mask_non_quantities
 from .sentences import BULLET, Sentence, split_sentences
@@ -256,7 +257,11 @@ def _time_ref(tokens: list[Token]) -> str:
         for c in t.children:
             if c.lower_ in _EARLIER and c.dep_ in ("amod", "advmod", "npadvmod"):
                 return _entity_text(t) if t.pos_ == "NOUN" else c.text.lower()
-            if c.ent_type_ == "DATE" or c.dep_ == "prep" and any(x.ent_type_ == "DATE" for x in c.children):
+            if any(x.lower_ in ("double", "triple", "twice", "half", "than") for x in c.subtree):
+                continue  # "double last year's total" compares, it does not date the figure
+            if c.ent_type_ == "DATE" and c.dep_ in ("npadvmod", "nmod", "compound", "amod") or c.dep_ == "prep" \
+                    and c.lower_ in ("in", "during", "on", "for", "at", "since", "from") \
+                    and any(x.ent_type_ == "DATE" for x in c.children):
                 span = [x for x in c.subtree]
                 words = " ".join(x.text for x in span)
                 if re.search(r"\b(?:19|20)\d{2}\b", words) and not re.search(r"\b(?:today|this|now)\b", words) \
@@ -350,6 +355,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
             and anchor.head.pos_ in ("NOUN", "PROPN", "ADJ"):
         # the number modifies a noun: "a 300 MW campus", "54 charges", "37-year-old"
         head = anchor.head
+        while head.pos_ == "ADJ" and head.dep_ in ("amod", "compound") and head.head.pos_ in ("NOUN", "PROPN"):
+            head = head.head  # "a 10 MW solar canopy"
         if head.pos_ == "ADJ" or q.has_unit or q.has_currency:
             dim = _DIMENSION_WORDS.get(dimension_of(q.unit).split(":")[0], "value" if q.has_currency else "")
             words = [head] if head.pos_ == "ADJ" else []
@@ -360,8 +367,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
                 if not frame.entity:
                     own = _owner(head, inside)
                     frame.entity = _entity_text(own) if own is not None else ""
-                if not frame.entity:
-                    frame.entity = _entity_text(head) if head.pos_ == "NOUN" else ""
+                if not frame.entity and head.pos_ == "NOUN":
+                    frame.entity = _words([head] + _noun_modifiers(head, inside))
                     frame.notes.append("described")
         else:
             prop_noun = head
@@ -514,9 +521,9 @@ def extract_claims(text: str) -> list[Claim]:
     prev: Claim | None = None
     by_sentence = {id(st): (body, qs, label) for st, body, qs, label in found}
     for k, (st, doc) in enumerate(zip(sents, docs, strict=True)):
+        subj = next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
+                     and _is_name(t) and t.ent_type_ not in _NOT_ENTITY_ENTS), None)
         if id(st) not in by_sentence:
-            subj = next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
-                         and _is_name(t) and t.ent_type_ not in _NOT_ENTITY_ENTS), None)
             if subj is not None and st.kind == "text" and subj.head.lemma_ not in _ATTRIBUTION:
                 last_entity = _entity_text(subj)
             continue
@@ -529,6 +536,10 @@ def extract_claims(text: str) -> list[Claim]:
                 if ctx_entity or sents[j].kind == "heading":
                     break
         for q in qs:
+            if st.kind == "table" and not q.unit and label:
+                cc = count_chunk(" " + label, 0, len(label) + 1)
+                if cc:
+                    q.unit, q.is_count = cc[1], True
             if st.kind == "table" or q.start < body:
                 frame = Frame(property=lab_prop, entity=lab_entity)
             else:
@@ -551,6 +562,8 @@ def extract_claims(text: str) -> list[Claim]:
                 time_ref=frame.time_ref, modality=frame.modality,
             ))
             prev = claims[-1]
+        if subj is not None and st.kind == "text" and subj.head.lemma_ not in _ATTRIBUTION:
+            last_entity = _entity_text(subj)
     return claims
 
 
