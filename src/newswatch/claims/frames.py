@@ -191,6 +191,8 @@ def _proper_in(noun: Token) -> Token | None:
 
 
 def _is_name(tok: Token) -> bool:
+    if tok.text[:1].isupper() and any(c.dep_ == "nummod" and c.i == tok.i + 1 for c in tok.children):
+        return True  # a numbered name the tagger took for a noun ("Colossus 1")
     return tok.pos_ == "PROPN" or tok.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "PRODUCT", "NORP", "LOC",
                                                     "EVENT", "WORK_OF_ART")
 
@@ -469,7 +471,7 @@ def _attribute(unit: str, prop: str, q: Quantity) -> str:
     if is_count_unit(unit):
         fam = count_family(unit)
         return "gpu_count" if fam == "accelerator" else f"{unit.replace(' ', '_').lower()}_count"
-    if dim == "number" and "pue" in prop or "power usage effectiveness" in prop:
+    if dim == "number" and ("pue" in prop.lower() or "power usage effectiveness" in prop.lower()):
         return "pue"
     if dim.startswith("money"):
         return prop.split()[-1] if prop else "amount"
@@ -553,6 +555,8 @@ def extract_claims(text: str) -> list[Claim]:
                     frame.entity = lab_entity or ctx_entity or ("" if st.kind == "table" else last_entity)
             if frame.entity and ("name" in frame.notes or q.start < body or st.kind == "table"):
                 last_entity = frame.entity
+            if not q.unit and re.search(r"\bPUE\b|power usage effectiveness", text[st.start:st.end], re.I):
+                frame.property = "PUE"  # a plain ratio named only by its acronym, often in brackets
             attribute = _attribute(q.unit, frame.property, q)
             claims.append(Claim(
                 value=q.value, unit=q.unit, surface=text[q.start:q.end], qualifier=q.qualifier,
