@@ -22,7 +22,14 @@ CONTRACT = {
                "sentence"},
     "discrepancies": {"id", "story_id", "subject", "attribute", "unit"},
     "discrepancy_claims": {"discrepancy_id", "claim_id"},
+    # claims issue (frames and groups)
+    "claim_groups": {"id", "story_id", "entity", "property", "unit", "scope", "claims", "outlets",
+                     "independent_reports", "consensus_value", "consensus_text"},
+    "discrepancy_sides": {"discrepancy_id", "side", "value", "value_text", "outlets", "independent_reports",
+                          "first_article_id", "first_source_id", "first_published"},
 }
+CONTRACT["claims"] |= {"low", "high", "group_id", "property", "entity", "time_ref", "scope", "modality", "value_text"}
+CONTRACT["discrepancies"] |= {"group_id", "kind", "consensus_value"}
 
 
 # Every column of every table, exactly (llm's test_migrate): a migration that adds, drops or
@@ -50,9 +57,17 @@ SCHEMA = {
     "feed_articles": {"feed_id": int, "article_id": int, "first_seen": str},
     "claims": {"id": int, "article_id": int, "story_id": int, "subject": str, "attribute": str, "value": float,
                "unit": str, "qualifier": str, "surface": str, "sentence": str, "low": float, "high": float,
-               "start": int, "end": int, "scope": str, "raw_value": float, "raw_unit": str},
+               "start": int, "end": int, "scope": str, "raw_value": float, "raw_unit": str, "property": str,
+               "entity": str, "time_ref": str, "modality": str, "value_text": str, "group_id": int},
+    "claim_groups": {"id": int, "story_id": int, "entity": str, "property": str, "unit": str, "scope": str,
+                     "time_ref": str, "claims": int, "outlets": int, "independent_reports": int,
+                     "consensus_value": float, "consensus_text": str, "scored_at": str},
     "discrepancies": {"id": int, "story_id": int, "subject": str, "attribute": str, "unit": str,
-                      "severity": float, "scope": str, "intra_article": int, "sides": int, "checked_at": str},
+                      "severity": float, "scope": str, "intra_article": int, "sides": int, "checked_at": str,
+                      "group_id": int, "kind": str, "consensus_value": float},
+    "discrepancy_sides": {"discrepancy_id": int, "side": int, "value": float, "value_text": str, "outlets": int,
+                          "independent_reports": int, "first_article_id": int, "first_source_id": int,
+                          "first_published": str},
     "discrepancy_claims": {"discrepancy_id": int, "claim_id": int, "side": int},
     "fetch_errors": {"id": int, "feed_id": int, "article_id": int, "url": str, "time": str, "kind": str,
                      "status": int, "message": str},

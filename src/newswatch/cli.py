@@ -315,8 +315,9 @@ def stories(app: App, limit: int) -> None:
 @click.argument("story_id", type=int)
 @click.pass_obj
 def show(app: App, story_id: int) -> None:
-    """Show one story's articles (outlet, date, link) and where their numbers disagree: each
-    side of every discrepancy with the value as written, outlet, sentence and link.
+    """Show one story's articles (outlet, date, link), where their numbers disagree (each
+    discrepancy's kind and every side with the values as written, outlets, quotes, links and the
+    side most independent reports take) and the groups of claims about the same figure.
 
     \b
     Example:
@@ -331,10 +332,8 @@ def show(app: App, story_id: int) -> None:
     story_id = story["id"]
     click.echo(terminal.story(story, app.store.story_articles(story_id), app.store.story_moves_out(story_id),
                               merged=merged), nl=False)
-    from .claims.stage import render_discrepancies
-
     click.echo("")
-    click.echo(render_discrepancies(app.store, story_id))
+    click.echo(terminal.story_claims(app.store.story_groups(story_id), app.store.story_discrepancies(story_id)))
 
 
 def _existing_store(app: App) -> Any:
@@ -591,10 +590,13 @@ MAX_CLAIMS_LINE = 50_000  # characters in one --jsonl line; longer lines are ski
 @click.option("--jsonl", is_flag=True,
               help="Read one text per stdin line; print one JSON object per line (line numbers from 1).")
 def claims(text: str | None, jsonl: bool) -> None:
-    """Print the numeric claims found in TEXT (or stdin) as JSON.
+    """Print the numeric claims found in TEXT (or stdin) as JSON, each with its frame.
 
-    Values are in canonical units (W, USD, B, FLOP/s, %, counts named by the thing counted);
-    start/end are character offsets into the text (into each line with --jsonl).
+    Values are in canonical units (W, USD, B, FLOP/s, %, counts named by the thing counted;
+    raw_value/raw_unit as written); start/end are character offsets into the text (into each
+    line with --jsonl). The frame says what is measured (property), of whom (entity), when
+    (time_ref: current or an earlier time), which part (scope) and how it is asserted
+    (modality: reported, estimated, asked, hypothetical).
 
     \b
     Example:

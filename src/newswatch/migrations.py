@@ -257,6 +257,55 @@ def m005_story_moves(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m006_claim_frames(db: sqlite_utils.Database) -> None:
+    """Claims as frames, and claim groups (issue 10).
+
+    A claim gains its frame: what is measured (``property``), of whom (``entity``, resolved in
+    the story), when (``time_ref``), how it is asserted (``modality``) and a non-numeric value
+    (``value_text``); ``raw_value``/``raw_unit`` (m003) keep the value and unit as written. The
+    claims of one story about the same thing form a ``claim_groups`` row (agreeing or not), the
+    unit reliability learns from; ``scored_at`` NULL marks a group the reliability stage has not
+    scored since it was (re)written. A discrepancy is now a group whose values cannot all hold,
+    with its ``kind`` (conflict, update, intra-article) and one ``discrepancy_sides`` row per
+    side (value, outlets, independent reports, the first reporter).
+
+    Columns with a foreign key are added with plain ALTER TABLE (sqlite-utils' foreign-key
+    helper rewrites the table, which commits early). Every article's claims are re-extracted and
+    every story regrouped on the next run, since stored claims have no frame yet.
+    """
+    claims = set(db["claims"].columns_dict)
+    for name, type_ in (("low", float), ("high", float), ("scope", str), ("property", str),
+                        ("entity", str), ("time_ref", str), ("modality", str), ("value_text", str)):
+        if name not in claims:
+            db["claims"].add_column(name, type_)
+    db["claim_groups"].create(
+        {"id": int, "story_id": int, "entity": str, "property": str, "unit": str, "scope": str,
+         "time_ref": str, "claims": int, "outlets": int, "independent_reports": int,
+         "consensus_value": float, "consensus_text": str, "scored_at": str},
+        pk="id",
+        foreign_keys=[("story_id", "stories", "id")],
+    )
+    db["claim_groups"].create_index(["story_id"])
+    db.execute("create index idx_claim_groups_pending on claim_groups(id) where scored_at is null")
+    db.execute("alter table claims add column group_id integer references claim_groups(id)")
+    db["claims"].create_index(["group_id"])
+    db.execute("alter table discrepancies add column group_id integer references claim_groups(id)")
+    db["discrepancies"].add_column("kind", str)
+    db["discrepancies"].add_column("consensus_value", float)
+    db["discrepancies"].create_index(["group_id"])
+    db["discrepancy_sides"].create(
+        {"discrepancy_id": int, "side": int, "value": float, "value_text": str, "outlets": int,
+         "independent_reports": int, "first_article_id": int, "first_source_id": int,
+         "first_published": str},
+        pk=("discrepancy_id", "side"),
+        foreign_keys=[("discrepancy_id", "discrepancies", "id"), ("first_article_id", "articles", "id"),
+                      ("first_source_id", "sources", "id")],
+    )
+    db.execute("update articles set claims_hash = null")
+    db.execute("update stories set claims_checked_hash = null")
+
+
+@migration
 def m007_reliability(db: sqlite_utils.Database) -> None:
     """Source reliability (issue 11): each source's Beta posterior over its checked claims (mean,
     90 % interval, evidence counts, when scored), whether it is first-party (its own releases:

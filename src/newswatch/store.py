@@ -31,6 +31,10 @@ from .lock import run_alive
 from .migrations import migrate
 
 BUSY_TIMEOUT_MS = 30_000
+# The claim columns the claims stage writes: the contract's, the span and bounds, and the frame.
+_CLAIM_COLUMNS = ("subject", "attribute", "value", "unit", "qualifier", "surface", "sentence", "low", "high",
+                  "start", "end", "scope", "raw_value", "raw_unit", "property", "entity", "time_ref",
+                  "modality", "value_text")
 
 
 def utcnow() -> datetime:
@@ -548,10 +552,10 @@ class Store:
                 "report_count": report_count, "summary_pending": None})
 
     # --- claims ----------------------------------------------------------------------------------
-    # Numeric claims and discrepancies (issue 4). An article's claims are re-extracted when its
-    # text hash differs from the one they came from; a story's discrepancies are recomputed
-    # when the set of its claim ids (changed by re-extraction or by articles joining/leaving
-    # the story) differs from the one they were computed from. Each replace is one transaction.
+    # Claims with their frames, claim groups and discrepancies. An article's claims are
+    # re-extracted when its text hash differs from the one they came from; a story is regrouped
+    # when its claims (re-extraction, articles joining or leaving, a changed date) differ from
+    # the ones its groups were computed from. Each replace is one transaction.
 
     def articles_pending_claims(self, limit: int = 1000) -> list[dict[str, Any]]:
         """Extracted articles whose claims were never taken or came from an older text."""
@@ -562,23 +566,21 @@ class Store:
 
     def replace_article_claims(self, article_id: int, claims: list[dict[str, Any]],
                                text_hash: str | None) -> list[int]:
-        """Replace an article's claims (and drop the discrepancies that cited the old ones; the
-        check recomputes them). Returns the new claim ids."""
+        """Replace an article's claims with their frames (and drop the discrepancies that cited
+        the old ones; grouping recomputes them). Returns the new claim ids."""
         story = self.db.execute("select story_id from articles where id = ?", [article_id]).fetchone()
         story_id = story[0] if story else None
         with self.transaction():
-            old = "select id from claims where article_id = ?"
-            self.db.execute(
-                f"delete from discrepancy_claims where discrepancy_id in (select discrepancy_id from "
-                f"discrepancy_claims where claim_id in ({old}))", [article_id])
+            stale = ("select discrepancy_id from discrepancy_claims where claim_id in "
+                     "(select id from claims where article_id = ?)")
+            self.db.execute(f"delete from discrepancy_sides where discrepancy_id in ({stale})", [article_id])
+            self.db.execute(f"delete from discrepancy_claims where discrepancy_id in ({stale})", [article_id])
             self.db.execute(
                 "delete from discrepancies where id not in (select discrepancy_id from discrepancy_claims)")
             self.db.execute("delete from claims where article_id = ?", [article_id])
             ids = []
             for c in claims:
-                row = {k: c.get(k) for k in ("subject", "attribute", "value", "unit", "qualifier", "surface",
-                                            "sentence", "low", "high", "start", "end", "scope", "raw_value",
-                                            "raw_unit")}
+                row = {k: c.get(k) for k in _CLAIM_COLUMNS}
                 row.update(article_id=article_id, story_id=story_id)
                 ids.append(self.db["claims"].insert(row).last_pk)
             self.db["articles"].update(article_id, {"claims_hash": text_hash or "",
@@ -594,14 +596,22 @@ class Store:
         return cur.rowcount
 
     def stories_needing_check(self) -> list[tuple[int, str]]:
-        """(story id, claims hash) of stories whose claims changed since their last check."""
+        """(story id, claims hash) of stories whose claims changed since they were last grouped.
+
+        The hash covers the claim ids and, per article, the text its claims came from and its
+        publication time: SQLite reuses the highest deleted id, so a re-extracted article can
+        get its old ids back."""
         rows = self.db.execute(
             """
             select s.id, s.claims_checked_hash,
                    (select group_concat(id) from (select id from claims where story_id = s.id order by id))
+                   || '|' || coalesce((select group_concat(x) from (
+                       select a.id || ':' || coalesce(a.claims_hash, '') || ':' || coalesce(a.published, '') as x
+                       from articles a where a.story_id = s.id order by a.id)), '')
             from stories s
             where exists (select 1 from claims where story_id = s.id)
                or exists (select 1 from discrepancies where story_id = s.id)
+               or exists (select 1 from claim_groups where story_id = s.id)
                or s.claims_checked_hash is not null
             """).fetchall()
         out = []
@@ -612,43 +622,108 @@ class Store:
         return out
 
     def story_claims(self, story_id: int) -> list[dict[str, Any]]:
-        """A story's claims with their article, outlet and link."""
+        """A story's claims with their article (publication time, link), outlet and group."""
         return list(self.db.query(
             """
             select claims.*, articles.source_id, articles.url, articles.title as article_title,
-                   sources.name as outlet
+                   articles.published, sources.name as outlet
             from claims join articles on articles.id = claims.article_id
             join sources on sources.id = articles.source_id
             where claims.story_id = ? order by claims.article_id, claims.start, claims.id
             """, [story_id]))
 
-    def replace_story_discrepancies(self, story_id: int, discrepancies: list[dict[str, Any]],
-                                    claims_hash: str) -> list[int]:
-        """Replace a story's discrepancies in one transaction. Each dict has subject, attribute,
-        unit, scope, severity, intra_article and ``sides``: a list of claim-id lists."""
+    def story_report_articles(self, story_id: int) -> list[dict[str, Any]]:
+        """The articles of a story that have claims, with outlet, time and text (for counting
+        independent reports: copies are found by their wording)."""
+        return list(self.db.query(
+            """
+            select a.id, a.source_id, sources.name as outlet, a.published, a.text
+            from articles a join sources on sources.id = a.source_id
+            where a.story_id = ? order by a.id
+            """, [story_id]))
+
+    def replace_story_groups(self, story_id: int, groups: list[dict[str, Any]],
+                             discrepancies: list[dict[str, Any]], claims_hash: str) -> list[int]:
+        """Replace a story's claim groups and discrepancies in one transaction.
+
+        ``groups``: dicts with entity, property, unit, scope, time_ref, outlets,
+        independent_reports and ``claims`` (claim ids). Each is written with ``scored_at`` NULL:
+        pending for the reliability stage. ``discrepancies``: dicts with ``group`` (an index into
+        ``groups``), subject, attribute, unit, scope, kind, severity, intra_article and ``sides``:
+        dicts with value, value_text, outlets, independent_reports, first_article_id,
+        first_source_id, first_published and ``claims`` (claim ids). Returns the discrepancy ids.
+        """
         now = iso(utcnow())
         with self.transaction():
-            self.db.execute("delete from discrepancy_claims where discrepancy_id in "
-                            "(select id from discrepancies where story_id = ?)", [story_id])
-            self.db.execute("delete from discrepancies where story_id = ?", [story_id])
+            self._delete_story_groups(story_id)
+            group_ids = []
+            for g in groups:
+                gid = self.db["claim_groups"].insert({
+                    "story_id": story_id, "entity": g["entity"], "property": g["property"],
+                    "unit": g["unit"], "scope": g.get("scope") or "", "time_ref": g.get("time_ref") or "current",
+                    "claims": len(g["claims"]), "outlets": g["outlets"],
+                    "independent_reports": g["independent_reports"], "consensus_value": None,
+                    "consensus_text": None, "scored_at": None,
+                }).last_pk
+                group_ids.append(gid)
+                marks = ",".join("?" * len(g["claims"]))
+                self.db.execute(f"update claims set group_id = ? where id in ({marks})", [gid, *g["claims"]])
             ids = []
             for d in discrepancies:
                 did = self.db["discrepancies"].insert({
-                    "story_id": story_id, "subject": d["subject"], "attribute": d["attribute"],
-                    "unit": d["unit"], "scope": d.get("scope") or "", "severity": d["severity"],
+                    "story_id": story_id, "group_id": group_ids[d["group"]], "subject": d["subject"],
+                    "attribute": d["attribute"], "unit": d["unit"], "scope": d.get("scope") or "",
+                    "kind": d["kind"], "severity": d["severity"],
                     "intra_article": int(bool(d.get("intra_article"))), "sides": len(d["sides"]),
-                    "checked_at": now,
+                    "consensus_value": None, "checked_at": now,
                 }).last_pk
-                self.db["discrepancy_claims"].insert_all(
-                    [{"discrepancy_id": did, "claim_id": cid, "side": n}
-                     for n, side in enumerate(d["sides"]) for cid in side])
+                for n, side in enumerate(d["sides"]):
+                    self.db["discrepancy_sides"].insert({
+                        "discrepancy_id": did, "side": n, "value": side.get("value"),
+                        "value_text": side.get("value_text"), "outlets": side["outlets"],
+                        "independent_reports": side["independent_reports"],
+                        "first_article_id": side.get("first_article_id"),
+                        "first_source_id": side.get("first_source_id"),
+                        "first_published": side.get("first_published")})
+                    self.db["discrepancy_claims"].insert_all(
+                        [{"discrepancy_id": did, "claim_id": cid, "side": n} for cid in side["claims"]])
                 ids.append(did)
             self.db["stories"].update(story_id, {"claims_checked_hash": claims_hash})
         return ids
 
+    def _delete_story_groups(self, story_id: int) -> None:
+        story_discs = "select id from discrepancies where story_id = ?"
+        self.db.execute(f"delete from discrepancy_sides where discrepancy_id in ({story_discs})", [story_id])
+        self.db.execute(f"delete from discrepancy_claims where discrepancy_id in ({story_discs})", [story_id])
+        self.db.execute("delete from discrepancies where story_id = ?", [story_id])
+        self.db.execute("update claims set group_id = null where group_id in "
+                        "(select id from claim_groups where story_id = ?)", [story_id])
+        self.db.execute("update claims set group_id = null where story_id = ? and group_id is not null", [story_id])
+        self.db.execute("delete from claim_groups where story_id = ?", [story_id])
+
+    def story_groups(self, story_id: int) -> list[dict[str, Any]]:
+        """A story's claim groups, most independent reports first, each with its claims (value
+        as written, outlet, sentence, link)."""
+        out = []
+        for g in self.db.query("select * from claim_groups where story_id = ? "
+                               "order by independent_reports desc, claims desc, id", [story_id]):
+            g["members"] = list(self.db.query(
+                """
+                select claims.id, claims.surface, claims.value, claims.unit, claims.qualifier,
+                       claims.value_text, claims.sentence, claims.article_id, articles.url,
+                       articles.published, sources.name as outlet
+                from claims join articles on articles.id = claims.article_id
+                join sources on sources.id = articles.source_id
+                where claims.group_id = ? order by articles.published, sources.name, claims.id
+                """, [g["id"]]))
+            out.append(g)
+        return out
+
     def story_discrepancies(self, story_id: int) -> list[dict[str, Any]]:
-        """A story's discrepancies, most severe first, each with its claims (side, value as
-        written, outlet, sentence, link), read from the ``discrepancy_overview`` view."""
+        """A story's discrepancies, most severe first, each with its group's frame, its sides
+        (``side_rows``: value, outlets, independent reports, first reporter) and its claims
+        (side, value as written, outlet, sentence, link), read from the ``discrepancy_overview``
+        view."""
         return _group_discrepancies(self.db.query(
             "select * from discrepancy_overview where story_id = ? "
             "order by severity desc, discrepancy_id, side, outlet, claim_id", [story_id]))
@@ -884,14 +959,23 @@ def _group_discrepancies(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
                 "id": r["discrepancy_id"], "story_id": r["story_id"], "story_title": r["story_title"],
                 "subject": r["subject"], "attribute": r["attribute"], "unit": r["unit"],
                 "scope": r["scope"], "severity": r["severity"] or 0.0, "kind": r["kind"],
-                "sides": r["sides"],
-                "intra_article": int(r["kind"] == "intra-article"),
-                "consensus_value": r["consensus_value"], "claims": []}
+                "sides": r["sides"], "entity": r["entity"], "property": r["property"],
+                "time_ref": r["time_ref"], "group_id": r["group_id"],
+                "intra_article": int(r["intra_article"] or r["kind"] == "intra-article"),
+                "consensus_value": r["consensus_value"], "claims": [], "side_rows": []}
+        if r["side_outlets"] is not None and all(x["side"] != r["side"] for x in d["side_rows"]):
+            d["side_rows"].append({
+                "side": r["side"], "value": r["side_value"], "value_text": r["side_value_text"],
+                "outlets": r["side_outlets"], "independent_reports": r["side_independent_reports"],
+                "first_article_id": r["first_article_id"], "first_outlet": r["first_outlet"],
+                "first_published": r["first_published"]})
         d["claims"].append({
             "side": r["side"], "id": r["claim_id"], "surface": r["value_as_written"],
             "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
             "sentence": r["quote"], "article_id": r["article_id"], "url": r["url"],
             "article_title": r["article_title"], "outlet": r["outlet"], "published": r["published"]})
+    for d in out.values():
+        d["side_rows"].sort(key=lambda x: x["side"])
     return list(out.values())
 
 # --- the read side: named views ------------------------------------------------------------------
@@ -936,7 +1020,11 @@ def _discrepancy_overview(store: Store) -> str:
     return f"""CREATE VIEW discrepancy_overview AS
 select d.id as discrepancy_id, d.story_id, st.title as story_title, d.subject, d.attribute,
        d.unit, d.scope, {kind} as kind, d.severity, d.sides, {consensus} as consensus_value,
-       {group} as group_id, dc.side, c.id as claim_id, c.surface as value_as_written,
+       {group} as group_id, g.entity, g.property, g.time_ref, d.intra_article,
+       dc.side, ds.value as side_value, ds.value_text as side_value_text, ds.outlets as side_outlets,
+       ds.independent_reports as side_independent_reports, ds.first_article_id,
+       fso.name as first_outlet, ds.first_published,
+       c.id as claim_id, c.surface as value_as_written,
        c.value, c.qualifier, c.sentence as quote, a.id as article_id, a.title as article_title,
        a.url, coalesce(a.published, a.discovered_at) as published, so.id as source_id,
        so.name as outlet, d.checked_at
@@ -945,7 +1033,10 @@ join discrepancy_claims dc on dc.discrepancy_id = d.id
 join claims c on c.id = dc.claim_id
 join articles a on a.id = c.article_id
 join sources so on so.id = a.source_id
-left join stories st on st.id = d.story_id"""
+left join stories st on st.id = d.story_id
+left join claim_groups g on g.id = d.group_id
+left join discrepancy_sides ds on ds.discrepancy_id = d.id and ds.side = dc.side
+left join sources fso on fso.id = ds.first_source_id"""
 
 
 def _source_leaderboard(store: Store) -> str:

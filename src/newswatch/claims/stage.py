@@ -1,100 +1,122 @@
-"""The claims + check stage: extract the numeric claims of new or changed articles, then
-recompute the discrepancies of every story whose claims changed.
+"""The claims stage: frames for the claims of new or changed articles, then the claim groups and
+discrepancies of every story whose set of claims changed.
 
-I/O lives here and in store.py; the decisions are the pure functions of frames.py (what the
-numbers are) and check.py (which of them cannot all be true). The stage is re-runnable: an
-article is re-read only when its text hash changed, a story re-checked only when the set of
-its claims changed (re-extraction, or an article joining or leaving it), and a re-check
-replaces the story's discrepancies in one transaction, never adding duplicates.
+The one module of the claims package that talks to the store. It selects its own pending work
+(an article is re-read only when its text hash changed; a story is regrouped only when the set
+of its claim ids changed: re-extraction, or an article joining or leaving it) and writes each
+story's groups, discrepancies and sides in one transaction, replacing the old ones, so a re-run
+never duplicates. An article or a story that fails is skipped, counted and recorded as an error
+row; the batch goes on.
 """
 
 from __future__ import annotations
 
 import logging
-import textwrap
 from dataclasses import asdict
 from typing import Any
 
-from .check import ClaimRecord, Discrepancy, find_discrepancies
-from .frames import extract_claims
+from .frames import Claim, extract_claims
+from .groups import ArticleInfo, ClaimRecord, StoryAnalysis, analyse_story
 
 log = logging.getLogger("newswatch.claims")
 
-__all__ = ["run_claims", "check_story", "render_discrepancies", "discrepancy_rows"]
-
-
-def discrepancy_rows(found: list[Discrepancy]) -> list[dict[str, Any]]:
-    """Discrepancies as the store writes them (sides as lists of claim ids)."""
-    return [{"subject": d.subject, "attribute": d.attribute, "unit": d.unit, "scope": d.scope,
-             "severity": d.severity, "intra_article": d.intra_article,
-             "sides": [[c.claim_id for c in s.claims] for s in d.sides]} for d in found]
+__all__ = ["run_claims", "group_story", "analysis_rows"]
 
 
 def _record(row: dict[str, Any]) -> ClaimRecord:
     return ClaimRecord(
         claim_id=row["id"], article_id=row["article_id"], source_id=row.get("source_id"),
-        value=row["value"] if row["value"] is not None else 0.0, unit=row["unit"] or "",
-        surface=row["surface"] or "", qualifier=row["qualifier"] or "=", low=row.get("low"),
-        high=row.get("high"), subject=row["subject"] or "", attribute=row["attribute"] or "",
-        sentence=row["sentence"] or "", start=row.get("start") or 0, end=row.get("end") or 0,
-        scope=row.get("scope") or "", story_id=row.get("story_id"))
+        value=row.get("value"), unit=row.get("unit") or "", surface=row.get("surface") or "",
+        qualifier=row.get("qualifier") or "=", low=row.get("low"), high=row.get("high"),
+        entity=row.get("entity") or "", property=row.get("property") or "",
+        time_ref=row.get("time_ref") or "current", scope=row.get("scope") or "",
+        modality=row.get("modality") or "reported", value_text=row.get("value_text"),
+        sentence=row.get("sentence") or "", published=row.get("published"), outlet=row.get("outlet") or "")
 
 
-def check_story(store: Any, story_id: int, claims_hash: str) -> int:
-    """Recompute one story's discrepancies from its stored claims. Returns how many."""
+def analysis_rows(found: StoryAnalysis) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Groups and discrepancies as Store.replace_story_groups writes them."""
+    groups = [{"entity": g.entity, "property": g.property, "unit": g.unit, "scope": g.scope,
+               "time_ref": g.time_ref, "claims": [c.claim_id for c in g.claims], "outlets": g.outlets,
+               "independent_reports": g.independent_reports} for g in found.groups]
+    discrepancies = []
+    for d in found.discrepancies:
+        g = found.groups[d.group]
+        discrepancies.append({
+            "group": d.group, "subject": g.entity, "attribute": g.property, "unit": g.unit, "scope": g.scope,
+            "kind": d.kind, "severity": d.severity, "intra_article": d.intra_article,
+            "sides": [{"value": s.value, "value_text": s.value_text, "outlets": s.outlets,
+                       "independent_reports": s.independent_reports, "claims": [c.claim_id for c in s.claims],
+                       "first_article_id": s.first.article_id, "first_source_id": s.first.source_id,
+                       "first_published": s.first.published} for s in d.sides]})
+    return groups, discrepancies
+
+
+def group_story(store: Any, story_id: int, claims_hash: str) -> tuple[int, int]:
+    """Regroup one story from its stored claims. Returns how many groups and discrepancies."""
     records = [_record(r) for r in store.story_claims(story_id)]
-    found = find_discrepancies(records)
-    store.replace_story_discrepancies(story_id, discrepancy_rows(found), claims_hash)
-    return len(found)
+    with_claims = {r.article_id for r in records}
+    articles = [ArticleInfo(article_id=a["id"], source_id=a["source_id"], text=a["text"] or "",
+                            outlet=a["outlet"] or "", published=a["published"])
+                for a in store.story_report_articles(story_id) if a["id"] in with_claims]
+    found = analyse_story(records, articles)
+    groups, discrepancies = analysis_rows(found)
+    store.replace_story_groups(story_id, groups, discrepancies, claims_hash)
+    return len(groups), len(discrepancies)
+
+
+def _extract(text: str) -> tuple[list[Claim], list[str]]:
+    """The claims of a text. When the whole-document pass fails, each paragraph is read on its
+    own (losing only cross-paragraph references) and a paragraph that fails is skipped; returns
+    the claims and one message per skipped part."""
+    try:
+        return extract_claims(text), []
+    except Exception as exc:  # noqa: BLE001 - hostile text must not lose the article
+        first = f"{type(exc).__name__}: {exc}"
+    claims: list[Claim] = []
+    errors = [f"whole text: {first}"]
+    offset = 0
+    for part in text.split("\n"):
+        try:
+            found = extract_claims(part)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"characters {offset}-{offset + len(part)}: {type(exc).__name__}: {exc}")
+            found = []
+        for c in found:
+            c.start += offset
+            c.end += offset
+        claims.extend(found)
+        offset += len(part) + 1
+    return claims, errors
 
 
 def run_claims(store: Any, config: Any = None, *, limit: int = 2000) -> dict[str, int]:
-    """Pipeline stage (after clustering): claims for pending articles, then discrepancies."""
-    counts = {"articles": 0, "claims": 0, "failed": 0, "stories_checked": 0, "discrepancies": 0}
+    """Pipeline stage (after clustering): claims for pending articles, then groups and
+    discrepancies for the stories whose claims changed."""
+    counts = {"articles": 0, "claims": 0, "failed": 0, "parts_skipped": 0, "stories_checked": 0,
+              "stories_failed": 0, "groups": 0, "discrepancies": 0}
     for article in store.articles_pending_claims(limit):
-        try:
-            claims = extract_claims(article["text"] or "")
-        except Exception as exc:  # noqa: BLE001 - one odd text must not stop the batch
-            log.warning("claims: article %s: %s: %s", article["id"], type(exc).__name__, exc)
-            store.record_error(kind="claims", message=f"claim extraction failed: {type(exc).__name__}: {exc}",
-                               article_id=article["id"])
+        claims, errors = _extract(article["text"] or "")
+        if errors:
+            log.warning("claims: article %s: %s", article["id"], errors[0])
             counts["failed"] += 1
-            claims = []
+            counts["parts_skipped"] += len(errors) - 1
+            store.record_error(kind="claims", message=("claim extraction failed, read by paragraph: "
+                                                       + "; ".join(errors))[:2000], article_id=article["id"])
         store.replace_article_claims(article["id"], [asdict(c) for c in claims], article["content_hash"])
         counts["articles"] += 1
         counts["claims"] += len(claims)
     store.sync_claim_stories()
     for story_id, claims_hash in store.stories_needing_check():
-        counts["discrepancies"] += check_story(store, story_id, claims_hash)
+        try:
+            n_groups, n_found = group_story(store, story_id, claims_hash)
+        except Exception as exc:  # noqa: BLE001 - one story must not stop the others
+            log.warning("claims: story %s: %s: %s", story_id, type(exc).__name__, exc)
+            store.record_error(kind="claims", message=f"story {story_id}: grouping failed: "
+                                                      f"{type(exc).__name__}: {exc}")
+            counts["stories_failed"] += 1
+            continue
         counts["stories_checked"] += 1
+        counts["groups"] += n_groups
+        counts["discrepancies"] += n_found
     return counts
-
-
-def _fmt_value(c: dict[str, Any]) -> str:
-    return f"“{c['surface']}”"
-
-
-def render_discrepancies(store: Any, story_id: int, width: int = 100) -> str:
-    """The `show STORY_ID` block: each discrepancy, each side's values as written, with outlet,
-    sentence and link."""
-    found = store.story_discrepancies(story_id)
-    if not found:
-        return "No numeric discrepancies found in this story."
-    lines = [f"{len(found)} numeric discrepanc{'y' if len(found) == 1 else 'ies'}:"]
-    for d in found:
-        where = " (within one article)" if d.get("intra_article") else ""
-        scope = f", {d['scope']}" if d.get("scope") else ""
-        unit = f" [{d['unit']}]" if d.get("unit") else ""
-        lines.append(f"\n* {d['subject']}: {d['attribute']}{unit}{scope}, severity {d['severity']:.2f}{where}")
-        sides: dict[int, list[dict[str, Any]]] = {}
-        for c in d["claims"]:
-            sides.setdefault(c["side"] or 0, []).append(c)
-        for n, (_, claims) in enumerate(sorted(sides.items()), 1):
-            values = ", ".join(dict.fromkeys(_fmt_value(c) for c in claims))
-            lines.append(f"  side {n}: {values}")
-            for c in claims:
-                lines.append(f"    - {c['outlet']}: {_fmt_value(c)}  {c['url'] or ''}".rstrip())
-                sentence = " ".join((c["sentence"] or "").split())
-                lines.extend(textwrap.wrap(sentence, width=width, initial_indent="        > ",
-                                           subsequent_indent="          "))
-    return "\n".join(lines)

@@ -8,6 +8,9 @@ and the digest can reuse the same pieces. Nothing here reads the store or the ne
 from __future__ import annotations
 
 import json
+import re
+import textwrap
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -93,17 +96,109 @@ def feeds(configured: list[FeedConfig], state: dict[str, dict[str, Any]]) -> str
 
 
 def claims_json(claims: Iterable[Any]) -> list[dict[str, Any]]:
-    """Claims as the ``claims`` command prints them (JSON-ready dicts)."""
-    out = []
-    for c in claims:
-        item = {"value": c.value, "unit": c.unit, "surface": c.surface, "qualifier": c.qualifier,
-                "subject": c.subject, "attribute": c.attribute, "start": c.start, "end": c.end}
-        if c.low is not None:
-            item.update(low=c.low, high=c.high)
-        if c.scope:
-            item["scope"] = c.scope
-        out.append(item)
-    return out
+    """Claims as the ``claims`` command prints them (JSON-ready dicts): the contract's fields,
+    then the frame (bounds, what is measured, of whom, when, which part, how it is asserted)
+    and the value and unit as written."""
+    return [{"value": c.value, "unit": c.unit, "surface": c.surface, "qualifier": c.qualifier,
+             "subject": c.subject, "attribute": c.attribute, "start": c.start, "end": c.end,
+             "low": c.low, "high": c.high, "property": c.property, "entity": c.entity,
+             "time_ref": c.time_ref, "scope": c.scope, "modality": c.modality, "value_text": c.value_text,
+             "raw_value": c.raw_value, "raw_unit": c.raw_unit}
+            for c in claims]
+
+
+# --- a story's claims: discrepancies and groups ----------------------------------------------
+
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_KIND = {"conflict": "conflict (independent reports disagree)",
+         "update": "update (later reports revise the figure)",
+         "intra-article": "intra-article (one article contradicts itself)"}
+
+
+def clean(text: Any) -> str:
+    """Text safe to print: no terminal escapes, no direction overrides, one line."""
+    return " ".join(_UNSAFE.sub("", str(text or "")).split())
+
+
+def _quoted(surface: Any) -> str:
+    return f"“{clean(surface)}”"
+
+
+def _frame(row: dict[str, Any]) -> str:
+    entity = clean(row.get("entity") or row.get("subject")) or "?"
+    prop = clean(row.get("property") or row.get("attribute")) or "?"
+    extra = [f"[{clean(row['unit'])}]"] if row.get("unit") else []
+    if row.get("scope"):
+        extra.append(clean(row["scope"]))
+    if row.get("time_ref") and row["time_ref"] != "current":
+        extra.append(f"as of {clean(row['time_ref'])}")
+    return f"{entity}: {prop}" + (f" {' '.join(extra)}" if extra else "")
+
+
+def _side_label(claims: list[dict[str, Any]], side: dict[str, Any]) -> str:
+    if side.get("value_text"):
+        return _quoted(side["value_text"])
+    written = Counter(clean(c["surface"]) for c in claims)
+    return ", ".join(f"“{s}”" for s, _ in written.most_common(3))
+
+
+def _discrepancy(d: dict[str, Any], width: int) -> list[str]:
+    kind = _KIND.get(d.get("kind") or "", clean(d.get("kind")) or "discrepancy")
+    lines = [f"\n* {_frame(d)}, severity {d.get('severity') or 0:.2f}", f"  {kind}"]
+    claims_by_side: dict[int, list[dict[str, Any]]] = {}
+    for c in d["claims"]:
+        claims_by_side.setdefault(c["side"] or 0, []).append(c)
+    sides = d.get("side_rows") or [{"side": k} for k in sorted(claims_by_side)]
+    total = sum(s.get("independent_reports") or 0 for s in sides)
+    major = max(sides, key=lambda s: (s.get("independent_reports") or 0, s.get("outlets") or 0,
+                                      -(s["side"] or 0)))
+    tie = sum(1 for s in sides if (s.get("independent_reports") or 0) == (major.get("independent_reports") or 0)) > 1
+    for s in sides:
+        claims = claims_by_side.get(s["side"], [])
+        head = f"  side {s['side'] + 1}: {_side_label(claims, s)}"
+        if s.get("outlets") is not None:
+            head += (f"  ({s['outlets']} outlet{'s' if s['outlets'] != 1 else ''}, "
+                     f"{s['independent_reports']} independent report{'s' if s['independent_reports'] != 1 else ''})")
+        if s is major and not tie and total:
+            head += f"  <- most independent reports ({s['independent_reports']} of {total})"
+        lines.append(head)
+        if s.get("first_outlet"):
+            lines.append(f"    first reported by {clean(s['first_outlet'])}"
+                         f"{', ' + clean(s['first_published'])[:10] if s.get('first_published') else ''}")
+        for c in claims:
+            lines.append(f"    - {clean(c['outlet'])}: {_quoted(c['surface'])}  {clean(c.get('url'))}".rstrip())
+            lines.extend(textwrap.wrap(clean(c.get("sentence")), width=width, initial_indent="        > ",
+                                       subsequent_indent="          "))
+    if tie and total:
+        lines.append(f"  (no majority: sides tie at {major['independent_reports']} independent reports)")
+    if d.get("intra_article") and d.get("kind") != "intra-article":
+        lines.append("  (an article on one side also contradicts itself)")
+    return lines
+
+
+def story_claims(groups: list[dict[str, Any]], discrepancies: list[dict[str, Any]],
+                        width: int = 100) -> str:
+    """The claims part of ``show``: each discrepancy with its kind, every side's values as written,
+    outlets, quotes and links, and the side most independent reports take; then the groups of
+    claims about one figure. Everything shown came from the web: control characters and
+    direction overrides are removed before it reaches a terminal."""
+    if not discrepancies:
+        lines = ["No numeric discrepancies found in this story."]
+    else:
+        n = len(discrepancies)
+        lines = [f"{n} numeric discrepanc{'y' if n == 1 else 'ies'}:"]
+        for d in discrepancies:
+            lines.extend(_discrepancy(d, width))
+    shared = [g for g in groups if (g.get("claims") or 0) > 1]
+    lines.append(f"\n{len(groups)} claim group{'s' if len(groups) != 1 else ''} "
+                 f"({len(shared)} with more than one claim):")
+    for g in shared:
+        members = g.get("members") or []
+        values = Counter((clean(m["surface"]), clean(m["outlet"])) for m in members)
+        shown = "; ".join(f"“{s}” ({o})" for (s, o), _ in values.most_common(6))
+        lines.append(f"  - {_frame(g)}: {g['claims']} claims, {g['outlets']} outlets, "
+                     f"{g['independent_reports']} independent reports: {shown}")
+    return "\n".join(lines)
 
 
 # --- the demo --------------------------------------------------------------------------------
@@ -131,7 +226,7 @@ def demo_stories(found: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> st
             for c in d["claims"]:
                 sides.setdefault(c["side"] or 0, []).append(f"{c['surface']} ({c['outlet']})")
             shown = " vs ".join("; ".join(dict.fromkeys(v))[:90] for _, v in sorted(sides.items()))
-            lines.append(f"        {d['subject']} {d['attribute']}: {shown}")
+            lines.append(f"        {d.get('kind') or 'discrepancy'}: {d['subject']} {d['attribute']}: {shown}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,464 @@
+"""Claim groups and discrepancies: which claims of a story measure the same thing, and where
+they cannot all be true.
+
+`analyse_story(claims, articles)` is pure. It
+
+1. counts **independent reports**: the articles of one outlet are one report; near-duplicate
+   texts (stories/dedup.py's MinHash) are one report whoever publishes them; articles that credit
+   a wire in their dateline ("(Reuters) -", "AP reports") are that wire's one report. Within a
+   group, claims that credit the same press release or wire are counted once as well;
+2. **groups** the claims about the same property (properties.same_property) of the same entity
+   (resolved across the story by entities.resolve_story_entities) at the same time, of one unit
+   dimension and one scope. Claims with no entity or property, and what someone asks for or
+   imagines (modality `asked`, `hypothetical`), stay ungrouped: they are kept, never compared.
+   A group exists whether its claims agree or not: agreement is evidence too;
+3. splits each group into **sides** of values that can all hold (intervals.py: qualifiers and
+   the rounding of the digits as written), and calls a group with more than one side a
+   **discrepancy** of one kind:
+
+   * `conflict`: two independent reports disagree about the same time;
+   * `update`: the reports on each side follow each other in time and the latest side either has
+     two or more reports or says it revises ("rose to", "revised", "now stands at");
+   * `intra-article`: only one article disagrees with itself (in two sentences: two values in one
+     sentence are parts or a comparison), without telling a revision.
+
+   Claims of one article or of copies of one report never make a conflict between outlets.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..stories.dedup import Report, count_reports
+from . import intervals
+from .entities import resolve_story_entities
+from .properties import same_property
+from .units import dimension_of, si_factor
+
+__all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
+           "analyse_story", "group_claims", "find_discrepancy", "independent_reports", "credited_source",
+           "NOT_COMPARED_MODALITIES"]
+
+NOT_COMPARED_MODALITIES = {"asked", "hypothetical"}
+
+
+@dataclass
+class ClaimRecord:
+    """A stored claim with its frame and the article it came from."""
+
+    claim_id: int
+    article_id: int
+    source_id: int | None
+    value: float | None
+    unit: str = ""
+    surface: str = ""
+    qualifier: str = "="
+    low: float | None = None
+    high: float | None = None
+    entity: str = ""
+    property: str = ""
+    time_ref: str = "current"
+    scope: str = ""
+    modality: str = "reported"
+    value_text: str | None = None
+    sentence: str = ""
+    published: str | None = None  # the article's publication time, ISO-8601 UTC, or None
+    outlet: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """An article of the story as the report counting sees it."""
+
+    article_id: int
+    source_id: int | None
+    text: str = ""
+    outlet: str = ""
+    published: str | None = None
+
+
+@dataclass
+class Group:
+    """Claims of one story about the same property of the same entity at the same time."""
+
+    entity: str
+    property: str
+    unit: str
+    scope: str
+    time_ref: str
+    claims: list[ClaimRecord] = field(default_factory=list)
+    reports: dict[int, str] = field(default_factory=dict)  # claim id -> independent report key
+
+    @property
+    def outlets(self) -> int:
+        return len({c.source_id for c in self.claims})
+
+    @property
+    def independent_reports(self) -> int:
+        return len({self.reports[c.claim_id] for c in self.claims})
+
+
+@dataclass
+class DiscrepancySide:
+    """Claims of a discrepancy that can all be true together."""
+
+    value: float | None
+    value_text: str | None
+    claims: list[ClaimRecord]
+    outlets: int
+    independent_reports: int
+    first: ClaimRecord  # the first report of this value (copies excluded)
+
+
+@dataclass
+class Discrepancy:
+    group: int  # index into StoryAnalysis.groups
+    kind: str  # conflict | update | intra-article
+    severity: float
+    sides: list[DiscrepancySide]
+    intra_article: bool  # some article also contradicts itself
+
+    @property
+    def majority(self) -> int:
+        """The side most independent reports take (then most outlets, then the first reported)."""
+        order = sorted(range(len(self.sides)), key=lambda k: (
+            -self.sides[k].independent_reports, -self.sides[k].outlets,
+            _time_key(self.sides[k].first.published), k))
+        return order[0]
+
+
+@dataclass
+class StoryAnalysis:
+    groups: list[Group]
+    discrepancies: list[Discrepancy]
+    ungrouped: list[ClaimRecord]
+
+
+# ---------------------------------------------------------------- independent reports
+
+# Agencies whose copy other outlets run under their credit. A small closed class, so a list.
+_WIRES = {
+    "reuters": "reuters", "ap": "ap", "associated press": "ap", "afp": "afp",
+    "agence france-presse": "afp", "agence france presse": "afp", "bloomberg": "bloomberg",
+    "dpa": "dpa", "pti": "pti", "press trust of india": "pti", "xinhua": "xinhua", "upi": "upi",
+    "ani": "ani", "ians": "ians", "kyodo": "kyodo", "yonhap": "yonhap", "efe": "efe", "ansa": "ansa",
+    "pa media": "pa", "press association": "pa", "bernama": "bernama", "anadolu": "anadolu",
+    "tass": "tass", "aap": "aap", "australian associated press": "aap", "cna": "cna",
+}
+_WIRES_KEYS = {"wire:" + v for v in _WIRES.values()}
+_WIRE_NAMES = "|".join(sorted((re.escape(w) for w in _WIRES), key=len, reverse=True))
+# "Oct 6 (Reuters) -", "LONDON (AP) —", "By Reuters", "Source: Reuters": the article is wire copy.
+_DATELINE = re.compile(rf"\((?P<w>{_WIRE_NAMES})\)\s*[-—–:]|^\s*(?:by|source:|via)\s+(?P<w2>{_WIRE_NAMES})\b",
+                       re.I | re.M)
+# A sentence that states where its figure comes from: a press release, a filing, or a wire.
+_CREDIT = re.compile(
+    rf"\baccording\s+to\s+(?:an?\s+|the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){{0,2}}?"
+    rf"(?P<doc>press\s+release|statement|filing|announcement|news\s+release)\b"
+    rf"|\b(?:said|stated|announced|disclosed)\s+in\s+(?:an?|the|its|their)\s+(?:[\w\-]+\s+){{0,2}}?"
+    rf"(?P<doc2>press\s+release|statement|filing|announcement|news\s+release)\b"
+    rf"|\b(?P<w>{_WIRE_NAMES})\s+(?:reports?|reported|said|says|cited)\b"
+    rf"|\baccording\s+to\s+(?:a\s+)?(?P<w2>{_WIRE_NAMES})\b"
+    rf"|\((?P<w3>{_WIRE_NAMES})\)",
+    re.I)
+
+
+def _wire(name: str) -> str:
+    return "wire:" + _WIRES.get(name.lower(), name.lower())
+
+
+def credited_source(text: str, *, dateline: bool = False) -> str | None:
+    """The wire or document a text credits: ``wire:reuters``, ``doc:press release``; None when it
+    credits none. With ``dateline`` only an article's opening credit counts (its first 400
+    characters), which marks the whole article as wire copy."""
+    if dateline:
+        m = _DATELINE.search(text[:400])
+        return _wire(m.group("w") or m.group("w2")) if m else None
+    m = _CREDIT.search(text)
+    if not m:
+        return None
+    doc = m.group("doc") or m.group("doc2")
+    if doc:
+        return "doc:" + " ".join(doc.lower().split()).replace("news release", "press release")
+    return _wire(m.group("w") or m.group("w2") or m.group("w3"))
+
+
+def independent_reports(articles: Sequence[ArticleInfo]) -> dict[int, str]:
+    """Each article's independent report key: one outlet's articles, near-duplicate copies and
+    copies credited to one wire (with the wire's own articles) share a key."""
+    return _reports(articles)[0]
+
+
+def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]:
+    """Report keys (see independent_reports) and the articles that are copies of another's
+    text: a near-duplicate published after its earliest twin, or wire copy run by an outlet
+    other than the wire. Copies never count as the first to report a figure."""
+    items = list(articles)
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        parent[find(j)] = find(i)
+
+    index = {a.article_id: i for i, a in enumerate(items)}
+    copies: set[int] = set()
+    first_of: dict[str, int] = {}
+    for i, a in enumerate(items):
+        keys = [f"source:{a.source_id}"]
+        own = _wire(a.outlet) if a.outlet and _wire(a.outlet) in _WIRES_KEYS else None
+        credit = credited_source(a.text or "", dateline=True)
+        if credit:
+            keys.append(credit)
+            if credit != own:
+                copies.add(a.article_id)  # an outlet running the wire's copy
+        if own:
+            keys.append(own)  # the wire's own articles
+        for key in keys:
+            if key in first_of:
+                union(first_of[key], i)
+            else:
+                first_of[key] = i
+    for grp in count_reports([Report(a.article_id, a.source_id, a.text or "") for a in items]).groups:
+        # the original of near-duplicates: not a credited copy, then the earliest published
+        members = sorted(grp, key=lambda aid: (aid in copies, _time_key(items[index[aid]].published), aid))
+        copies.update(members[1:])
+        for other in grp[1:]:
+            union(index[grp[0]], index[other])
+    reports = {a.article_id: f"report:{items[find(i)].article_id}" for i, a in enumerate(items)}
+    return reports, copies
+
+
+
+# ---------------------------------------------------------------- grouping
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").lower().split())
+
+
+def _scope(c: ClaimRecord) -> str:
+    scope = _norm(c.scope)
+    if not scope and c.qualifier in ("up", "down"):
+        return "change"  # "up 12%" is a change, never a level
+    return scope
+
+
+def _time(c: ClaimRecord) -> str:
+    return _norm(c.time_ref) or "current"
+
+
+def comparable(c: ClaimRecord) -> bool:
+    """Can this claim be compared at all? It needs an entity, a property and a value, and must be
+    asserted (reported or estimated), not asked for or imagined."""
+    if not c.entity.strip() or not c.property.strip():
+        return False
+    if _norm(c.modality) in NOT_COMPARED_MODALITIES:
+        return False
+    return c.value is not None or bool((c.value_text or "").strip())
+
+
+def _same_dimension(a: str, b: str) -> bool:
+    """One dimension; a bare number ("220,000+" in a table of GPUs) also counts the things a
+    count of the same property counts."""
+    if a == b:
+        return True
+    return "number" in (a, b) and any(d.startswith("count:") for d in (a, b))
+
+
+def group_claims(claims: Sequence[ClaimRecord]) -> tuple[list[Group], list[ClaimRecord]]:
+    """Group a story's claims (see the module docstring). Returns the groups, in order of their
+    first claim, and the claims left ungrouped."""
+    names = sorted({c.entity for c in claims if c.entity})
+    canon = resolve_story_entities(names) if names else {}
+    groups: list[Group] = []
+    heads: list[tuple[str, str, str, str, bool, str]] = []  # entity, time, dimension, scope, text?, property
+    ungrouped: list[ClaimRecord] = []
+    for c in claims:
+        if not comparable(c):
+            ungrouped.append(c)
+            continue
+        is_text = c.value is None
+        key = (canon.get(c.entity) or c.entity, _time(c), "" if is_text else dimension_of(c.unit), _scope(c),
+               is_text)
+        for n, head in enumerate(heads):
+            if (head[0], head[1], head[3], head[4]) == (key[0], key[1], key[3], key[4]) \
+                    and _same_dimension(head[2], key[2]) and same_property(head[5], c.property):
+                groups[n].claims.append(c)
+                if head[2] == "number":  # a bare number takes the dimension of the count it joins
+                    heads[n] = (head[0], head[1], key[2], *head[3:])
+                break
+        else:
+            heads.append((*key, c.property))
+            groups.append(Group(entity=key[0], property=c.property, unit=c.unit, scope=key[3], time_ref=key[1],
+                                claims=[c]))
+    for g in groups:
+        entities = Counter(c.entity for c in g.claims)
+        g.entity = entities.most_common(1)[0][0]
+        units = Counter(c.unit for c in g.claims if c.unit) or Counter([""])
+        g.unit = units.most_common(1)[0][0]
+        g.property = Counter(c.property for c in g.claims).most_common(1)[0][0]
+    return groups, ungrouped
+
+
+# ---------------------------------------------------------------- discrepancies
+
+_REVISION = re.compile(
+    r"\b(?:rose|risen|rises|rising|climbed|increased|grew|grown|jumped|swelled|surged|raised|"
+    r"revised|revises|revising|upgraded|downgraded|lowered|updated|corrected|"
+    r"now\s+(?:stands?|totals?|at|reaches|reached|numbers?|is|are|has|have)|has\s+since|"
+    r"(?:fell|dropped|declined|decreased)\s+to|up\s+from|down\s+from|latest\s+(?:figure|count|tally|estimate))\b",
+    re.I)
+
+
+def _time_key(published: str | None) -> tuple[int, str]:
+    return (1, "") if not published else (0, published)
+
+
+def _bounds(c: ClaimRecord) -> tuple[float, float] | str:
+    if c.value is None:
+        return "text:" + intervals.text_key(c.value_text or "")
+    return intervals.interval(c.value, c.unit, c.qualifier or "=", c.surface, c.low, c.high)
+
+
+def _is_update(by_report: dict[str, set[int]], report_time: dict[str, str | None],
+               side_claims: list[list[ClaimRecord]], one_source: bool = False) -> bool:
+    """Do the sides follow each other in time, the latest one confirmed by two reports or by
+    words of revision? Each report must hold one side; undated reports leave the order unknown
+    unless the latest side says it revises. With ``one_source`` (articles of one report: an
+    outlet's own articles, copies of one text) a later figure is that source revising itself,
+    so the order alone is enough."""
+    if any(len(s) != 1 for s in by_report.values()):
+        return False
+    runs: list[tuple[int, list[str]]] = []  # (side, reports) in time order
+    dated = all(report_time[r] for r in by_report)
+    order = sorted(by_report, key=lambda r: _time_key(report_time[r]))
+    for r in order:
+        (side,) = by_report[r]
+        if runs and runs[-1][0] == side:
+            runs[-1][1].append(r)
+        elif any(s == side for s, _ in runs):
+            return False  # a side returns after another: outlets disagree, not a revision
+        else:
+            runs.append((side, [r]))
+    if len(runs) < 2:
+        return False
+    last_side, last_reports = runs[-1]
+    revised = any(_REVISION.search(c.sentence or "") for c in side_claims[last_side])
+    if dated:
+        for (_, earlier), (_, later) in zip(runs, runs[1:], strict=False):
+            if max(report_time[r] or "" for r in earlier) >= min(report_time[r] or "" for r in later):
+                return False  # published together: a disagreement, not a revision
+        return revised or one_source or len(last_reports) >= 2
+    # Undated reports: only a later side that says it revises, and dates that do not contradict it.
+    if not revised:
+        return False
+    last_times = [report_time[r] for r in last_reports if report_time[r]]
+    earlier_times = [report_time[r] for _, rs in runs[:-1] for r in rs if report_time[r]]
+    return not (last_times and earlier_times and max(earlier_times) >= min(last_times))
+
+
+def _contradicts_itself(claims: list[ClaimRecord], side_of: dict[int, int]) -> bool:
+    """Does an article give values on two sides in different sentences? Two values in one
+    sentence are parts, a comparison or a range ("8 PB of flash and 200 PB of disk"), not a
+    contradiction."""
+    seen: dict[int, dict[int, set[str]]] = {}
+    for c in claims:
+        seen.setdefault(c.article_id, {}).setdefault(side_of[c.claim_id], set()).add(
+            " ".join((c.sentence or f"#{c.claim_id}").split()))
+    for by_side in seen.values():
+        sentences = list(by_side.values())
+        for i, a in enumerate(sentences):
+            if any(x != y for b in sentences[i + 1:] for x in a for y in b):
+                return True
+    return False
+
+
+def find_discrepancy(group: Group, article_reports: dict[int, str], index: int = 0,
+                     copies: set[int] | None = None) -> Discrepancy | None:
+    """The discrepancy of one group, or None when all its values can hold together."""
+    found = intervals.sides(group.claims, _bounds)
+    if len(found) < 2:
+        return None
+    side_of: dict[int, int] = {c.claim_id: k for k, s in enumerate(found) for c in s.items}
+    by_article: dict[int, set[int]] = {}
+    by_report: dict[str, set[int]] = {}
+    report_time: dict[str, str | None] = {}
+    for c in group.claims:
+        k = side_of[c.claim_id]
+        by_article.setdefault(c.article_id, set()).add(k)
+        rep = article_reports.get(c.article_id, f"article:{c.article_id}")
+        by_report.setdefault(rep, set()).add(k)
+        t = c.published
+        if rep not in report_time or _time_key(t) < _time_key(report_time[rep]):
+            report_time[rep] = t
+    intra = _contradicts_itself(group.claims, side_of)
+    reps = list(by_report.values())
+    cross = any(not (a & b) for i, a in enumerate(reps) for b in reps[i + 1:])
+    side_claims = [s.items for s in found]
+    if cross:
+        kind = "update" if _is_update(by_report, report_time, side_claims) else "conflict"
+    elif intra:
+        # "3 people died; the toll later rose to 4": an article telling its own revision
+        revised = any(_REVISION.search(c.sentence or "") for c in group.claims)
+        kind = "update" if revised else "intra-article"
+    else:
+        arts = list(by_article.values())
+        if not any(not (a & b) for i, a in enumerate(arts) for b in arts[i + 1:]):
+            return None
+        # Copies of one report disagree: only a revision over time is worth showing.
+        per_article = {f"article:{a}": s for a, s in by_article.items()}
+        times = {f"article:{c.article_id}": c.published for c in group.claims}
+        if not _is_update(per_article, times, side_claims, one_source=True):
+            return None
+        kind = "update"
+    sides = [_side(s, group, copies or set()) for s in found]
+    numeric = [s.value * si_factor(group.unit) for s in sides if s.value is not None]
+    sev = 1.0 if any(s.value is None for s in sides) else intervals.severity(numeric)
+    return Discrepancy(group=index, kind=kind, severity=sev, sides=sides, intra_article=intra)
+
+
+def _side(side: intervals.Side[ClaimRecord], group: Group, copies: set[int]) -> DiscrepancySide:
+    claims = side.items
+    value = None
+    value_text = None
+    if side.text is not None:
+        value_text = Counter((c.value_text or "").strip() for c in claims).most_common(1)[0][0]
+    else:
+        f = si_factor(group.unit) or 1.0
+        value = statistics.median(c.value * si_factor(c.unit) for c in claims if c.value is not None) / f
+    originals = [c for c in claims if c.article_id not in copies] or claims
+    first = min(originals, key=lambda c: (_time_key(c.published), c.article_id, c.claim_id))
+    return DiscrepancySide(value=value, value_text=value_text, claims=list(claims),
+                           outlets=len({c.source_id for c in claims}),
+                           independent_reports=len({group.reports[c.claim_id] for c in claims}), first=first)
+
+
+def _claim_reports(group: Group, article_reports: dict[int, str]) -> dict[int, str]:
+    """Independent report of each claim: its article's report, or the press release or wire
+    the claim's sentence credits (two outlets quoting one press release are one report)."""
+    out = {}
+    for c in group.claims:
+        credit = credited_source(c.sentence or "")
+        out[c.claim_id] = credit or article_reports.get(c.article_id, f"article:{c.article_id}")
+    return out
+
+
+def analyse_story(claims: Iterable[ClaimRecord], articles: Sequence[ArticleInfo]) -> StoryAnalysis:
+    """Groups and discrepancies of one story's claims (discrepancies most severe first)."""
+    article_reports, copies = _reports(articles)
+    groups, ungrouped = group_claims(list(claims))
+    found: list[Discrepancy] = []
+    for n, g in enumerate(groups):
+        g.reports = _claim_reports(g, article_reports)
+        d = find_discrepancy(g, article_reports, n, copies)
+        if d is not None:
+            found.append(d)
+    found.sort(key=lambda d: (-d.severity, d.group))
+    return StoryAnalysis(groups=groups, discrepancies=found, ungrouped=ungrouped)

@@ -1,0 +1,402 @@
+"""Claim groups and discrepancies (claims/groups.py): which claims of a story measure the same
+thing, how many independent reports stand behind each value, and what kind of disagreement it is.
+
+Each failure pattern of issue 10 that belongs to grouping has a case written here: one article's
+two figures never look like outlets disagreeing; copies do not corroborate; a revision over time is
+an update, not a conflict; different scopes, times and modalities are never compared; agreement
+forms groups too. The seed story closes the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newswatch.claims import intervals
+from newswatch.claims.frames import extract_claims
+from newswatch.claims.groups import (
+    ArticleInfo,
+    ClaimRecord,
+    analyse_story,
+    credited_source,
+    group_claims,
+    independent_reports,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# Do claims come with their frame yet? (entity and property are filled by frames.py.)
+FRAMES = bool(extract_claims("Colossus 1 has over 220,000 GPUs.")[0].entity)
+needs_frames = pytest.mark.xfail(not FRAMES, strict=False,
+                                 reason="needs the claim frames (entity, property) from frames.py")
+
+_n = iter(range(1, 10_000))
+
+
+def rec(article, value, surface=None, *, unit="GPU", qualifier="=", entity="Colossus 1",
+        prop="GPUs installed", scope="", time_ref="current", modality="reported", published=None,
+        source=None, sentence="", low=None, high=None, value_text=None):
+    return ClaimRecord(claim_id=next(_n), article_id=article, source_id=source if source is not None else article,
+                       value=value, unit=unit, surface=surface or (f"{value:,.0f}" if value is not None else ""),
+                       qualifier=qualifier, low=low, high=high, entity=entity, property=prop, scope=scope,
+                       time_ref=time_ref, modality=modality, value_text=value_text, sentence=sentence,
+                       published=published)
+
+
+def art(article, text=None, source=None, outlet="", published=None):
+    return ArticleInfo(article_id=article, source_id=source if source is not None else article,
+                       text=text if text is not None else f"Article number {article} with its own words {article}.",
+                       outlet=outlet or f"Outlet {article}", published=published)
+
+
+def analyse(claims, articles=None):
+    arts = articles or [art(a) for a in sorted({c.article_id for c in claims})]
+    return analyse_story(claims, arts)
+
+
+# ---------------------------------------------------------------- intervals (from the old check)
+
+@pytest.mark.parametrize("a,b", [
+    (rec(1, 220000, "over 220,000", qualifier=">"), rec(2, 230000, "230,000")),
+    (rec(1, 48000, "about 48,000", qualifier="~"), rec(2, 48500, "48,500")),
+    (rec(1, 220000, "220,000"), rec(2, 220000, "over 220,000", qualifier=">")),
+    (rec(1, 220000, "220,000+", qualifier=">="), rec(2, 220000, "more than 220,000", qualifier=">")),
+    (rec(1, 3e8, "300+ MW", unit="W", qualifier=">=", prop="power"), rec(2, 3e8, "300 megawatts", unit="W", prop="power")),
+    (rec(1, 3e8, "300 MW", unit="W", prop="power"), rec(2, 3e8, "0.3 GW", unit="W", prop="power")),
+    (rec(1, 1.1e10, "10-12 GW", unit="W", qualifier="range", low=1e10, high=1.2e10, prop="power"),
+     rec(2, 1.15e10, "11.5 GW", unit="W", prop="power")),
+    (rec(1, 1e11, "up to $100 billion", unit="USD", qualifier="<=", prop="cost"),
+     rec(2, 9e10, "$90 billion", unit="USD", prop="cost")),
+])
+def test_agreeing_claims_form_one_group_and_no_discrepancy(a, b):
+    found = analyse([a, b])
+    assert found.discrepancies == []
+    (g,) = found.groups
+    assert {c.claim_id for c in g.claims} == {a.claim_id, b.claim_id}
+    assert g.outlets == 2 and g.independent_reports == 2
+
+
+def test_interval_uses_written_precision():
+    lo, hi = intervals.interval(220000, "GPU", "=", "220,000")
+    assert lo == pytest.approx(215000) and hi == pytest.approx(225000)
+    lo, hi = intervals.interval(1.08, "", "=", "1.08")
+    assert 1.07 < lo < hi < 1.09
+
+
+@pytest.mark.parametrize("claims,sides", [
+    ([rec(1, 3e8, "300 MW", unit="W", prop="power"), rec(2, 3e9, "3 GW", unit="W", prop="power"),
+      rec(3, 3e8, "300,000 kW", unit="W", prop="power")], [[1, 3], [2]]),
+    ([rec(1, 220000, "more than 220,000", qualifier=">"), rec(2, 1e6, "1 million")], [[1], [2]]),
+    ([rec(1, 4.2e9, "$4.2bn", unit="USD", prop="revenue"), rec(2, 4.6e9, "$4.6 billion", unit="USD", prop="revenue")],
+     [[1], [2]]),
+])
+def test_values_that_cannot_all_hold_are_a_conflict_with_every_claim_on_a_side(claims, sides):
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "conflict"
+    assert sorted(sorted(c.article_id for c in s.claims) for s in d.sides) == sides
+
+
+# ---------------------------------------------------------------- what is never compared
+
+def test_different_scope_time_entity_dimension_and_modality_are_not_grouped():
+    base = rec(1, 3e8, "300 MW", unit="W", prop="power")
+    others = [
+        rec(2, 5e9, "5 GW", unit="W", prop="power", scope="planned"),
+        rec(3, 1e8, "100 MW", unit="W", prop="power", time_ref="2024"),
+        rec(4, 1e9, "1 GW", unit="W", prop="power", entity="Colossus 2"),
+        rec(5, 5e9, "5 GWh", unit="Wh", prop="power"),
+        rec(6, 5e7, "50 MW", unit="W", prop="power", modality="hypothetical"),
+        rec(7, 6e7, "60 MW", unit="W", prop="power", modality="asked"),
+        rec(8, 4e7, "40 MW", unit="W", prop="power", entity=""),
+        rec(9, 4e7, "40 MW", unit="W", prop=""),
+        rec(10, 2e7, "20 MW", unit="W", prop="rack power"),
+        rec(11, 30, "up 30%", unit="%", prop="power", qualifier="up"),
+        rec(12, 20, "20%", unit="%", prop="power"),
+    ]
+    found = analyse([base, *others])
+    assert found.discrepancies == []
+    assert {c.article_id for c in found.ungrouped} == {6, 7, 8, 9}
+    assert all(len(g.claims) == 1 for g in found.groups)
+
+
+# ---------------------------------------------------------------- one article, copies, reports
+
+def test_one_articles_two_figures_are_intra_article_never_a_conflict():
+    a = rec(7, 1.08, "1.08", unit="", prop="PUE")
+    b = rec(7, 1.12, "1.12", unit="", prop="PUE")
+    (d,) = analyse([a, b]).discrepancies
+    assert d.kind == "intra-article" and d.intra_article
+    assert all(s.outlets == 1 and s.independent_reports == 1 for s in d.sides)
+    # a second outlet agreeing with one of them does not turn it into outlets disagreeing
+    c = rec(8, 1.08, "1.08", unit="", prop="PUE")
+    (d,) = analyse([a, b, c]).discrepancies
+    assert d.kind == "intra-article"
+
+
+def test_one_outlets_feeds_and_articles_are_one_report():
+    claims = [rec(1, 2.1e9, "$2.1 billion", unit="USD", prop="valuation", source=5),
+              rec(2, 2.1e9, "$2.1bn", unit="USD", prop="valuation", source=5),
+              rec(3, 2.1e9, "$2.1 billion", unit="USD", prop="valuation", source=6)]
+    found = analyse(claims, [art(1, source=5), art(2, source=5), art(3, source=6)])
+    (g,) = found.groups
+    assert g.outlets == 2 and g.independent_reports == 2 and found.discrepancies == []
+    # the same outlet giving two figures in two articles is no conflict between outlets
+    claims[1] = rec(2, 4e9, "$4 billion", unit="USD", prop="valuation", source=5)
+    found = analyse(claims, [art(1, source=5), art(2, source=5), art(3, source=6)])
+    assert [d.kind for d in found.discrepancies] != ["conflict"]
+
+
+WIRE = ("Northbeam Compute will spend about $18 billion to build an artificial intelligence data center "
+        "campus in Texas, the privately held cloud company said on Tuesday, joining a rush of developers "
+        "racing to secure power for AI computing. The campus in Cresson will have eight buildings and a "
+        "total capacity of 1.2 gigawatts when complete, Northbeam said. The first two buildings are due "
+        "to start operating in the second half of 2027, the company said.")
+
+
+def test_near_duplicate_copies_do_not_corroborate():
+    copy = "Northbeam to build Texas campus\n\n" + WIRE + " Shares of its partners rose."
+    own = ("Analysts doubt Northbeam's plan. The Cresson site, southwest of Fort Worth, is said by the "
+           "county to be sized for 900 megawatts, far short of what the company announced this week.")
+    arts = [art(1, WIRE, outlet="Wire A"), art(2, copy, outlet="Daily B"), art(3, own, outlet="Gazette C")]
+    reports = independent_reports(arts)
+    assert reports[1] == reports[2] != reports[3]
+    claims = [rec(1, 1.2e9, "1.2 gigawatts", unit="W", prop="capacity", entity="Cresson campus"),
+              rec(2, 1.2e9, "1.2 gigawatts", unit="W", prop="capacity", entity="Cresson campus"),
+              rec(3, 9e8, "900 megawatts", unit="W", prop="capacity", entity="Cresson campus")]
+    found = analyse(claims, arts)
+    (g,) = found.groups
+    assert g.outlets == 3 and g.independent_reports == 2
+    (d,) = found.discrepancies
+    assert d.kind == "conflict"
+    copies = next(s for s in d.sides if s.value == pytest.approx(1.2e9))
+    assert copies.outlets == 2 and copies.independent_reports == 1
+    assert copies.first.article_id == 1
+
+
+def test_copies_that_disagree_are_not_outlets_disagreeing():
+    copy = WIRE.replace("1.2 gigawatts", "1.5 gigawatts")
+    arts = [art(1, WIRE), art(2, copy)]
+    claims = [rec(1, 1.2e9, "1.2 gigawatts", unit="W", prop="capacity"),
+              rec(2, 1.5e9, "1.5 gigawatts", unit="W", prop="capacity")]
+    assert analyse(claims, arts).discrepancies == []
+
+
+def test_credited_wire_copies_and_press_releases_are_one_report():
+    assert credited_source("Oct 6 (Reuters) - Northbeam Compute will spend", dateline=True) == "wire:reuters"
+    assert credited_source("LONDON (AP) — The company said", dateline=True) == "wire:ap"
+    assert credited_source("The company said nothing (Reuters was not there).", dateline=True) is None
+    assert credited_source("The site will use 300 MW, according to a press release.") == "doc:press release"
+    assert credited_source("The company said in a statement that it would hire 350 people.") == "doc:statement"
+    assert credited_source("AP reports that 12 people were hurt.") == "wire:ap"
+    assert credited_source("Police said 12 people were hurt.") is None
+    arts = [art(1, "Oct 6 (Reuters) - Northbeam will build a campus of 1.2 GW in Texas.", outlet="Daily A"),
+            art(2, "NEW YORK (Reuters) - Plans for a big Texas site: the campus will have 1.2 GW.", outlet="Paper B"),
+            art(3, "A campus of 1.2 GW, the Register hears from people with knowledge of it.", outlet="Reuters"),
+            art(4, "Our own reporting puts the site at 1.2 GW.", outlet="Gazette")]
+    reports = independent_reports(arts)
+    assert reports[1] == reports[2] == reports[3] != reports[4]
+    pr = "The campus will draw 300 MW, according to a press release."
+    claims = [rec(5, 3e8, "300 MW", unit="W", prop="power", sentence=pr),
+              rec(6, 3e8, "300 MW", unit="W", prop="power", sentence=pr),
+              rec(7, 3e8, "300 MW", unit="W", prop="power", sentence="Our count: 300 MW.")]
+    (g,) = analyse(claims).groups
+    assert g.outlets == 3 and g.independent_reports == 2
+
+
+# ---------------------------------------------------------------- update vs conflict
+
+def test_later_reports_that_agree_make_an_update():
+    claims = [rec(1, 5, "5", unit="person", prop="people injured", entity="Reno fire", published="2026-05-01T08:00:00Z"),
+              rec(2, 50, "50", unit="person", prop="people injured", entity="Reno fire", published="2026-05-01T15:00:00Z"),
+              rec(3, 50, "50", unit="person", prop="people injured", entity="Reno fire", published="2026-05-01T16:00:00Z")]
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "update"
+    assert d.sides[d.majority].value == 50
+
+
+def test_revision_language_makes_a_single_later_report_an_update():
+    claims = [rec(1, 5, "5", unit="person", prop="people injured", entity="Reno fire", published="2026-05-01T08:00:00Z"),
+              rec(2, 50, "50", unit="person", prop="people injured", entity="Reno fire", published="2026-05-01T15:00:00Z",
+                  sentence="The number of injured has risen to 50, officials said.")]
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "update"
+
+
+@pytest.mark.parametrize("times", [
+    # one later report, no word of revision: two outlets disagree
+    ["2026-05-01T08:00:00Z", "2026-05-01T15:00:00Z"],
+    # the same time
+    ["2026-05-01T08:00:00Z", "2026-05-01T08:00:00Z"],
+    # undated: the order is unknown
+    [None, "2026-05-01T15:00:00Z"],
+])
+def test_disagreement_without_an_order_of_revision_is_a_conflict(times):
+    claims = [rec(1, 220000, "over 220,000", qualifier=">", published=times[0]),
+              rec(2, 1e6, "over 1 million", qualifier=">", published=times[1])]
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "conflict"
+
+
+def test_an_old_figure_repeated_after_the_new_one_is_a_conflict():
+    claims = [rec(1, 5, "5", unit="person", prop="people injured", published="2026-05-01T08:00:00Z"),
+              rec(2, 50, "50", unit="person", prop="people injured", published="2026-05-01T10:00:00Z"),
+              rec(3, 50, "50", unit="person", prop="people injured", published="2026-05-01T11:00:00Z"),
+              rec(4, 5, "5", unit="person", prop="people injured", published="2026-05-01T12:00:00Z")]
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "conflict"
+
+
+def test_sides_say_who_reported_first_and_which_side_most_reports_take():
+    claims = [rec(1, 1e6, "over 1 million", qualifier=">", published="2026-05-14T00:00:00Z"),
+              rec(1, 4096, "4,096", published="2026-05-14T00:00:00Z"),
+              rec(2, 220000, "220,000+", qualifier=">=", published="2026-05-07T00:00:00Z"),
+              rec(3, 220000, "more than 220,000", qualifier=">", published="2026-05-11T00:00:00Z"),
+              rec(4, 220000, "over 220,000", qualifier=">", published=None)]
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "conflict" and d.intra_article  # 000-like: against the others and itself
+    major = d.sides[d.majority]
+    assert major.value == 220000 and major.independent_reports == 3 and major.outlets == 3
+    assert major.first.article_id == 2 and major.first.published == "2026-05-07T00:00:00Z"
+    assert len(d.sides) == 3
+
+
+def test_a_non_numeric_claim_conflicts_by_its_text():
+    claims = [rec(1, None, unit="", prop="location", value_text="Memphis, Tennessee"),
+              rec(2, None, unit="", prop="location", value_text="memphis tennessee"),
+              rec(3, None, unit="", prop="location", value_text="Texas")]
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "conflict"
+    assert sorted(s.value_text for s in d.sides) == ["Memphis, Tennessee", "Texas"]
+
+
+def test_entities_are_resolved_across_the_story(monkeypatch):
+    from newswatch.claims import groups
+
+    monkeypatch.setattr(groups, "resolve_story_entities",
+                        lambda names: {n: "colossus 1" for n in names})
+    claims = [rec(1, 220000, "over 220,000", qualifier=">", entity="xAI's Colossus"),
+              rec(2, 220000, "220,000", entity="the Memphis supercomputer")]
+    groups_, _ = group_claims(claims)
+    assert len(groups_) == 1
+
+
+# ---------------------------------------------------------------- the seed story
+
+def _seed_files() -> list[Path]:
+    for d in (FIXTURES / "seeds", Path(__file__).resolve().parents[2] / "shared" / "seeds"):
+        files = sorted(d.glob("00*_*.txt"))
+        if len(files) >= 5:
+            return files
+    pytest.skip("seed articles not available")
+
+
+SEED_DATES = ["2026-05-14T00:00:00Z", "2026-05-07T00:00:00Z", None, "2026-05-11T00:00:00Z", None]
+
+
+def _seed_analysis():
+    records, articles = [], []
+    n = 0
+    for k, path in enumerate(_seed_files()):
+        text = path.read_text(encoding="utf-8")
+        articles.append(ArticleInfo(article_id=k, source_id=k, text=text, outlet=f"Outlet {k:03d}",
+                                    published=SEED_DATES[k]))
+        for c in extract_claims(text):
+            n += 1
+            records.append(ClaimRecord(
+                claim_id=n, article_id=k, source_id=k, value=c.value, unit=c.unit, surface=c.surface,
+                qualifier=c.qualifier, low=c.low, high=c.high, entity=c.entity, property=c.property,
+                time_ref=c.time_ref, scope=c.scope, modality=c.modality, value_text=c.value_text,
+                sentence=c.sentence, published=SEED_DATES[k]))
+    return analyse_story(records, articles)
+
+
+def _surfaces(d):
+    return {c.surface for s in d.sides for c in s.claims}
+
+
+@needs_frames
+def test_seed_gpu_count_and_power_conflicts_with_000_on_one_side():
+    found = _seed_analysis()
+    gpu = [d for d in found.discrepancies if any("220,000" in s for s in _surfaces(d))]
+    power = [d for d in found.discrepancies if {"40 MW", "300+ MW"} <= _surfaces(d)]
+    assert len(gpu) == 1 and len(power) == 1
+    for d in (gpu[0], power[0]):
+        assert d.kind == "conflict"
+        arts = [{c.article_id for c in s.claims} for s in d.sides]
+        assert {0} in arts
+        assert any(a and 0 not in a for a in arts)
+    assert any("1,024,000" in s for s in _surfaces(gpu[0]))
+    g = found.groups[gpu[0].group]
+    assert {c.article_id for c in g.claims} >= {0, 1, 2, 3, 4}  # every report of the figure meets
+    major = gpu[0].sides[gpu[0].majority]
+    assert 0 not in {c.article_id for c in major.claims} and major.independent_reports >= 3
+
+
+@needs_frames
+def test_seed_pue_is_an_intra_article_discrepancy():
+    found = _seed_analysis()
+    (pue,) = [d for d in found.discrepancies if any("1.08" in s for s in _surfaces(d))]
+    assert pue.kind == "intra-article" and {c.article_id for s in pue.sides for c in s.claims} == {0}
+
+
+@needs_frames
+def test_seed_story_has_no_false_alarm():
+    found = _seed_analysis()
+    assert 2 <= len(found.discrepancies) <= 4  # GPUs, power, PUE (and the Texas/Memphis location)
+    for d in found.discrepancies:
+        surfaces = _surfaces(d)
+        assert not surfaces & {"5 GW", "$200 billion", "10 MW"}, surfaces
+        assert len([s for s in d.sides if any("220,000" in c.surface for c in s.claims)]) <= 1
+        assert len([s for s in d.sides if any("300" in c.surface and c.unit == "W" for c in s.claims)]) <= 1
+    # agreement is recorded too: 220,000 / over 220,000 / 220,000+ sit in one group
+    assert any(len({c.article_id for c in g.claims}) >= 3 for g in found.groups)
+
+
+def test_two_values_in_one_sentence_are_parts_not_a_contradiction():
+    s = "The hot tier holds 8 PB and the archive 200 PB."
+    claims = [rec(1, 8e15, "8 PB", unit="B", prop="storage", sentence=s),
+              rec(1, 2e17, "200 PB", unit="B", prop="storage", sentence=s)]
+    assert analyse(claims).discrepancies == []
+    claims[1].sentence = "Storage: 200 PB of flash."
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "intra-article"
+
+
+def test_an_article_telling_its_own_revision_is_an_update():
+    claims = [rec(1, 3, "3", unit="person", prop="people killed", sentence="Three people died in the blast."),
+              rec(1, 4, "4", unit="person", prop="people killed",
+                  sentence="The toll later rose to four, police said.")]
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "update"
+
+
+def test_one_outlet_revising_its_own_figure_is_an_update():
+    claims = [rec(1, 5, "5", unit="person", prop="people injured", source=9, published="2026-05-01T08:00:00Z"),
+              rec(2, 50, "50", unit="person", prop="people injured", source=9, published="2026-05-01T15:00:00Z")]
+    (d,) = analyse(claims, [art(1, source=9), art(2, source=9)]).discrepancies
+    assert d.kind == "update"
+    claims[1].published = None  # no order: one outlet's two figures, not outlets disagreeing
+    assert analyse(claims, [art(1, source=9), art(2, source=9)]).discrepancies == []
+
+
+def test_a_bare_number_joins_the_count_of_the_same_property():
+    claims = [rec(1, 220000, "220,000+", unit="", qualifier=">="), rec(2, 220000, "over 220,000 GPUs", qualifier=">"),
+              rec(3, 1e6, "over 1 million GPUs", qualifier=">"), rec(4, 1.08, "1.08", unit="", prop="PUE")]
+    found = analyse(claims)
+    assert sorted(len(g.claims) for g in found.groups) == [1, 3]
+    assert {g.unit for g in found.groups} == {"GPU", ""}
+    (d,) = found.discrepancies
+    assert sorted(s.independent_reports for s in d.sides) == [1, 2]
+
+
+def test_a_copy_is_never_the_first_to_report():
+    arts = [art(1, "Oct 6 (Reuters) - The campus will have 1.2 GW.", outlet="Daily A", published="2026-10-06T09:00:00Z"),
+            art(2, "Oct 6 (Reuters) - The campus will have 1.2 GW, Northbeam said.", outlet="Reuters",
+                published="2026-10-06T10:00:00Z"),
+            art(3, "Our sources put the campus at 900 MW.", outlet="Gazette", published="2026-10-06T11:00:00Z")]
+    claims = [rec(1, 1.2e9, "1.2 GW", unit="W", prop="capacity", published="2026-10-06T09:00:00Z"),
+              rec(2, 1.2e9, "1.2 GW", unit="W", prop="capacity", published="2026-10-06T10:00:00Z"),
+              rec(3, 9e8, "900 MW", unit="W", prop="capacity", published="2026-10-06T11:00:00Z")]
+    (d,) = analyse(claims, arts).discrepancies
+    wire = next(s for s in d.sides if s.value == pytest.approx(1.2e9))
+    assert wire.first.article_id == 2 and wire.independent_reports == 1 and wire.outlets == 2
