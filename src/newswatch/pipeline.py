@@ -12,8 +12,8 @@
                                                                 summary
     regroup    stories with regroup_pending                     story_moves, split-off stories      stories/
     summarise  stories with summary_pending                     stories.title, outlet/report counts stories/
-    claims     articles whose claims_hash is not their text's;  claims, discrepancies               claims/
-               stories whose set of claims changed
+    claims     articles whose claims_hash is not their text's;  claims (frames), claim_groups,      claims/
+               stories whose claims changed                     discrepancies, discrepancy_sides
 
 ``fetch`` runs first in ``run_once``; the daemon runs it per feed on each feed's own schedule
 (daemon.py). ``process`` runs the rest, ``STAGES``, in order: the CLI (``run --once``,
