@@ -66,15 +66,16 @@ def seeded(store):
 
 
 def _fake_frames(monkeypatch, entity="Northbeam campus"):
-    """Frames for plain sentences when frames.py does not fill them yet: the entity given, the
-    property taken from the unit. Lets the store tests run on either side of the frames work."""
+    """Fixed frames for plain sentences (the entity given, the property named by the unit), so
+    these tests of the store and the stage do not depend on how frames.py reads them."""
     real = stage.extract_claims
 
     def framed(text):
         out = real(text)
         for c in out:
-            c.entity = c.entity or entity
-            c.property = c.property or {"W": "capacity", "USD": "cost"}.get(c.unit, c.unit)
+            c.entity = entity
+            c.property = {"W": "capacity", "USD": "cost"}.get(c.unit, c.unit)
+            c.scope, c.time_ref, c.modality = "", "current", "reported"
         return out
 
     monkeypatch.setattr(stage, "extract_claims", framed)

@@ -280,6 +280,36 @@ def test_entities_are_resolved_across_the_story(monkeypatch):
     assert len(groups_) == 1
 
 
+# ---------------------------------------------------------------- the bundled sample corpus
+
+def _benchmark():
+    """benchmarks/quantities.py, whose scorers the tests share."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "quantities.py"
+    if "bench_quantities" in sys.modules:
+        return sys.modules["bench_quantities"]
+    spec = importlib.util.spec_from_file_location("bench_quantities", path)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclasses look themselves up there
+    spec.loader.exec_module(bench)
+    return bench
+
+
+@needs_frames
+def test_sample_corpus_errors_are_found_without_false_alarms():
+    """The bundled sample's deliberate errors (manifest.yaml) are flagged; the rest is quiet.
+
+    Uses the benchmark's scorer (benchmarks/quantities.py prints the same figures)."""
+    bench = _benchmark()
+    notes: list[str] = []
+    caught, total, _n, false = bench.sample_discrepancies(notes=notes)
+    if not total:
+        pytest.skip("sample corpus not available")
+    assert caught == total and false <= 2, "\n".join(notes)
+
+
 # ---------------------------------------------------------------- the seed story
 
 def _seed_files() -> list[Path]:
