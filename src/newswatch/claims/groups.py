@@ -97,9 +97,13 @@ class Group:
     def outlets(self) -> int:
         return len({c.source_id for c in self.claims})
 
+    def report_of(self, claim: ClaimRecord) -> str:
+        """The independent report a claim belongs to (its article until reports are counted)."""
+        return self.reports.get(claim.claim_id) or f"article:{claim.article_id}"
+
     @property
     def independent_reports(self) -> int:
-        return len({self.reports[c.claim_id] for c in self.claims})
+        return len({self.report_of(c) for c in self.claims})
 
 
 @dataclass
@@ -437,7 +441,7 @@ def _side(side: intervals.Side[ClaimRecord], group: Group, copies: set[int]) -> 
     first = min(originals, key=lambda c: (_time_key(c.published), c.article_id, c.claim_id))
     return DiscrepancySide(value=value, value_text=value_text, claims=list(claims),
                            outlets=len({c.source_id for c in claims}),
-                           independent_reports=len({group.reports[c.claim_id] for c in claims}), first=first)
+                           independent_reports=len({group.report_of(c) for c in claims}), first=first)
 
 
 def _claim_reports(group: Group, article_reports: dict[int, str]) -> dict[int, str]:
