@@ -157,8 +157,8 @@ def _discrepancy(d: dict[str, Any], width: int) -> list[str]:
         claims = claims_by_side.get(s["side"], [])
         head = f"  side {s['side'] + 1}: {_side_label(claims, s)}"
         if s.get("outlets") is not None:
-            head += (f"  ({s['outlets']} outlet{'s' if s['outlets'] != 1 else ''}, "
-                     f"{s['independent_reports']} independent report{'s' if s['independent_reports'] != 1 else ''})")
+            head += (f"  ({_plural(s['outlets'], 'outlet')}, "
+                     f"{_plural(s['independent_reports'], 'independent report')})")
         if s is major and not tie and total:
             head += f"  <- most independent reports ({s['independent_reports']} of {total})"
         lines.append(head)
@@ -190,14 +190,13 @@ def story_claims(groups: list[dict[str, Any]], discrepancies: list[dict[str, Any
         for d in discrepancies:
             lines.extend(_discrepancy(d, width))
     shared = [g for g in groups if (g.get("claims") or 0) > 1]
-    lines.append(f"\n{len(groups)} claim group{'s' if len(groups) != 1 else ''} "
-                 f"({len(shared)} with more than one claim):")
+    lines.append(f"\n{_plural(len(groups), 'claim group')} ({len(shared)} with more than one claim):")
     for g in shared:
         members = g.get("members") or []
         values = Counter((clean(m["surface"]), clean(m["outlet"])) for m in members)
         shown = "; ".join(f"“{s}” ({o})" for (s, o), _ in values.most_common(6))
-        lines.append(f"  - {_frame(g)}: {g['claims']} claims, {g['outlets']} outlets, "
-                     f"{g['independent_reports']} independent reports: {shown}")
+        lines.append(f"  - {_frame(g)}: {_plural(g['claims'], 'claim')}, {_plural(g['outlets'], 'outlet')}, "
+                     f"{_plural(g['independent_reports'], 'independent report')}: {shown}")
     return "\n".join(lines)
 
 
