@@ -62,9 +62,13 @@ def seed(store: Store) -> dict[str, int]:
                                          "consecutive_errors": 0}).last_pk
     store.feed_failed(feed, kind="http", message="HTTP 503 <script>x</script>", status=503,
                       next_fetch_at=utcnow() + timedelta(hours=1))
-    store.replace_story_discrepancies(ids["story"], [{
-        "subject": "campus", "attribute": "power", "unit": "W", "severity": 0.9,
-        "sides": [[ids[HOSTILE_OUTLET], ids["DC Pulse"]], [ids["Grid Watch"]]]}], "h")
+    power = [ids[HOSTILE_OUTLET], ids["DC Pulse"], ids["Grid Watch"]]
+    store.replace_story_groups(ids["story"], [
+        {"entity": "campus", "property": "power", "unit": "W", "claims": power, "outlets": 3,
+         "independent_reports": 3}], [
+        {"group": 0, "subject": "campus", "attribute": "power", "unit": "W", "severity": 0.9, "kind": "conflict",
+         "sides": [{"value": 3e8, "outlets": 2, "independent_reports": 2, "claims": power[:2]},
+                   {"value": 4e7, "outlets": 1, "independent_reports": 1, "claims": power[2:]}]}], "h")
     return ids
 
 
@@ -277,13 +281,12 @@ def test_cli_digest_formats_and_missing_database(store: Store, tmp_path: Path) -
 
 
 def test_reliability_and_consensus_once_scored(tmp_path: Path) -> None:
-    """What m006 will add (consensus on discrepancies) and m007's scores and history show up
+    """What m006 and m007 add (consensus on discrepancies, scores and their history) shows up
     in the digest without a change here: the views and queries follow the columns."""
     with Store(tmp_path / "news.db") as store:
         seed(store)
-        store.db["discrepancies"].add_column("consensus_value", float)
-        store.db["discrepancies"].add_column("kind", str)
-        # m007_reliability has landed: the score columns and history table exist already
+        # m006_claim_frames and m007_reliability have landed: their columns exist already
+        assert {"kind", "consensus_value"} <= set(store.db["discrepancies"].columns_dict)
         assert {"reliability_low", "reliability_high"} <= set(store.db["sources"].columns_dict)
         assert store.db["source_scores"].exists()
         grid, pulse = store.source_id("Grid Watch"), store.source_id("DC Pulse")
