@@ -27,9 +27,13 @@ def _seed(store: Store) -> dict[str, int]:
                 "article_id": aid, "story_id": ids["story"], "subject": "campus", "attribute": "power",
                 "value": value, "unit": "W", "surface": surface, "qualifier": "=",
                 "sentence": f"The campus draws {surface}."}).last_pk
-    store.replace_story_discrepancies(ids["story"], [{
-        "subject": "campus", "attribute": "power", "unit": "W", "severity": 0.9,
-        "sides": [[ids["Rack Report"], ids["DC Pulse"]], [ids["Grid Watch"]]]}], "h")
+    power = [ids["Rack Report"], ids["DC Pulse"], ids["Grid Watch"]]
+    store.replace_story_groups(ids["story"], [
+        {"entity": "campus", "property": "power", "unit": "W", "claims": power, "outlets": 3,
+         "independent_reports": 3}], [
+        {"group": 0, "subject": "campus", "attribute": "power", "unit": "W", "severity": 0.9, "kind": "conflict",
+         "sides": [{"value": 3e8, "outlets": 2, "independent_reports": 2, "claims": power[:2]},
+                   {"value": 4e7, "outlets": 1, "independent_reports": 1, "claims": power[2:]}]}], "h")
     return ids
 
 
@@ -56,6 +60,8 @@ def test_story_and_discrepancy_overview(tmp_path: Path) -> None:
         assert {r["kind"] for r in rows} == {"conflict"} and rows[0]["consensus_value"] is None
         (d,) = store.story_discrepancies(ids["story"])
         assert len(d["claims"]) == 3 and d["kind"] == "conflict"
+        assert d["entity"] == "campus" and d["property"] == "power"
+        assert [(s["side"], s["outlets"], s["independent_reports"]) for s in d["side_rows"]] == [(0, 2, 2), (1, 1, 1)]
 
 
 def test_leaderboard_before_and_after_reliability_columns(tmp_path: Path) -> None:
@@ -65,8 +71,7 @@ def test_leaderboard_before_and_after_reliability_columns(tmp_path: Path) -> Non
         assert {r["reliability_text"] for r in board} == {NOT_SCORED}
         assert all(r["claims"] == 1 and r["discrepancies"] == 1 for r in board)
         assert board[0]["reliability_low"] is None
-        # m007 added the interval; a later migration adds the kinds: the next open picks it up
-        store.db["discrepancies"].add_column("kind", str)
+        # m006 and m007 brought the kinds and the interval; the next open shows what is set
         store.db.execute("update sources set reliability = 0.9, reliability_low = 0.8 where name = 'Grid Watch'")
         store.db.execute("update discrepancies set kind = 'update'")
         store.db.conn.commit()
