@@ -28,10 +28,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import yaml  # noqa: E402
+from quantities import same_subject, subject_key  # noqa: E402  (the check-era subject match, for the legacy row)
 
-from newswatch.claims.check import same_subject, subject_key  # noqa: E402
 from newswatch.claims.frames import extract_claims  # noqa: E402
 from newswatch.claims.units import dimension_of  # noqa: E402
 

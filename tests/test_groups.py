@@ -278,7 +278,7 @@ def test_entities_are_resolved_across_the_story(monkeypatch):
     from newswatch.claims import groups
 
     monkeypatch.setattr(groups, "resolve_story_entities",
-                        lambda names: {n: "colossus 1" for n in names})
+                        lambda names, texts=None: {n: "colossus 1" for n in names})
     claims = [rec(1, 220000, "over 220,000", qualifier=">", entity="xAI's Colossus"),
               rec(2, 220000, "220,000", entity="the Memphis supercomputer")]
     groups_, _ = group_claims(claims)

@@ -276,11 +276,12 @@ def _same_dimension(a: str, b: str) -> bool:
     return "number" in (a, b) and any(d.startswith("count:") for d in (a, b))
 
 
-def group_claims(claims: Sequence[ClaimRecord]) -> tuple[list[Group], list[ClaimRecord]]:
-    """Group a story's claims (see the module docstring). Returns the groups, in order of their
-    first claim, and the claims left ungrouped."""
+def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tuple[list[Group], list[ClaimRecord]]:
+    """Group a story's claims (see the module docstring); ``texts`` are the story's article texts,
+    which tell which names are one entity. Returns the groups, in order of their first claim, and
+    the claims left ungrouped."""
     names = sorted({c.entity for c in claims if c.entity})
-    canon = resolve_story_entities(names) if names else {}
+    canon = resolve_story_entities(names, [t for t in texts if t]) if names else {}
     groups: list[Group] = []
     heads: list[tuple[str, str, str, str, bool, str]] = []  # entity, time, dimension, scope, text?, property
     ungrouped: list[ClaimRecord] = []
@@ -457,7 +458,7 @@ def _claim_reports(group: Group, article_reports: dict[int, str]) -> dict[int, s
 def analyse_story(claims: Iterable[ClaimRecord], articles: Sequence[ArticleInfo]) -> StoryAnalysis:
     """Groups and discrepancies of one story's claims (discrepancies most severe first)."""
     article_reports, copies = _reports(articles)
-    groups, ungrouped = group_claims(list(claims))
+    groups, ungrouped = group_claims(list(claims), [a.text for a in articles])
     found: list[Discrepancy] = []
     for n, g in enumerate(groups):
         g.reports = _claim_reports(g, article_reports)
