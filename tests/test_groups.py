@@ -435,3 +435,26 @@ def test_a_copy_is_never_the_first_to_report():
     (d,) = analyse(claims, arts).discrepancies
     wire = next(s for s in d.sides if s.value == pytest.approx(1.2e9))
     assert wire.first.article_id == 2 and wire.independent_reports == 1 and wire.outlets == 2
+
+
+def test_one_article_contradiction_needs_two_values_of_one_named_property() -> None:
+    """On real news the one-article flags were different measures of one article: three scores
+    in a boxing report, the event's 'came' counts. Only two values of one property, word for
+    word, about a named entity make an intra-article contradiction."""
+    from newswatch.claims.groups import Group, find_discrepancy
+
+    def rec(cid: int, value: float, prop: str, entity: str, sentence: str) -> ClaimRecord:
+        return ClaimRecord(claim_id=cid, article_id=1, source_id=1, value=value, unit="point", surface=str(value),
+                           sentence=sentence, entity=entity, property=prop)
+
+    two = Group(entity="Colossus 1", property="pue", unit="point", scope="", time_ref="current",
+                claims=[rec(1, 1.08, "pue", "Colossus 1", "PUE is 1.08."), rec(2, 1.12, "pue", "Colossus 1", "Its PUE: 1.12.")])
+    found = find_discrepancy(two, {1: "report:1"})
+    assert found is not None and found.kind == "intra-article"
+    three = Group(entity="Klitschko", property="points", unit="point", scope="", time_ref="current",
+                  claims=[rec(1, 1, "points", "Klitschko", "a."), rec(2, 3, "points", "Klitschko", "b."),
+                          rec(3, 2, "points", "Klitschko", "c.")])
+    assert find_discrepancy(three, {1: "report:1"}) is None
+    event = Group(entity="the event", property="came", unit="point", scope="", time_ref="current",
+                  claims=[rec(1, 6, "came", "the event", "a."), rec(2, 5, "came", "the event", "b.")])
+    assert find_discrepancy(event, {1: "report:1"}) is None
