@@ -50,6 +50,9 @@ __all__ = [
     "DependentPair",
     "Result",
     "discover",
+    "ItemScore",
+    "score_item",
+    "posterior",
     "beta_interval",
     "FIRST_PARTY",
     "DEFAULT_PRIOR",
@@ -652,3 +655,67 @@ def _result(pb: _Problem, params: Params, priors: Mapping[str, SourcePrior], acc
                                            int(minority[k])))
         dependent.sort(key=lambda d: -d.probability)
     return Result(items, sources, checks, dependent, iterations, converged)
+
+
+# --------------------------------------------------------------------------- one item, given weights
+
+
+@dataclass
+class ItemScore:
+    """One item scored with given source accuracies (see `score_item`). `value`/`text` are None
+    when the consensus is undecided (a tie between the best candidates, or no vote above zero):
+    then nothing is checked."""
+
+    key: Hashable
+    value: float | None
+    text: str | None
+    confidence: float
+    reports: int
+    checks: list[ClaimCheck]
+
+
+def score_item(item: Item, accuracy: Mapping[str, float], params: Params | None = None,
+               default: float = DEFAULT_PRIOR.mean) -> ItemScore | None:
+    """Consensus and checks of one item with the sources' accuracies held fixed.
+
+    The incremental form of `discover`: a live store scores each new claim group once with the
+    reliabilities learned so far (``accuracy``; ``default`` for a source not in it) instead of
+    re-running the fixed point over the whole archive. Votes, candidates, copies and checks are
+    as in `discover`; a tie between the best candidates decides nothing, because calling either
+    side wrong would be a coin toss charged to an outlet. Returns None for an item with no
+    usable claim.
+    """
+    params = params or Params()
+    pb = _Problem([item], params)
+    if not pb.n_items:
+        return None
+    acc = np.clip(np.array([accuracy.get(s, default) for s in pb.sources], float), 1e-4, 1 - 1e-4)
+    vote_src = np.maximum(math.log(params.n_false) + np.log(acc / (1 - acc)), 0.0)
+    score = np.bincount(pb.pair_cand, weights=vote_src[pb.rep_source][pb.pair_rep] * pb.pair_sim,
+                        minlength=pb.n_cands)
+    order = sorted(range(pb.n_cands), key=lambda k: (-score[k], k))
+    best = order[0]
+    top = float(score[best])
+    tied = top <= 0.0 or (len(order) > 1 and score[order[1]] >= top - 1e-9)
+    n_reports = int(pb.n_reps)
+    if tied:
+        return ItemScore(item.key, None, None, 0.0, n_reports, [])
+    unseen = max(params.n_false + 1 - pb.n_cands, 1.0)
+    ex = np.exp(score - top)
+    confidence = float(1.0 / (ex.sum() + unseen * math.exp(-top)))
+    cand = pb.cands[best]
+    checks: list[ClaimCheck] = []
+    if n_reports > 1:
+        for r in range(n_reports):
+            agree = float(pb.pair_agree[pb.rep_row[r] + best])
+            checks.extend(ClaimCheck(m.ref, m.source, item.key, agree, cand.value, cand.text)
+                          for m in pb.rep_members[r] if not m.copy)
+    return ItemScore(item.key, cand.value, cand.text, confidence, n_reports, checks)
+
+
+def posterior(agreed: float, disagreed: float, prior: SourcePrior = DEFAULT_PRIOR,
+              mass: float = 0.90) -> tuple[float, float, float]:
+    """A source's Beta posterior from its checks: (mean, low, high) of the `mass` interval."""
+    a, b = prior.alpha + agreed, prior.beta + disagreed
+    low, high = beta_interval(a, b, mass)
+    return a / (a + b), low, high
