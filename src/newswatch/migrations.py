@@ -347,6 +347,20 @@ def m009_stage_queues(db: sqlite_utils.Database) -> None:
                "where summary_pending = 1")
 
 
+@migration
+def m010_claim_checks(db: sqlite_utils.Database) -> None:
+    """Each claim's check by the reliability stage (issue 11): ``agreement`` in [0, 1] with its
+    group's consensus (NULL: not checked, as for a copy or a group with one independent report)
+    and ``checked_at``. A source's score is recomputed from these stored checks, so re-scoring
+    a regrouped story replaces its claims' checks instead of adding to a running total. The
+    partial indexes keep the per-source sums and the search for checks left on claims that
+    lost their group small."""
+    db["claims"].add_column("agreement", float)
+    db["claims"].add_column("checked_at", str)
+    db.execute("create index idx_claims_checked on claims(article_id) where agreement is not null")
+    db.execute("create index idx_claims_checked_group on claims(group_id) where agreement is not null")
+
+
 def _drop_views(db: sqlite_utils.Database) -> None:
     """Views are derived (the store re-creates them on open), so they go before migrating: a
     migration that rebuilds a table (create, copy, drop, rename) fails in SQLite while a view
