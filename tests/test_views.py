@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from newswatch.store import NOT_SCORED, VIEWS, Store, iso, utcnow
+from newswatch.store import NOT_ENOUGH_EVIDENCE, NOT_SCORED, VIEWS, Store, iso, utcnow
 
 
 def _seed(store: Store) -> dict[str, int]:
@@ -72,13 +72,18 @@ def test_leaderboard_before_and_after_reliability_columns(tmp_path: Path) -> Non
         assert all(r["claims"] == 1 and r["discrepancies"] == 1 for r in board)
         assert board[0]["reliability_low"] is None
         # m006 and m007 brought the kinds and the interval; the next open shows what is set
-        store.db.execute("update sources set reliability = 0.9, reliability_low = 0.8 where name = 'Grid Watch'")
+        store.db.execute("update sources set reliability = 0.9, reliability_low = 0.8, checked_claims = 12 "
+                         "where name = 'Grid Watch'")
+        store.db.execute("update sources set reliability = 0.95, reliability_low = 0.5, checked_claims = 3 "
+                         "where name = 'DC Pulse'")
         store.db.execute("update discrepancies set kind = 'update'")
         store.db.conn.commit()
     with Store(tmp_path / "n.db") as store:
         board = store.source_leaderboard()
         assert board[0]["outlet"] == "Grid Watch" and board[0]["reliability_low"] == 0.8
         assert board[0]["reliability_text"] == "0.90"
+        # fewer than MIN_EVIDENCE checks: ranked after the supported scores, no number shown
+        assert board[1]["outlet"] == "DC Pulse" and board[1]["reliability_text"] == NOT_ENOUGH_EVIDENCE
         assert {r["kind"] for r in store.db.query("select kind from discrepancy_overview")} == {"update"}
 
 

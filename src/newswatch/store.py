@@ -728,6 +728,153 @@ class Store:
             "select * from discrepancy_overview where story_id = ? "
             "order by severity desc, discrepancy_id, side, outlet, claim_id", [story_id]))
 
+    # --- reliability: claim groups pending scoring, claims' checks, sources' posteriors ----------
+    # A group is pending while its scored_at is NULL (the claims stage writes every group so).
+    # A claim's check (agreement, checked_at; m010) lives on the claim row, so scoring a
+    # regrouped story again overwrites its checks; a source's score is the sum of its claims'
+    # checks. The stage holds one transaction per batch around these writes.
+
+    def pending_group_stories(self, limit: int = 200) -> list[int]:
+        """Stories that have a claim group not scored since it was (re)written."""
+        return [r[0] for r in self.db.execute(
+            "select distinct story_id from claim_groups where scored_at is null "
+            "order by story_id limit ?", [limit])]
+
+    def pending_groups(self, story_ids: list[int]) -> list[dict[str, Any]]:
+        """The pending claim groups of these stories."""
+        if not story_ids:
+            return []
+        marks = ",".join("?" * len(story_ids))
+        return list(self.db.query(
+            f"select * from claim_groups where scored_at is null and story_id in ({marks}) "
+            "order by story_id, id", story_ids))
+
+    def sources_to_score(self, source_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Each source's current score, evidence and first-party flag."""
+        ids = sorted(set(source_ids))
+        out: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.query(
+                    "select id, name, reliability, reliability_low, reliability_high, checked_claims, "
+                    f"agreed, disagreed, first_party from sources where id in ({marks})", chunk):
+                out[r["id"]] = r
+        return out
+
+    def set_first_party(self, flags: dict[str, bool]) -> list[int]:
+        """Mark sources (by name) first-party or not, as feeds.yaml says. Returns the ids whose
+        flag changed (their prior changed, so their score must be recomputed)."""
+        changed = []
+        with self.transaction():
+            for name, flag in flags.items():
+                row = self.db.execute("select id, first_party from sources where name = ?", [name]).fetchone()
+                if row and bool(row[1]) != flag:
+                    self.db.execute("update sources set first_party = ? where id = ?", [int(flag), row[0]])
+                    changed.append(row[0])
+        return changed
+
+    def save_group_scores(self, scores: list[dict[str, Any]], now: str) -> None:
+        """Write scored groups: ``scores`` holds dicts with group_id, consensus_value,
+        consensus_text and ``checks`` ({claim id: agreement}). The group's claims lose their
+        old checks first, so a claim checked before and not now is no longer counted."""
+        with self.transaction():
+            for g in scores:
+                gid = g["group_id"]
+                self.db.execute("update claims set agreement = null, checked_at = null "
+                                "where group_id = ? and agreement is not null", [gid])
+                self.db.conn.executemany(
+                    "update claims set agreement = ?, checked_at = ? where id = ? and group_id = ?",
+                    [(agreement, now, cid, gid) for cid, agreement in g["checks"].items()])
+                self.db.execute(
+                    "update claim_groups set consensus_value = ?, consensus_text = ?, scored_at = ? "
+                    "where id = ?", [g["consensus_value"], g["consensus_text"], now, gid])
+                self.db.execute("update discrepancies set consensus_value = ? where group_id = ?",
+                                [g["consensus_value"], gid])
+
+    def clear_orphan_checks(self) -> list[int]:
+        """Drop the checks of claims that no longer belong to a group (regrouping left them
+        out). Returns their sources, whose scores must be recomputed."""
+        with self.transaction():
+            sources = [r[0] for r in self.db.execute(
+                "select distinct a.source_id from claims c join articles a on a.id = c.article_id "
+                "where c.group_id is null and c.agreement is not null")]
+            if sources:
+                self.db.execute("update claims set agreement = null, checked_at = null "
+                                "where group_id is null and agreement is not null")
+        return sources
+
+    def check_sums(self, source_ids: Iterable[int]) -> dict[int, tuple[int, float, float]]:
+        """(checked claims, agreed, disagreed) of each source from its claims' stored checks."""
+        ids = sorted(set(source_ids))
+        out = {sid: (0, 0.0, 0.0) for sid in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for sid, n, agreed, disagreed in self.db.execute(
+                    "select a.source_id, count(*), total(c.agreement), total(1 - c.agreement) "
+                    "from articles a join claims c on c.article_id = a.id "
+                    f"where a.source_id in ({marks}) and c.agreement is not null group by a.source_id", chunk):
+                out[sid] = (n, agreed, disagreed)
+        return out
+
+    def save_source_scores(self, rows: list[dict[str, Any]], now: str) -> None:
+        """Write changed scores (id, reliability, reliability_low, reliability_high,
+        checked_claims, agreed, disagreed) and one ``source_scores`` history row each."""
+        with self.transaction():
+            for r in rows:
+                self.db.execute(
+                    "update sources set reliability = ?, reliability_low = ?, reliability_high = ?, "
+                    "checked_claims = ?, agreed = ?, disagreed = ?, scored_at = ? where id = ?",
+                    [r["reliability"], r["reliability_low"], r["reliability_high"], r["checked_claims"],
+                     r["agreed"], r["disagreed"], now, r["id"]])
+                self.db["source_scores"].insert({
+                    "source_id": r["id"], "at": now, "reliability": r["reliability"],
+                    "reliability_low": r["reliability_low"], "reliability_high": r["reliability_high"],
+                    "checked_claims": r["checked_claims"]})
+
+    def source_by_name(self, name: str) -> dict[str, Any] | None:
+        """An outlet's ``source_leaderboard`` row (exact name, else the one name that matches
+        ignoring case)."""
+        rows = list(self.db.query("select * from source_leaderboard where outlet = ?", [name]))
+        if not rows:
+            rows = list(self.db.query("select * from source_leaderboard where outlet = ? collate nocase",
+                                      [name]))
+        return rows[0] if len(rows) == 1 else None
+
+    def source_checks(self, source_id: int, *, lowered: bool, limit: int = 10) -> list[dict[str, Any]]:
+        """An outlet's checked claims that lowered its score (agreement below 1: most wrong
+        first) or raised it (agreement above 0: most right first), newest first within that,
+        each with its group's consensus and frame, its quote and link, and ``others``: the
+        other outlets' claims in the group (outlet, value as written, link)."""
+        where, order = ("c.agreement < 1", "c.agreement") if lowered else ("c.agreement > 0", "c.agreement desc")
+        rows = list(self.db.query(
+            f"""
+            select c.id, c.surface, c.value, c.unit, c.value_text, c.qualifier, c.sentence, c.agreement,
+                   c.checked_at, a.id as article_id, a.url, a.title as article_title,
+                   coalesce(a.published, a.discovered_at) as published, g.id as group_id, g.story_id,
+                   g.entity, g.property, g.unit as group_unit, g.scope, g.time_ref, g.consensus_value,
+                   g.consensus_text, g.independent_reports
+            from articles a join claims c on c.article_id = a.id
+            join claim_groups g on g.id = c.group_id
+            where a.source_id = ? and c.agreement is not null and {where}
+            order by {order}, coalesce(a.published, a.discovered_at) desc, c.id desc limit ?
+            """, [source_id, limit]))
+        others: dict[int, list[dict[str, Any]]] = {r["group_id"]: [] for r in rows}
+        if others:
+            marks = ",".join("?" * len(others))
+            for o in self.db.query(
+                    f"""
+                    select c.group_id, c.surface, c.value, c.value_text, c.agreement, s.name as outlet, a.url
+                    from claims c join articles a on a.id = c.article_id join sources s on s.id = a.source_id
+                    where c.group_id in ({marks}) and a.source_id != ?
+                    order by c.group_id, coalesce(a.published, a.discovered_at), s.name, c.id
+                    """, [*others, source_id]):
+                others[o["group_id"]].append(o)
+        for r in rows:
+            r["others"] = others[r["group_id"]]
+        return rows
+
     # --- reading: what the CLI and the daily digest show -----------------------------------------
 
     def articles(self, limit: int = 100) -> list[dict[str, Any]]:
@@ -740,10 +887,12 @@ class Store:
         return self.db[table].count
 
     def source_rows(self) -> list[dict[str, Any]]:
-        """Outlets with their feed, article and claim counts, most reliable first (unscored
-        last), from the ``source_leaderboard`` view."""
+        """Outlets with their score (mean, 90 % interval, checked/agreed/disagreed claims) and
+        feed, article and claim counts, in the ``source_leaderboard`` view's order: by the
+        interval's lower bound, then those with too few checks, then the unscored."""
         return list(self.db.query(
-            "select source_id as id, outlet as name, reliability, reliability_text, feeds, articles, "
+            "select source_id as id, outlet as name, reliability, reliability_low, reliability_high, "
+            "reliability_text, checked_claims, agreed, disagreed, first_party, feeds, articles, "
             "claims from source_leaderboard"))
 
     def feed_rows(self) -> list[dict[str, Any]]:
@@ -986,6 +1135,8 @@ def _group_discrepancies(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
 
 QUIET_FACTOR = 4  # a feed is quiet after this many of its usual gaps without a new entry
 NOT_SCORED = "not scored yet"
+NOT_ENOUGH_EVIDENCE = "not enough evidence"
+MIN_EVIDENCE = 5  # checked claims below which a score is not shown as a number (truth.Params)
 
 
 def _col(store: Store, table: str, column: str, expr: str | None = None, default: str = "null") -> str:
@@ -1040,6 +1191,10 @@ left join sources fso on fso.id = ds.first_source_id"""
 
 
 def _source_leaderboard(store: Store) -> str:
+    """Every outlet, ranked by the lower bound of its interval: a bound that is high is a score
+    the evidence supports, where a high mean over three claims is mostly the prior. Outlets
+    with fewer than MIN_EVIDENCE checked claims follow, then the unscored."""
+
     def col(name: str) -> str:
         return _col(store, "sources", name, f"s.{name}")
 
@@ -1060,9 +1215,11 @@ with claim_counts as (
 select s.id as source_id, s.name as outlet, s.reliability,
        {col('reliability_low')} as reliability_low, {col('reliability_high')} as reliability_high,
        case when s.reliability is null then '{NOT_SCORED}'
+            when coalesce({col('checked_claims')}, 0) < {MIN_EVIDENCE} then '{NOT_ENOUGH_EVIDENCE}'
             else printf('%.2f', s.reliability) end as reliability_text,
        {col('checked_claims')} as checked_claims, {col('agreed')} as agreed,
        {col('disagreed')} as disagreed, {col('scored_at')} as scored_at,
+       coalesce({col('first_party')}, 0) as first_party,
        coalesce(f.feeds, 0) as feeds, coalesce(ac.articles, 0) as articles,
        coalesce(cc.claims, 0) as claims, coalesce(d.discrepancies, 0) as discrepancies
 from sources s
@@ -1070,7 +1227,8 @@ left join feed_counts f on f.source_id = s.id
 left join article_counts ac on ac.source_id = s.id
 left join claim_counts cc on cc.source_id = s.id
 left join disputed d on d.source_id = s.id
-order by s.reliability is null, s.reliability desc, coalesce(cc.claims, 0) desc, s.name"""
+order by s.reliability is null, coalesce({col('checked_claims')}, 0) < {MIN_EVIDENCE},
+         {col('reliability_low')} desc, s.reliability desc, coalesce(cc.claims, 0) desc, s.name"""
 
 
 def _failing_feeds(store: Store) -> str:
