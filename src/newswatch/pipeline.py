@@ -14,6 +14,11 @@
     summarise  stories with summary_pending                     stories.title, outlet/report counts stories/
     claims     articles whose claims_hash is not their text's;  claims (frames), claim_groups,      claims/
                stories whose claims changed                     discrepancies, discrepancy_sides
+    reliability
+               claim groups with no scored_at (new or           claim_groups.consensus_*,           reliability/
+               regrouped); claims that lost their group         discrepancies.consensus_value,
+                                                                claims.agreement/checked_at,
+                                                                sources' scores, source_scores
 
 ``fetch`` runs first in ``run_once``; the daemon runs it per feed on each feed's own schedule
 (daemon.py). ``process`` runs the rest, ``STAGES``, in order: the CLI (``run --once``,
@@ -35,6 +40,7 @@ from .config import Config
 from .errors import NewswatchError
 from .ingest import stage as ingest
 from .ingest.fetch import Fetcher
+from .reliability import stage as reliability
 from .store import Store
 from .stories import stage as stories
 
@@ -58,6 +64,7 @@ STAGES: list[Stage] = [
     Stage("regroup", stories.regroup_pending),
     Stage("summarise", stories.summarise_pending),
     Stage("claims", claims.run_claims),
+    Stage("reliability", reliability.run_reliability),
 ]
 
 

@@ -1,0 +1,194 @@
+"""The reliability stage: score the claim groups the claims stage (re)wrote, then re-score the
+outlets whose claims they checked.
+
+The one module of the reliability package that talks to the store, and the store is its queue:
+a group is pending while its ``scored_at`` is NULL. Each pending group is scored once, with the
+outlets' reliabilities as they stand now as vote weights (truth.score_item); its claims' checks
+are stored on the claims, and each outlet touched gets its Beta posterior again from the sum of
+its stored checks and its prior. Nothing is recomputed over the archive, and a regrouped story
+comes back pending with its groups, whose new checks replace the old ones. One transaction per
+batch of stories, so a run killed half way resumes where it stopped.
+
+Copies are not corroboration: within a group, claims whose articles share an independent report
+key (claims/groups.py: an outlet's own articles, near-duplicate texts, credited wire copy) or
+whose sentences credit the same press release or wire are one report; the first outlet to
+publish it is checked for it, the others' claims are copies and neither gain nor lose.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from ..claims.groups import ArticleInfo, credited_source, independent_reports
+from ..claims.intervals import interval as allowed_interval
+from ..claims.intervals import precision
+from ..claims.units import si_factor
+from ..store import Store, iso, utcnow
+from .truth import DEFAULT_PRIOR, FIRST_PARTY, Claim, Item, Params, posterior, score_item
+
+log = logging.getLogger("newswatch.reliability")
+
+__all__ = ["run_reliability", "group_item", "PARAMS"]
+
+PARAMS = Params()
+_SCORE_FIELDS = ("reliability", "reliability_low", "reliability_high", "agreed", "disagreed")
+
+
+def _time_key(published: str | None) -> tuple[int, str]:
+    return (1, "") if not published else (0, published)
+
+
+def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str]) -> Item:
+    """A stored claim group as a truth-discovery item, in the group's unit.
+
+    Claims come in publication order, so one outlet's latest claim is its vote and the first
+    outlet to publish a report is that report's original. A claim's report is the press release
+    or wire its sentence credits, else its article's independent report. Numbers carry what
+    they allow as written (claims/intervals.py: the rounding of "220,000", "over", "about", a
+    range), so a check agrees with the claims stage's sides of a discrepancy.
+    """
+    to_group = si_factor(group.get("unit") or "") or 1.0
+    ordered = sorted(claims, key=lambda c: (_time_key(c.get("published")), c["article_id"],
+                                            c.get("start") or 0, c["id"]))
+    first_outlet: dict[str, int | None] = {}
+    out = []
+    for c in ordered:
+        report = credited_source(c.get("sentence") or "") or reports.get(c["article_id"]) \
+            or f"article:{c['article_id']}"
+        copy = first_outlet.setdefault(report, c["source_id"]) != c["source_id"]
+        common = {"source": str(c["source_id"]), "report": report, "copy": copy, "ref": c["id"]}
+        if c.get("value") is None:
+            if (c.get("value_text") or "").strip():
+                out.append(Claim(text=c["value_text"].strip(), **common))
+            continue
+        unit, qualifier = c.get("unit") or "", c.get("qualifier") or "="
+        factor = si_factor(unit) / to_group
+        value = c["value"] * factor
+        if qualifier in ("=", "") or qualifier not in ("~", ">", ">=", "<", "<=", "range"):
+            r = min(max(precision(c.get("surface") or "", c["value"]), 0.001), 0.10)
+            out.append(Claim(value=value, precision=2 * r * abs(value), **common))
+            continue
+        lo, hi = allowed_interval(c["value"], unit, qualifier, c.get("surface") or "",
+                                  c.get("low"), c.get("high"))
+        f = 1.0 / to_group
+        out.append(Claim(value=value, qualifier=qualifier, low=lo * f, high=hi * f, **common))
+    return Item(group["id"], out)
+
+
+def _first_party(config: Any) -> dict[str, bool]:
+    """Each configured outlet: is one of its feeds its own releases (``kind: first-party``)?"""
+    flags: dict[str, bool] = {}
+    for feed in getattr(config, "feeds", None) or []:
+        flags[feed.source] = flags.get(feed.source, False) or feed.kind == "first-party"
+    return flags
+
+
+def _accuracy(rows: dict[int, dict[str, Any]]) -> dict[str, float]:
+    """Vote weights: each outlet's current reliability, its prior's mean before its first score."""
+    out = {}
+    for sid, r in rows.items():
+        prior = FIRST_PARTY if r.get("first_party") else DEFAULT_PRIOR
+        out[str(sid)] = r["reliability"] if r.get("reliability") is not None else prior.mean
+    return out
+
+
+def _score_stories(store: Store, story_ids: list[int], counts: dict[str, int]) -> tuple[list[dict[str, Any]], set[int]]:
+    """Score the pending groups of these stories. Returns the group rows to write and the
+    outlets whose checks may have changed."""
+    groups = store.pending_groups(story_ids)
+    touched: set[int] = set()
+    work = []
+    for story_id in story_ids:
+        story_groups = [g for g in groups if g["story_id"] == story_id]
+        if not story_groups:
+            continue
+        claims = store.story_claims(story_id)
+        with_claims = {c["article_id"] for c in claims}
+        articles = [ArticleInfo(article_id=a["id"], source_id=a["source_id"], text=a["text"] or "",
+                                outlet=a["outlet"] or "", published=a["published"])
+                    for a in store.story_report_articles(story_id) if a["id"] in with_claims]
+        touched |= {a.source_id for a in articles if a.source_id is not None}
+        reports = independent_reports(articles)
+        for g in story_groups:
+            work.append((g, [c for c in claims if c.get("group_id") == g["id"]], reports))
+    weights = _accuracy(store.sources_to_score({c["source_id"] for _, cs, _ in work for c in cs}))
+    out = []
+    for g, members, reports in work:
+        touched |= {c["source_id"] for c in members}
+        row = {"group_id": g["id"], "consensus_value": None, "consensus_text": None, "checks": {}}
+        try:
+            scored = score_item(group_item(g, members, reports), weights, PARAMS)
+        except Exception as exc:  # noqa: BLE001 - one hostile group must not stop the batch
+            log.warning("reliability: group %s: %s: %s", g["id"], type(exc).__name__, exc)
+            store.record_error(kind="reliability", message=f"claim group {g['id']} (story {g['story_id']}): "
+                                                           f"scoring failed: {type(exc).__name__}: {exc}")
+            counts["groups_failed"] += 1
+            out.append(row)
+            continue
+        counts["groups"] += 1
+        if scored is None or (scored.value is None and scored.text is None):
+            if scored is not None and scored.reports > 1:
+                counts["undecided"] += 1
+        else:
+            row.update(consensus_value=scored.value, consensus_text=scored.text,
+                       checks={check.ref: check.agreement for check in scored.checks})
+            counts["checked_claims"] += len(scored.checks)
+        out.append(row)
+    return out, touched
+
+
+def _rescore_sources(store: Store, source_ids: Iterable[int], now: str) -> int:
+    """Each outlet's posterior from its stored checks and its prior; written (with a history
+    row) only when it changed. An outlet never checked stays unscored. Returns how many."""
+    ids = set(source_ids)
+    current = store.sources_to_score(ids)
+    sums = store.check_sums(ids)
+    changed = []
+    for sid in sorted(ids):
+        cur = current.get(sid)
+        if cur is None:
+            continue
+        n, agreed, disagreed = sums.get(sid, (0, 0.0, 0.0))
+        if n == 0 and cur["reliability"] is None:
+            continue
+        prior = FIRST_PARTY if cur["first_party"] else DEFAULT_PRIOR
+        mean, low, high = posterior(agreed, disagreed, prior, PARAMS.interval)
+        new = {"id": sid, "checked_claims": n, "reliability": round(mean, 6), "reliability_low": round(low, 6),
+               "reliability_high": round(high, 6), "agreed": round(agreed, 6), "disagreed": round(disagreed, 6)}
+        if cur["checked_claims"] == n and all(
+                cur[k] is not None and abs(cur[k] - new[k]) < 1e-6 for k in _SCORE_FIELDS):
+            continue
+        changed.append(new)
+    store.save_source_scores(changed, now)
+    return len(changed)
+
+
+def run_reliability(store: Store, config: Any = None, *, batch: int = 200) -> dict[str, int]:
+    """Pipeline stage (after claims): score every pending claim group, ``batch`` stories per
+    transaction, and re-score the outlets they touch. Returns counts: groups scored, claims
+    checked, groups left undecided (a tie), groups that failed, outlets whose score changed."""
+    counts = {"groups": 0, "checked_claims": 0, "undecided": 0, "groups_failed": 0, "sources_changed": 0}
+    # a changed first-party flag changes that outlet's prior
+    pending_sources = set(store.set_first_party(_first_party(config))) if config is not None else set()
+    seen: set[int] = set()
+    first = True
+    while True:
+        story_ids = [s for s in store.pending_group_stories(batch) if s not in seen]
+        if not story_ids and not first:
+            break
+        seen.update(story_ids)
+        now = iso(utcnow()) or ""
+        with store.transaction():
+            touched = set(pending_sources)
+            if first:
+                touched |= set(store.clear_orphan_checks())
+            rows, sources = _score_stories(store, story_ids, counts)
+            store.save_group_scores(rows, now)
+            counts["sources_changed"] += _rescore_sources(store, touched | sources, now)
+        pending_sources = set()
+        first = False
+        if not story_ids:
+            break
+    return counts

@@ -1,0 +1,245 @@
+"""The reliability stage (reliability/stage.py) on literal stores written through the Store's own
+methods: pending claim groups are scored once, outlets are re-scored from their stored checks,
+copies count once, first-party releases start trusted, and the CLI explains each score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from newswatch.cli import main
+from newswatch.config import parse_config
+from newswatch.pipeline import process
+from newswatch.reliability.stage import run_reliability
+from newswatch.reliability.truth import Claim, Item, Params, score_item
+from newswatch.store import MIN_EVIDENCE, NOT_ENOUGH_EVIDENCE, NewArticle, Store
+
+# Distinct wording per outlet, so no two independent articles look like near-duplicate copies.
+OPENINGS = {
+    "Grid Watch": "Grid Watch visited the site on {day} and spoke to the operator's engineers about the rollout.",
+    "Rack Report": "Rack Report obtained planning documents filed with the county describing phase {n}.",
+    "Sloppy Times": "Sloppy Times heard from a person familiar with the plans about what comes next.",
+    "Ledger": "Ledger reviewed the financing terms lenders circulated to investors last week.",
+    "Acme Newsroom": "Acme today announced that its campus {n} is fully energised and serving customers.",
+}
+
+
+class World:
+    """A store with stories whose articles each carry one power claim, grouped per story."""
+
+    def __init__(self, path: Path) -> None:
+        self.store = Store(path)
+        self.n = 0
+        self.stories: dict[int, list[int]] = {}
+
+    def story(self, reports: list[tuple[str, float, str | None]], *, wire_text: str | None = None) -> int:
+        """One story: (outlet, megawatts, text or None for the outlet's own wording) in
+        publication order; one group over all their claims, and a discrepancy when they differ."""
+        self.n += 1
+        story_id = None
+        claim_ids = []
+        for k, (outlet, mw, text) in enumerate(reports):
+            src = self.store.source_id(outlet)
+            (aid,) = self.store.add_articles([NewArticle(
+                url=f"https://{outlet.replace(' ', '').lower()}.example/{self.n}", source_id=src,
+                title=f"Campus {self.n}", published=f"2026-05-{10 + self.n:02d}T{8 + k:02d}:00:00Z")])
+            sentence = f"Campus {self.n} draws {mw:g} MW."
+            body = (text or OPENINGS[outlet]).format(day=f"day {self.n}", n=self.n) + " " + sentence
+            self.store.save_extraction(aid, text=body, method="test")
+            story_id = self.store.save_placement(aid, {"id": story_id, "title": f"Campus {self.n}",
+                                                       "first_seen": "2026-05-10T00:00:00Z",
+                                                       "last_seen": "2026-05-30T00:00:00Z"})
+            claim_ids += self.store.replace_article_claims(aid, [{
+                "subject": f"campus {self.n}", "attribute": "power", "value": mw * 1e6, "unit": "W",
+                "qualifier": "=", "surface": f"{mw:g} MW", "sentence": sentence, "entity": f"campus {self.n}",
+                "property": "power", "time_ref": "current", "modality": "reported"}], "h")
+        assert story_id is not None
+        self.stories[story_id] = claim_ids
+        self.group(story_id, claim_ids, [mw for _, mw, _ in reports])
+        return story_id
+
+    def group(self, story_id: int, claim_ids: list[int], values: list[float], tag: str = "h") -> None:
+        """Write the story's group as the claims stage does (scored_at NULL: pending)."""
+        sides: dict[float, list[int]] = {}
+        for cid, v in zip(claim_ids, values, strict=True):
+            sides.setdefault(v, []).append(cid)
+        discrepancies = []
+        if len(sides) > 1:
+            discrepancies = [{"group": 0, "subject": "campus", "attribute": "power", "unit": "W",
+                              "severity": 0.5, "kind": "conflict",
+                              "sides": [{"value": v * 1e6, "outlets": len(c), "independent_reports": len(c),
+                                         "claims": c} for v, c in sides.items()]}]
+        self.store.replace_story_groups(story_id, [{
+            "entity": "campus", "property": "power", "unit": "W", "claims": claim_ids,
+            "outlets": len(claim_ids), "independent_reports": len(claim_ids)}], discrepancies, tag)
+
+    def source(self, name: str) -> dict:
+        return self.store.source_by_name(name)
+
+    def history(self) -> int:
+        return self.store.count("source_scores")
+
+
+def _sloppy_world(tmp_path: Path, stories: int = 8) -> World:
+    """Grid Watch and Rack Report agree on every campus; Sloppy Times is off on 6 of 8."""
+    w = World(tmp_path / "news.db")
+    for i in range(stories):
+        mw = 100.0 + 10 * i
+        w.story([("Grid Watch", mw, None), ("Rack Report", mw, None),
+                 ("Sloppy Times", mw * 2 if i % 4 else mw, None)])
+    return w
+
+
+def test_sloppy_outlet_ends_below_the_careful_ones_with_a_wider_interval(tmp_path: Path) -> None:
+    w = _sloppy_world(tmp_path)
+    counts = run_reliability(w.store)
+    assert counts["groups"] == 8 and counts["checked_claims"] == 24 and counts["sources_changed"] == 3
+    grid, rack, sloppy = w.source("Grid Watch"), w.source("Rack Report"), w.source("Sloppy Times")
+    assert sloppy["checked_claims"] == grid["checked_claims"] == 8
+    assert (sloppy["agreed"], sloppy["disagreed"]) == (2, 6) and grid["disagreed"] == 0
+    assert sloppy["reliability"] < min(grid["reliability"], rack["reliability"])
+    assert sloppy["reliability_high"] - sloppy["reliability_low"] > grid["reliability_high"] - grid["reliability_low"]
+    assert [r["name"] for r in w.store.source_rows()] == ["Grid Watch", "Rack Report", "Sloppy Times"]
+    # the consensus is stored on the group and its discrepancy; checks on the claims
+    (g,) = w.store.story_groups(next(iter(w.stories)))
+    assert g["consensus_value"] == 100e6 and g["scored_at"]
+    second = list(w.stories)[1]
+    (d,) = w.store.story_discrepancies(second)
+    assert d["consensus_value"] == 110e6
+    checks = {r["surface"]: r["agreement"] for r in w.store.story_claims(second)}
+    assert checks == {"110 MW": 1.0, "220 MW": 0.0}
+
+
+def test_rerun_with_nothing_pending_changes_nothing(tmp_path: Path) -> None:
+    w = _sloppy_world(tmp_path)
+    run_reliability(w.store)
+    before = (list(w.store.db.query("select * from sources order by id")), w.history(),
+              list(w.store.db.query("select id, agreement, checked_at from claims order by id")))
+    assert before[1] == 3
+    counts = run_reliability(w.store)
+    assert counts == {"groups": 0, "checked_claims": 0, "undecided": 0, "groups_failed": 0, "sources_changed": 0}
+    after = (list(w.store.db.query("select * from sources order by id")), w.history(),
+             list(w.store.db.query("select id, agreement, checked_at from claims order by id")))
+    assert after == before
+
+
+def test_regrouped_story_is_rescored_and_its_checks_replaced_not_added(tmp_path: Path) -> None:
+    w = _sloppy_world(tmp_path)
+    run_reliability(w.store)
+    sloppy = w.source("Sloppy Times")
+    story_id, claim_ids = list(w.stories.items())[1]  # Sloppy Times was wrong here
+    # the claims stage rewrites the story's group (same claims): pending again
+    w.group(story_id, claim_ids, [110, 110, 220], tag="h2")
+    assert w.store.pending_group_stories() == [story_id]
+    counts = run_reliability(w.store)
+    assert counts["groups"] == 1 and counts["checked_claims"] == 3
+    again = w.source("Sloppy Times")
+    assert (again["checked_claims"], again["agreed"], again["disagreed"]) == (8, 2, 6)
+    assert again["reliability"] == sloppy["reliability"]
+    assert counts["sources_changed"] == 0  # same score: no history row
+    # regrouped without Sloppy Times's claim (left ungrouped): its check goes, its score moves
+    w.group(story_id, claim_ids[:2], [110, 110], tag="h3")
+    history = w.history()
+    run_reliability(w.store)
+    moved = w.source("Sloppy Times")
+    assert (moved["checked_claims"], moved["disagreed"]) == (7, 5)
+    assert moved["reliability"] > sloppy["reliability"]
+    assert w.history() == history + 1
+
+
+def test_wire_copy_counts_once_and_its_error_does_not_win(tmp_path: Path) -> None:
+    w = World(tmp_path / "news.db")
+    for i in range(6):
+        mw = 300.0 + i
+        wire = (f"LONDON (Reuters) - The operator switched on campus {{n}} on Thursday, people briefed on "
+                f"the matter said, after months of delays over grid connections number {i}.")
+        w.story([("Reuters", mw + 50, wire), ("Copy Daily", mw + 50, wire), ("Repost Weekly", mw + 50, wire),
+                 ("Grid Watch", mw, None), ("Rack Report", mw, None)])
+    run_reliability(w.store)
+    reuters, copy, repost = w.source("Reuters"), w.source("Copy Daily"), w.source("Repost Weekly")
+    assert reuters["checked_claims"] == 6 and reuters["disagreed"] == 6  # once per group, not three times
+    assert copy["checked_claims"] is None and repost["reliability"] is None  # copies: neither credited nor blamed
+    for story_id in w.stories:
+        (g,) = w.store.story_groups(story_id)
+        assert g["consensus_value"] in {v * 1e6 for v in range(300, 306)}  # two reports beat one copied three times
+    assert w.source("Grid Watch")["checked_claims"] == 6
+
+
+def test_first_party_release_starts_trusted(tmp_path: Path) -> None:
+    cfg = parse_config("feeds:\n  - url: https://acme.example/press.xml\n    source: Acme Newsroom\n"
+                       "    kind: first-party\n  - url: https://grid.example/feed\n    source: Grid Watch\n")
+    w = World(tmp_path / "news.db")
+    story_id = w.story([("Acme Newsroom", 300, None), ("Grid Watch", 400, None), ("Rack Report", 400, None)])
+    run_reliability(w.store, cfg)
+    acme = w.source("Acme Newsroom")
+    assert acme["first_party"] == 1
+    (g,) = w.store.story_groups(story_id)
+    assert g["consensus_value"] == 300e6  # the company's own figure outweighs two outlets' other one
+    assert acme["reliability"] > 0.95 and w.source("Grid Watch")["disagreed"] == 1
+    # the same story without the first-party flag: two outlets outvote one
+    plain = World(tmp_path / "plain.db")
+    sid = plain.story([("Acme Newsroom", 300, None), ("Grid Watch", 400, None), ("Rack Report", 400, None)])
+    run_reliability(plain.store)
+    assert plain.store.story_groups(sid)[0]["consensus_value"] == 400e6
+
+
+def test_fewer_than_five_checks_is_not_enough_evidence(tmp_path: Path) -> None:
+    assert MIN_EVIDENCE == Params().min_evidence
+    w = _sloppy_world(tmp_path, stories=3)
+    w.story([("Ledger", 50, None)])  # one independent report: checks nothing
+    counts = run_reliability(w.store)
+    assert counts["groups"] == 4 and counts["checked_claims"] == 9
+    rows = {r["name"]: r for r in w.store.source_rows()}
+    assert rows["Grid Watch"]["checked_claims"] == 3
+    assert rows["Grid Watch"]["reliability_text"] == NOT_ENOUGH_EVIDENCE
+    assert rows["Ledger"]["reliability_text"] == "not scored yet"
+    out = CliRunner().invoke(main, ["--db", str(tmp_path / "news.db"), "sources"])
+    assert out.exit_code == 0, out.output
+    assert out.output.count(NOT_ENOUGH_EVIDENCE) == 3 and "not scored yet" in out.output
+    (ledger_group,) = w.store.story_groups(max(w.stories))
+    assert ledger_group["consensus_value"] == 50e6 and ledger_group["scored_at"]
+
+
+def test_the_stage_runs_in_the_pipeline_after_claims(tmp_path: Path) -> None:
+    w = _sloppy_world(tmp_path, stories=2)
+    counts = process(w.store, parse_config("feeds: []\n"), only=["reliability"])
+    assert counts["reliability"]["groups"] == 2
+
+
+def test_sources_and_show_source_explain_the_score(tmp_path: Path) -> None:
+    w = _sloppy_world(tmp_path)
+    run_reliability(w.store)
+    db = str(tmp_path / "news.db")
+    w.store.close()
+    listed = CliRunner().invoke(main, ["--db", db, "sources"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert "90% interval" in lines[0] and lines[-1].split()[1:3] == ["Sloppy", "Times"]
+    shown = CliRunner().invoke(main, ["--db", db, "show-source", "Sloppy Times"])
+    assert shown.exit_code == 0, shown.output
+    out = shown.output
+    lowered, raised = out.split("Claims that raised it")
+    assert "Claims that lowered it (6 shown)" in lowered
+    assert "wrote “220 MW”; consensus 110 MW" in lowered  # value as written beside the consensus
+    assert "Grid Watch “110 MW”" in lowered and "Rack Report “110 MW”" in lowered  # the others' values
+    assert "> Campus 2 draws 220 MW." in lowered and "https://sloppytimes.example/2" in lowered
+    assert "(2 shown)" in raised and "consensus 100 MW" in raised
+    missing = CliRunner().invoke(main, ["--db", db, "show-source", "Nobody"])
+    assert missing.exit_code == 1 and len(missing.output.strip().splitlines()) == 1
+    assert "no outlet called 'Nobody'" in missing.output
+
+
+def test_score_item_weighs_sources_and_decides_nothing_on_a_tie() -> None:
+    item = Item("g", [Claim("a", 300.0), Claim("b", 400.0)])
+    assert score_item(item, {}).value is None and score_item(item, {}).checks == []  # 1 vs 1, equal weight
+    trusted = score_item(item, {"a": 0.95, "b": 0.6})
+    assert trusted.value == 300.0
+    assert {(c.source, c.agreement) for c in trusted.checks} == {("a", 1.0), ("b", 0.0)}
+    # a copy votes with its report once and is not checked; a lone report checks nothing
+    copied = Item("h", [Claim("w", 350.0, report="r"), Claim("c", 350.0, report="r", copy=True),
+                        Claim("x", 300.0), Claim("y", 300.0)])
+    scored = score_item(copied, {})
+    assert scored.value == 300.0 and {c.source for c in scored.checks} == {"w", "x", "y"}
+    alone = score_item(Item("i", [Claim("a", 5.0, report="r"), Claim("b", 5.0, report="r", copy=True)]), {})
+    assert alone.value == 5.0 and alone.checks == [] and alone.reports == 1
