@@ -185,7 +185,8 @@ def fetch(app: App, force: bool) -> None:
 
 @main.command()
 @click.option("--stage", "stages", multiple=True, metavar="NAME",
-              help="Run only this stage (repeatable): extract, embed, place, regroup, summarise, claims.")
+              help="Run only this stage (repeatable): extract, embed, place, regroup, summarise, claims, "
+                   "reliability.")
 @click.pass_obj
 def process(app: App, stages: tuple[str, ...]) -> None:
     """Process everything pending: extract article text, then the later stages in order.
@@ -281,17 +282,44 @@ def status(app: App, limit: int) -> None:
 @main.command()
 @click.pass_obj
 def sources(app: App) -> None:
-    """List the outlets with their feeds, articles and reliability (blank until scored).
+    """List the outlets by reliability: ranked by the lower bound of the 90 % interval of their
+    score, with its mean and the claims checked, agreed and disagreed. Fewer than 5 checked
+    claims reads "not enough evidence"; an outlet never checked, "not scored yet".
 
     \b
     Example:
         newswatch sources
+        newswatch show-source "The Register"
     """
-    rows = app.store.source_rows()
+    rows = _existing_store(app).source_rows()
     if not rows:
         click.echo("no sources yet: run `newswatch run --once` first", err=True)
         return
     click.echo(terminal.sources(rows), nl=False)
+
+
+@main.command("show-source")
+@click.argument("name")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="How many claims to show on each side.")
+@click.pass_obj
+def show_source(app: App, name: str, limit: int) -> None:
+    """Explain an outlet's score: its reliability, interval and evidence, the claims that
+    lowered it (each with its value as written, the consensus of its group, the other
+    outlets' values, the quote and the link) and the claims that raised it.
+
+    \b
+    Example:
+        newswatch show-source "Grid Watch"
+        newswatch show-source "Grid Watch" --limit 30
+    """
+    store = _existing_store(app)
+    row = store.source_by_name(name)
+    if row is None:
+        raise NewswatchError(f"no outlet called {name!r}: list them with `newswatch sources`")
+    sid = row["source_id"]
+    click.echo(terminal.source_detail(row, store.source_checks(sid, lowered=True, limit=limit),
+                                      store.source_checks(sid, lowered=False, limit=limit)), nl=False)
 
 
 @main.command()

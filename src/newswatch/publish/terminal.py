@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import FeedConfig, format_duration
+from .digest import format_value
 
 
 def _parse(text: str | None) -> datetime | None:
@@ -74,11 +75,90 @@ def story(story: dict[str, Any], articles: list[dict[str, Any]],
     return "\n".join(lines) + "\n"
 
 
+def _count(x: Any) -> str:
+    """A (soft) count of checks: whole numbers without decimals."""
+    if x is None:
+        return "-"
+    return f"{x:.0f}" if abs(x - round(x)) < 1e-9 else f"{x:.1f}"
+
+
+def _score_cells(r: dict[str, Any]) -> tuple[str, str]:
+    """(mean, interval) when the evidence supports a number, else the view's words for why not."""
+    text = r.get("reliability_text") or ""
+    if r.get("reliability") is None or not text[:1].isdigit():
+        return text, ""
+    low, high = r.get("reliability_low"), r.get("reliability_high")
+    return f"{r['reliability']:.2f}", (f"{low:.2f}-{high:.2f}" if low is not None and high is not None else "")
+
+
 def sources(rows: list[dict[str, Any]]) -> str:
-    lines = [f"{'id':>4}  {'source':<32} {'feeds':>5} {'articles':>8} {'claims':>6}  reliability"]
+    """``newswatch sources``: outlets in the leaderboard's order (the lower bound of the 90 %
+    interval), each with its mean, interval and evidence; "not enough evidence" below the
+    minimum of checked claims, "not scored yet" before any check."""
+    lines = [f"{'rank':>4}  {'source':<32} {'reliability':>19}  {'90% interval':<13} {'checked':>7} "
+             f"{'agreed':>6} {'disagreed':>9} {'claims':>6} {'articles':>8}"]
+    rank = 0
     for r in rows:
-        lines.append(f"{r['id']:>4}  {r['name']:<32.32} {r['feeds']:>5} {r['articles']:>8} "
-                     f"{r['claims']:>6}  {r['reliability_text']}")
+        mean, interval = _score_cells(r)
+        shown = "-"
+        if interval:
+            rank += 1
+            shown = str(rank)
+        name = clean(r["name"]) + (" (first-party)" if r.get("first_party") else "")
+        lines.append(f"{shown:>4}  {name:<32.32} {mean:>19}  {interval:<13} {r.get('checked_claims') or 0:>7} "
+                     f"{_count(r.get('agreed')):>6} {_count(r.get('disagreed')):>9} {r['claims']:>6} "
+                     f"{r['articles']:>8}")
+    return "\n".join(lines) + "\n"
+
+
+def _consensus(c: dict[str, Any]) -> str:
+    if c.get("consensus_text"):
+        return _quoted(c["consensus_text"])
+    if c.get("consensus_value") is None:
+        return "undecided"
+    return format_value(c["consensus_value"], c.get("group_unit")) or f"{c['consensus_value']:g}"
+
+
+def _check(c: dict[str, Any], width: int) -> list[str]:
+    others = "; ".join(f"{clean(o['outlet'])} {_quoted(o['value_text'] or o['surface'])}" for o in c["others"][:6])
+    more = len(c["others"]) - 6
+    lines = [f"\n* {_frame({**c, 'unit': c.get('group_unit')})} (story {c['story_id']}, "
+             f"{clean(c.get('published'))[:10] or 'undated'})",
+             f"  wrote {_quoted(c['value_text'] or c['surface'])}; consensus {_consensus(c)} "
+             f"(agreement {c['agreement']:.2f}, {_plural(c.get('independent_reports') or 0, 'independent report')})",
+             "  others: " + (others + (f"; and {more} more" if more > 0 else "") if others else "none")]
+    lines.extend(textwrap.wrap(clean(c.get("sentence")), width=width, initial_indent="    > ",
+                               subsequent_indent="      "))
+    if c.get("url"):
+        lines.append(f"    {clean(c['url'])}")
+    return lines
+
+
+def source_detail(row: dict[str, Any], lowered: list[dict[str, Any]], raised: list[dict[str, Any]],
+                  width: int = 100) -> str:
+    """``newswatch show-source``: an outlet's score and evidence, then the claims that lowered
+    it and those that raised it, each with its value as written, the group's consensus, the
+    other outlets' values, the quote and the link. Web text is cleaned before printing."""
+    mean, interval = _score_cells(row)
+    head = f"{clean(row['outlet'])}{' (first-party: strong prior)' if row.get('first_party') else ''}: "
+    if interval:
+        head += f"reliability {mean}, 90% interval {interval}"
+    elif row.get("reliability") is not None:
+        head += f"{mean} (reliability {row['reliability']:.2f}, 90% interval "
+        head += f"{row['reliability_low']:.2f}-{row['reliability_high']:.2f}, mostly its prior)"
+    else:
+        head += mean
+    checked = row.get("checked_claims") or 0
+    lines = [head,
+             f"  {_plural(checked, 'checked claim')}: {_count(row.get('agreed') or 0)} agreed with the "
+             f"consensus, {_count(row.get('disagreed') or 0)} disagreed; {_plural(row.get('claims') or 0, 'claim')} "
+             f"from {_plural(row.get('articles') or 0, 'article')}, {_plural(row.get('feeds') or 0, 'feed')}"]
+    if row.get("scored_at"):
+        lines.append(f"  scored {clean(row['scored_at'])}")
+    for title, found in (("Claims that lowered it", lowered), ("Claims that raised it", raised)):
+        lines.append(f"\n{title} ({len(found)} shown):" if found else f"\n{title}: none")
+        for c in found:
+            lines.extend(_check(c, width))
     return "\n".join(lines) + "\n"
 
 
