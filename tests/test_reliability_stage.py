@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from newswatch.cli import main
 from newswatch.config import parse_config
 from newswatch.pipeline import process
-from newswatch.reliability.stage import run_reliability
+from newswatch.reliability.stage import group_item, run_reliability
 from newswatch.reliability.truth import Claim, Item, Params, score_item
 from newswatch.store import MIN_EVIDENCE, NOT_ENOUGH_EVIDENCE, NewArticle, Store
 
@@ -233,6 +233,9 @@ def test_sources_and_show_source_explain_the_score(tmp_path: Path) -> None:
 def test_score_item_weighs_sources_and_decides_nothing_on_a_tie() -> None:
     item = Item("g", [Claim("a", 300.0), Claim("b", 400.0)])
     assert score_item(item, {}).value is None and score_item(item, {}).checks == []  # 1 vs 1, equal weight
+    # a tie leaves the consensus undecided; a report off from both tied values is still wrong
+    odd = score_item(Item("o", [Claim("a", 300.0), Claim("b", 400.0), Claim("e", 999.0)]), {"e": 0.5})
+    assert odd.value is None and [(c.source, c.agreement, c.consensus_value) for c in odd.checks] == [("e", 0.0, None)]
     trusted = score_item(item, {"a": 0.95, "b": 0.6})
     assert trusted.value == 300.0
     assert {(c.source, c.agreement) for c in trusted.checks} == {("a", 1.0), ("b", 0.0)}
@@ -243,3 +246,29 @@ def test_score_item_weighs_sources_and_decides_nothing_on_a_tie() -> None:
     assert scored.value == 300.0 and {c.source for c in scored.checks} == {"w", "x", "y"}
     alone = score_item(Item("i", [Claim("a", 5.0, report="r"), Claim("b", 5.0, report="r", copy=True)]), {})
     assert alone.value == 5.0 and alone.checks == [] and alone.reports == 1
+
+
+def _claim(cid: int, source: int, published: str, **kw: object) -> dict:
+    return {"id": cid, "article_id": cid, "source_id": source, "published": published, "sentence": "", **kw}
+
+
+def test_group_items_compare_as_written_and_places_as_words() -> None:
+    gpus = [_claim(1, 1, "2026-05-01", value=220000, unit="GPU", qualifier=">", surface="over 220,000 GPUs"),
+            _claim(2, 2, "2026-05-02", value=230000, unit="GPU", qualifier="=", surface="230,000 GPUs"),
+            _claim(3, 3, "2026-05-03", value=232000, unit="GPU", qualifier="=", surface="232,000 GPUs"),
+            _claim(4, 4, "2026-05-04", value=100000, unit="GPU", qualifier="=", surface="100,000 GPUs")]
+    reports = {n: f"report:{n}" for n in range(1, 5)}
+    scored = score_item(group_item({"id": 9, "unit": "GPU"}, gpus, reports), {})
+    assert scored.value == 230000
+    assert {c.ref: c.agreement for c in scored.checks} == {1: 1.0, 2: 1.0, 3: 1.0, 4: 0.0}
+    power = [_claim(1, 1, "2026-05-01", value=3e8, unit="W", qualifier="=", surface="0.3 GW"),
+             _claim(2, 2, "2026-05-02", value=3e8, unit="W", qualifier="=", surface="300 MW"),
+             _claim(3, 3, "2026-05-03", value=1.5e8, unit="W", qualifier="=", surface="150 MW")]
+    scored = score_item(group_item({"id": 8, "unit": "W"}, power, reports), {})
+    assert scored.value == 3e8 and [c.agreement for c in scored.checks] == [1.0, 1.0, 0.0]
+    places = [_claim(1, 1, "2026-05-01", value=None, value_text="Memphis, Tennessee"),
+              _claim(2, 2, "2026-05-02", value=None, value_text="Memphis"),
+              _claim(3, 3, "2026-05-03", value=None, value_text="Texas")]
+    scored = score_item(group_item({"id": 7, "unit": ""}, places, reports), {})
+    assert scored.text == "Memphis, Tennessee"
+    assert {c.ref: c.agreement for c in scored.checks} == {1: 1.0, 2: 1.0, 3: 0.0}

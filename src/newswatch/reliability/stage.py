@@ -128,10 +128,8 @@ def _score_stories(store: Store, story_ids: list[int], counts: dict[str, int]) -
             out.append(row)
             continue
         counts["groups"] += 1
-        if scored is None or (scored.value is None and scored.text is None):
-            if scored is not None and scored.reports > 1:
-                counts["undecided"] += 1
-        else:
+        if scored is not None:
+            counts["undecided"] += scored.value is None and scored.text is None
             row.update(consensus_value=scored.value, consensus_text=scored.text,
                        checks={check.ref: check.agreement for check in scored.checks})
             counts["checked_claims"] += len(scored.checks)

@@ -663,8 +663,7 @@ def _result(pb: _Problem, params: Params, priors: Mapping[str, SourcePrior], acc
 @dataclass
 class ItemScore:
     """One item scored with given source accuracies (see `score_item`). `value`/`text` are None
-    when the consensus is undecided (a tie between the best candidates, or no vote above zero):
-    then nothing is checked."""
+    when the consensus is undecided (a tie between candidates some report tells apart)."""
 
     key: Hashable
     value: float | None
@@ -681,9 +680,12 @@ def score_item(item: Item, accuracy: Mapping[str, float], params: Params | None 
     The incremental form of `discover`: a live store scores each new claim group once with the
     reliabilities learned so far (``accuracy``; ``default`` for a source not in it) instead of
     re-running the fixed point over the whole archive. Votes, candidates, copies and checks are
-    as in `discover`; a tie between the best candidates decides nothing, because calling either
-    side wrong would be a coin toss charged to an outlet. Returns None for an item with no
-    usable claim.
+    as in `discover`. When the best candidates tie and some report agrees with one of them but
+    not another, the consensus is undecided and only the reports that the tie does not affect
+    (agreeing with all the tied values, or with none) are checked: charging an outlet for the
+    loser of a coin toss would be noise. Tied values every report treats alike ("230,000" and
+    "232,000") are one consensus, the first claimed. Returns None for an item with no usable
+    claim.
     """
     params = params or Params()
     pb = _Problem([item], params)
@@ -696,20 +698,26 @@ def score_item(item: Item, accuracy: Mapping[str, float], params: Params | None 
     order = sorted(range(pb.n_cands), key=lambda k: (-score[k], k))
     best = order[0]
     top = float(score[best])
-    tied = top <= 0.0 or (len(order) > 1 and score[order[1]] >= top - 1e-9)
+    tied = [k for k in order if len(order) > 1 and (top <= 0.0 or score[k] >= top - 1e-9)]
     n_reports = int(pb.n_reps)
-    if tied:
-        return ItemScore(item.key, None, None, 0.0, n_reports, [])
+    # agreement of each report with each tied candidate: a report that agrees with all of
+    # them, or with none, is checked whichever wins; the others depend on the toss
+    agree_with = [[float(pb.pair_agree[pb.rep_row[r] + k]) for k in (tied or [best])] for r in range(n_reports)]
+    settled = [len(set(a)) == 1 for a in agree_with]
+    decided = all(settled)
     unseen = max(params.n_false + 1 - pb.n_cands, 1.0)
     ex = np.exp(score - top)
-    confidence = float(1.0 / (ex.sum() + unseen * math.exp(-top)))
+    confidence = float(1.0 / (ex.sum() + unseen * math.exp(-top))) if decided else 0.0
     cand = pb.cands[best]
     checks: list[ClaimCheck] = []
     if n_reports > 1:
         for r in range(n_reports):
-            agree = float(pb.pair_agree[pb.rep_row[r] + best])
-            checks.extend(ClaimCheck(m.ref, m.source, item.key, agree, cand.value, cand.text)
-                          for m in pb.rep_members[r] if not m.copy)
+            if settled[r]:
+                checks.extend(ClaimCheck(m.ref, m.source, item.key, agree_with[r][0],
+                                         cand.value if decided else None, cand.text if decided else None)
+                              for m in pb.rep_members[r] if not m.copy)
+    if not decided:
+        return ItemScore(item.key, None, None, 0.0, n_reports, checks)
     return ItemScore(item.key, cand.value, cand.text, confidence, n_reports, checks)
 
 
