@@ -148,6 +148,22 @@ def test_regrouped_story_is_rescored_and_its_checks_replaced_not_added(tmp_path:
     assert w.history() == history + 1
 
 
+def test_a_checked_claim_that_vanishes_leaves_its_outlets_score(tmp_path: Path) -> None:
+    w = _sloppy_world(tmp_path)
+    run_reliability(w.store)
+    story_id, claim_ids = list(w.stories.items())[1]
+    (sloppy_article,) = [r["article_id"] for r in w.store.story_claims(story_id) if r["outlet"] == "Sloppy Times"]
+    # the article is re-read without its claim and the story ends with no group at all:
+    # no group comes back pending, yet both outlets' sums changed
+    w.store.replace_article_claims(sloppy_article, [], "h-new")
+    w.store.replace_story_groups(story_id, [], [], "h-none")
+    assert w.store.pending_group_stories() == []
+    run_reliability(w.store)
+    assert (w.source("Sloppy Times")["checked_claims"], w.source("Sloppy Times")["disagreed"]) == (7, 5)
+    assert w.source("Grid Watch")["checked_claims"] == 7  # its claim lost its group: check dropped
+    assert w.store.sources_pending_rescore() == []
+
+
 def test_wire_copy_counts_once_and_its_error_does_not_win(tmp_path: Path) -> None:
     w = World(tmp_path / "news.db")
     for i in range(6):

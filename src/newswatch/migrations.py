@@ -354,11 +354,24 @@ def m010_claim_checks(db: sqlite_utils.Database) -> None:
     and ``checked_at``. A source's score is recomputed from these stored checks, so re-scoring
     a regrouped story replaces its claims' checks instead of adding to a running total. The
     partial indexes keep the per-source sums and the search for checks left on claims that
-    lost their group small."""
+    lost their group small.
+
+    A checked claim can also vanish (its article re-extracted), and then no group need come
+    back pending to say its source's sum changed; the trigger marks the source
+    (``sources.rescore_pending``) whichever code deletes the claim, so the reliability stage
+    re-scores it on its next run."""
     db["claims"].add_column("agreement", float)
     db["claims"].add_column("checked_at", str)
+    db["sources"].add_column("rescore_pending", int)
     db.execute("create index idx_claims_checked on claims(article_id) where agreement is not null")
     db.execute("create index idx_claims_checked_group on claims(group_id) where agreement is not null")
+    db.execute("create index idx_sources_rescore_pending on sources(id) where rescore_pending = 1")
+    db.execute("""create trigger claims_checked_deleted after delete on claims
+                  when old.agreement is not null
+                  begin
+                    update sources set rescore_pending = 1
+                    where id = (select source_id from articles where id = old.article_id);
+                  end""")
 
 
 def _drop_views(db: sqlite_utils.Database) -> None:

@@ -792,6 +792,10 @@ class Store:
                 self.db.execute("update discrepancies set consensus_value = ? where group_id = ?",
                                 [g["consensus_value"], gid])
 
+    def sources_pending_rescore(self) -> list[int]:
+        """Sources that lost a checked claim (m010's trigger marks them)."""
+        return [r[0] for r in self.db.execute("select id from sources where rescore_pending = 1")]
+
     def clear_orphan_checks(self) -> list[int]:
         """Drop the checks of claims that no longer belong to a group (regrouping left them
         out). Returns their sources, whose scores must be recomputed."""
@@ -818,10 +822,13 @@ class Store:
                 out[sid] = (n, agreed, disagreed)
         return out
 
-    def save_source_scores(self, rows: list[dict[str, Any]], now: str) -> None:
+    def save_source_scores(self, rows: list[dict[str, Any]], now: str, rescored: Iterable[int] = ()) -> None:
         """Write changed scores (id, reliability, reliability_low, reliability_high,
-        checked_claims, agreed, disagreed) and one ``source_scores`` history row each."""
+        checked_claims, agreed, disagreed) and one ``source_scores`` history row each; clear
+        the rescore mark of every source in ``rescored``."""
         with self.transaction():
+            self.db.conn.executemany("update sources set rescore_pending = null where id = ? and rescore_pending = 1",
+                                     [(sid,) for sid in rescored])
             for r in rows:
                 self.db.execute(
                     "update sources set reliability = ?, reliability_low = ?, reliability_high = ?, "

@@ -106,10 +106,11 @@ def _score_stories(store: Store, story_ids: list[int], counts: dict[str, int]) -
             continue
         claims = store.story_claims(story_id)
         with_claims = {c["article_id"] for c in claims}
+        story_articles = store.story_report_articles(story_id)
+        touched |= {a["source_id"] for a in story_articles}
         articles = [ArticleInfo(article_id=a["id"], source_id=a["source_id"], text=a["text"] or "",
                                 outlet=a["outlet"] or "", published=a["published"])
-                    for a in store.story_report_articles(story_id) if a["id"] in with_claims]
-        touched |= {a.source_id for a in articles if a.source_id is not None}
+                    for a in story_articles if a["id"] in with_claims]
         reports = independent_reports(articles)
         for g in story_groups:
             work.append((g, [c for c in claims if c.get("group_id") == g["id"]], reports))
@@ -159,7 +160,7 @@ def _rescore_sources(store: Store, source_ids: Iterable[int], now: str) -> int:
                 cur[k] is not None and abs(cur[k] - new[k]) < 1e-6 for k in _SCORE_FIELDS):
             continue
         changed.append(new)
-    store.save_source_scores(changed, now)
+    store.save_source_scores(changed, now, rescored=ids)
     return len(changed)
 
 
@@ -181,7 +182,7 @@ def run_reliability(store: Store, config: Any = None, *, batch: int = 200) -> di
         with store.transaction():
             touched = set(pending_sources)
             if first:
-                touched |= set(store.clear_orphan_checks())
+                touched |= set(store.clear_orphan_checks()) | set(store.sources_pending_rescore())
             rows, sources = _score_stories(store, story_ids, counts)
             store.save_group_scores(rows, now)
             counts["sources_changed"] += _rescore_sources(store, touched | sources, now)
