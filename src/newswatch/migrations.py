@@ -364,7 +364,8 @@ def m010_claim_checks(db: sqlite_utils.Database) -> None:
     db["claims"].add_column("checked_at", str)
     db["sources"].add_column("rescore_pending", int)
     db.execute("create index idx_claims_checked on claims(article_id) where agreement is not null")
-    db.execute("create index idx_claims_checked_group on claims(group_id) where agreement is not null")
+    if "group_id" in db["claims"].columns_dict:  # m006's column (a store may apply m006 later)
+        db.execute("create index idx_claims_checked_group on claims(group_id) where agreement is not null")
     db.execute("create index idx_sources_rescore_pending on sources(id) where rescore_pending = 1")
     db.execute("""create trigger claims_checked_deleted after delete on claims
                   when old.agreement is not null
