@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from newswatch.cli import main
 from newswatch.config import parse_config
 from newswatch.pipeline import process
-from newswatch.reliability.stage import group_item, run_reliability
+from newswatch.reliability.stage import PARAMS, group_item, run_reliability
 from newswatch.reliability.truth import Claim, Item, Params, score_item
 from newswatch.store import MIN_EVIDENCE, NOT_ENOUGH_EVIDENCE, NewArticle, Store
 
@@ -274,9 +274,16 @@ def test_group_items_compare_as_written_and_places_as_words() -> None:
             _claim(3, 3, "2026-05-03", value=232000, unit="GPU", qualifier="=", surface="232,000 GPUs"),
             _claim(4, 4, "2026-05-04", value=100000, unit="GPU", qualifier="=", surface="100,000 GPUs")]
     reports = {n: f"report:{n}" for n in range(1, 5)}
-    scored = score_item(group_item({"id": 9, "unit": "GPU"}, gpus, reports), {})
+    scored = score_item(group_item({"id": 9, "unit": "GPU"}, gpus, reports), {}, PARAMS)
     assert scored.value == 230000
     assert {c.ref: c.agreement for c in scored.checks} == {1: 1.0, 2: 1.0, 3: 1.0, 4: 0.0}
+    # three outlets' shared bound beats one outlet's far-off point (the seed story's GPU count)
+    bound = [_claim(1, 1, "2026-05-01", value=220000, unit="GPU", qualifier=">", surface="over 220,000 GPUs"),
+             _claim(2, 2, "2026-05-02", value=220000, unit="GPU", qualifier=">", surface="more than 220,000 GPUs"),
+             _claim(3, 3, "2026-05-03", value=1024000, unit="GPU", qualifier="=", surface="1,024,000 GPUs"),
+             _claim(4, 4, "2026-05-04", value=220000, unit="GPU", qualifier=">", surface="220,000+")]
+    scored = score_item(group_item({"id": 6, "unit": "GPU"}, bound, reports), {}, PARAMS)
+    assert scored.value == 220000 and {c.ref for c in scored.checks if c.agreement == 0} == {3}
     power = [_claim(1, 1, "2026-05-01", value=3e8, unit="W", qualifier="=", surface="0.3 GW"),
              _claim(2, 2, "2026-05-02", value=3e8, unit="W", qualifier="=", surface="300 MW"),
              _claim(3, 3, "2026-05-03", value=1.5e8, unit="W", qualifier="=", surface="150 MW")]

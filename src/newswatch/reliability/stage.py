@@ -32,7 +32,9 @@ log = logging.getLogger("newswatch.reliability")
 
 __all__ = ["run_reliability", "group_item", "PARAMS"]
 
-PARAMS = Params()
+# News states bounds ("over 220,000 GPUs") as often as points; when three outlets give the same
+# bound and one a far-off point, the bound's value must be able to win.
+PARAMS = Params(bound_candidates=True)
 _SCORE_FIELDS = ("reliability", "reliability_low", "reliability_high", "agreed", "disagreed")
 
 

@@ -126,6 +126,8 @@ class Params:
     implicit_precision: bool = False  # read "30.1" as +-0.05 when the caller gave no precision
     scale_floor: float = 0.01       # per-item distance scale: at least this fraction of |median|
     approx_tol: float = 0.05        # "about X" allows X +- this fraction
+    bound_candidates: bool = False  # a bound's own value ("over 220,000" -> 220,000) is a
+    #                                 candidate even when others give points (the live stage)
     detect_copies: bool = False     # DEPEN detection of undeclared copying (opt-in)
     copy_rate: float = 0.8          # DEPEN c: how often a dependent source copies
     dep_prior: float = 0.2          # DEPEN alpha: prior probability that two sources are dependent
@@ -412,7 +414,7 @@ class _Problem:
                       if rc.qualifier in ("=", "~") or rc.qualifier not in QUALIFIERS]
             seen: dict[tuple, int] = {}
             first_cand = len(self.cands)
-            for rc in (points or numeric):
+            for rc in (numeric if params.bound_candidates else (points or numeric)):
                 p = _point(rc)
                 if p is None:
                     continue
