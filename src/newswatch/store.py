@@ -3,8 +3,8 @@
 Only this module (and migrations.py) talks to SQLite. Stages ask it for their pending rows and
 hand back results, each batch written in one transaction with a timestamp, so every stage can be
 re-run, resumed after a crash and inspected in Datasette. The Store's methods follow the
-pipeline's order (pipeline.py): fetch, extract, embed and place, regroup, summarise, claims;
-then what is read for display, and the runs.
+pipeline's order (pipeline.py): fetch, extract, embed and place, regroup, summarise, claims,
+reliability; then what is read for display, and the runs.
 
 The database runs in WAL mode with a busy timeout so Datasette (``newswatch serve``) can read
 while the daemon writes without users seeing "database is locked".
