@@ -111,6 +111,16 @@ def test_sloppy_outlet_ends_below_the_careful_ones_with_a_wider_interval(tmp_pat
     assert checks == {"110 MW": 1.0, "220 MW": 0.0}
 
 
+def test_a_run_in_several_batches_writes_one_history_row_per_source(tmp_path: Path) -> None:
+    w = _sloppy_world(tmp_path)
+    counts = run_reliability(w.store, batch=3)  # 8 stories: three transactions
+    assert counts["groups"] == 8 and counts["sources_changed"] == 3 and w.history() == 3
+    one = _sloppy_world(tmp_path / "one")
+    run_reliability(one.store)
+    assert [(r["reliability"], r["checked_claims"]) for r in w.store.db.query("select * from source_scores")] \
+        == [(r["reliability"], r["checked_claims"]) for r in one.store.db.query("select * from source_scores")]
+
+
 def test_rerun_with_nothing_pending_changes_nothing(tmp_path: Path) -> None:
     w = _sloppy_world(tmp_path)
     run_reliability(w.store)

@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -822,10 +822,13 @@ class Store:
                 out[sid] = (n, agreed, disagreed)
         return out
 
-    def save_source_scores(self, rows: list[dict[str, Any]], now: str, rescored: Iterable[int] = ()) -> None:
+    def save_source_scores(self, rows: list[dict[str, Any]], now: str, rescored: Iterable[int] = (),
+                           written: Collection[int] = ()) -> None:
         """Write changed scores (id, reliability, reliability_low, reliability_high,
-        checked_claims, agreed, disagreed) and one ``source_scores`` history row each; clear
-        the rescore mark of every source in ``rescored``."""
+        checked_claims, agreed, disagreed) and their ``source_scores`` history row, one per
+        source and scoring run: for a source in ``written`` (an earlier batch of this run wrote
+        its row) that latest row is updated. Clears the rescore mark of every source in
+        ``rescored``."""
         with self.transaction():
             self.db.conn.executemany("update sources set rescore_pending = null where id = ? and rescore_pending = 1",
                                      [(sid,) for sid in rescored])
@@ -835,10 +838,16 @@ class Store:
                     "checked_claims = ?, agreed = ?, disagreed = ?, scored_at = ? where id = ?",
                     [r["reliability"], r["reliability_low"], r["reliability_high"], r["checked_claims"],
                      r["agreed"], r["disagreed"], now, r["id"]])
-                self.db["source_scores"].insert({
-                    "source_id": r["id"], "at": now, "reliability": r["reliability"],
-                    "reliability_low": r["reliability_low"], "reliability_high": r["reliability_high"],
-                    "checked_claims": r["checked_claims"]})
+                values = [r["reliability"], r["reliability_low"], r["reliability_high"], r["checked_claims"]]
+                if r["id"] in written:
+                    self.db.execute(
+                        "update source_scores set at = ?, reliability = ?, reliability_low = ?, "
+                        "reliability_high = ?, checked_claims = ? where id = "
+                        "(select max(id) from source_scores where source_id = ?)", [now, *values, r["id"]])
+                else:
+                    self.db.execute(
+                        "insert into source_scores (source_id, at, reliability, reliability_low, "
+                        "reliability_high, checked_claims) values (?, ?, ?, ?, ?, ?)", [r["id"], now, *values])
 
     def source_by_name(self, name: str) -> dict[str, Any] | None:
         """An outlet's ``source_leaderboard`` row (exact name, else the one name that matches

@@ -140,9 +140,9 @@ def _score_stories(store: Store, story_ids: list[int], counts: dict[str, int]) -
     return out, touched
 
 
-def _rescore_sources(store: Store, source_ids: Iterable[int], now: str) -> int:
+def _rescore_sources(store: Store, source_ids: Iterable[int], now: str, written: set[int]) -> set[int]:
     """Each outlet's posterior from its stored checks and its prior; written (with a history
-    row) only when it changed. An outlet never checked stays unscored. Returns how many."""
+    row) only when it changed. An outlet never checked stays unscored. Returns those changed."""
     ids = set(source_ids)
     current = store.sources_to_score(ids)
     sums = store.check_sums(ids)
@@ -162,8 +162,8 @@ def _rescore_sources(store: Store, source_ids: Iterable[int], now: str) -> int:
                 cur[k] is not None and abs(cur[k] - new[k]) < 1e-6 for k in _SCORE_FIELDS):
             continue
         changed.append(new)
-    store.save_source_scores(changed, now, rescored=ids)
-    return len(changed)
+    store.save_source_scores(changed, now, rescored=ids, written=written)
+    return {r["id"] for r in changed}
 
 
 def run_reliability(store: Store, config: Any = None, *, batch: int = 200) -> dict[str, int]:
@@ -174,22 +174,24 @@ def run_reliability(store: Store, config: Any = None, *, batch: int = 200) -> di
     # a changed first-party flag changes that outlet's prior
     pending_sources = set(store.set_first_party(_first_party(config))) if config is not None else set()
     seen: set[int] = set()
+    changed: set[int] = set()
+    now = iso(utcnow()) or ""
     first = True
     while True:
         story_ids = [s for s in store.pending_group_stories(batch) if s not in seen]
         if not story_ids and not first:
             break
         seen.update(story_ids)
-        now = iso(utcnow()) or ""
         with store.transaction():
             touched = set(pending_sources)
             if first:
                 touched |= set(store.clear_orphan_checks()) | set(store.sources_pending_rescore())
             rows, sources = _score_stories(store, story_ids, counts)
             store.save_group_scores(rows, now)
-            counts["sources_changed"] += _rescore_sources(store, touched | sources, now)
+            changed |= _rescore_sources(store, touched | sources, now, changed)
         pending_sources = set()
         first = False
         if not story_ids:
             break
+    counts["sources_changed"] = len(changed)
     return counts
