@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..stories.dedup import Report, count_reports
+from ..stories.dedup import DisjointSets, Report, count_reports
 from . import intervals
 from .entities import resolve_story_entities
 from .properties import same_property
@@ -207,16 +207,7 @@ def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]
     text: a near-duplicate published after its earliest twin, or wire copy run by an outlet
     other than the wire. Copies never count as the first to report a figure."""
     items = list(articles)
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        parent[find(j)] = find(i)
+    sets = DisjointSets(len(items))
 
     index = {a.article_id: i for i, a in enumerate(items)}
     copies: set[int] = set()
@@ -233,7 +224,7 @@ def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]
             keys.append(own)  # the wire's own articles
         for key in keys:
             if key in first_of:
-                union(first_of[key], i)
+                sets.union(first_of[key], i)
             else:
                 first_of[key] = i
     for grp in count_reports([Report(a.article_id, a.source_id, a.text or "") for a in items]).groups:
@@ -241,8 +232,8 @@ def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]
         members = sorted(grp, key=lambda aid: (aid in copies, _time_key(items[index[aid]].published), aid))
         copies.update(members[1:])
         for other in grp[1:]:
-            union(index[grp[0]], index[other])
-    reports = {a.article_id: f"report:{items[find(i)].article_id}" for i, a in enumerate(items)}
+            sets.union(index[grp[0]], index[other])
+    reports = {a.article_id: f"report:{items[sets.find(i)].article_id}" for i, a in enumerate(items)}
     return reports, copies
 
 

@@ -62,6 +62,26 @@ def similarity(a: str, b: str) -> float:
     return float(minhash(a).jaccard(minhash(b)))
 
 
+class DisjointSets:
+    """Union-find over the items 0..n-1: which have been joined, directly or through others.
+    Reports are joined by near-duplicate text here and by outlet or credited wire in
+    claims/groups.py."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        """Join j's set into i's (i's root stays the root)."""
+        self.parent[self.find(j)] = self.find(i)
+
+
 def count_reports(reports: Sequence[Report], threshold: float = NEAR_DUPLICATE) -> ReportCounts:
     """Distinct outlets and independent reports among a story's articles.
 
@@ -70,24 +90,17 @@ def count_reports(reports: Sequence[Report], threshold: float = NEAR_DUPLICATE) 
     analysis). Empty texts count as their own report (nothing says they are copies).
     """
     items = list(reports)
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(items))
     hashes = [minhash(r.text) if r.text and r.text.strip() else None for r in items]
     for i in range(len(items)):
         if hashes[i] is None:
             continue
         for j in range(i + 1, len(items)):
             if hashes[j] is not None and hashes[i].jaccard(hashes[j]) >= threshold:
-                parent[find(j)] = find(i)
+                sets.union(i, j)
     groups: dict[int, list[Hashable]] = {}
     for i, r in enumerate(items):
-        groups.setdefault(find(i), []).append(r.id)
+        groups.setdefault(sets.find(i), []).append(r.id)
     return ReportCounts(
         outlets=len({r.outlet for r in items}),
         independent=len(groups),
