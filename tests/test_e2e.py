@@ -156,7 +156,7 @@ def test_demo_prints_articles_with_outlets_and_lengths() -> None:
     assert re.search(r"\d[\d,]* chars", result.output)
     # it ends with the sample's digest and how to browse the result
     digest = result.output[result.output.index("# newswatch digest for "):]
-    assert "## Numbers that disagree" in digest and "not scored yet" in digest
+    assert "## Numbers that disagree" in digest and "## Reliability changes" in digest
     from newswatch.claims.frames import extract_claims
 
     if extract_claims("Colossus 1 has over 220,000 GPUs.")[0].entity:  # claims are grouped by their frames

@@ -458,3 +458,19 @@ def test_one_article_contradiction_needs_two_values_of_one_named_property() -> N
     event = Group(entity="the event", property="came", unit="point", scope="", time_ref="current",
                   claims=[rec(1, 6, "came", "the event", "a."), rec(2, 5, "came", "the event", "b.")])
     assert find_discrepancy(event, {1: "report:1"}) is None
+
+
+def test_a_common_noun_owner_joins_the_storys_main_named_entity() -> None:
+    """The parse often names a figure's owner only as "the site" or "the supercomputer"; in a
+    story about Colossus 1 that figure is Colossus 1's, and must meet the other outlets' figure.
+    The story's own event ("5 people were killed") keeps its own entity."""
+    from newswatch.claims.groups import group_claims
+
+    claims = [rec(1, 220_000), rec(2, 220_000), rec(3, 1_000_000, entity="supercomputer"),
+              rec(4, 5, unit="person", entity="the event", prop="people killed"),
+              rec(5, 7, unit="person", entity="Memphis", prop="people killed")]
+    groups, ungrouped = group_claims(claims)
+    gpu = [g for g in groups if g.property == "GPUs installed"]
+    assert len(gpu) == 1 and sorted(c.value for c in gpu[0].claims) == [220_000, 220_000, 1_000_000]
+    killed = [g for g in groups if g.property == "people killed"]
+    assert len(killed) == 2 and not ungrouped

@@ -279,6 +279,14 @@ def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tu
     the claims left ungrouped."""
     names = sorted({c.entity for c in claims if c.entity})
     canon = resolve_story_entities(names, [t for t in texts if t]) if names else {}
+    # A figure whose owner the parse names only as a common noun ("the site", "the package",
+    # "buildings") belongs, in a story about one thing, to the story's main named entity.
+    named = Counter(canon.get(c.entity) or c.entity for c in claims
+                    if c.entity and any(ch.isupper() for ch in c.entity) and _norm(c.entity) != EVENT_ENTITY)
+    main = named.most_common(1)[0][0] if named else ""
+    for n in names:
+        if main and not any(ch.isupper() for ch in n) and _norm(n) != EVENT_ENTITY:
+            canon[n] = main
     groups: list[Group] = []
     heads: list[tuple[str, str, str, str, bool, str]] = []  # entity, time, dimension, scope, text?, property
     ungrouped: list[ClaimRecord] = []
