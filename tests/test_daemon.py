@@ -530,7 +530,11 @@ def test_a_broken_config_on_reload_keeps_the_running_feeds(tmp_path: Path, serve
         d.config.path.write_text("feeds:\n  - url: [unclosed\n")
         d._on_hangup(1, None)  # what SIGHUP does: a reload run in a worker thread
         deadline = time.monotonic() + 10
-        while not [r for r in runs(d.store) if r["job"] == "reload" and r["finished_at"]]:
+        while True:
+            with d.lock:  # the daemon's rule for its one connection: the reload thread writes on it
+                done = [r for r in runs(d.store) if r["job"] == "reload" and r["finished_at"]]
+            if done:
+                break
             assert time.monotonic() < deadline
             time.sleep(0.05)
         [run] = [r for r in runs(d.store) if r["job"] == "reload"]
