@@ -9,24 +9,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import seed_frames
 
 from newswatch import migrations
 from newswatch.claims import stage
-from newswatch.claims.frames import extract_claims
 from newswatch.claims.stage import run_claims
 from newswatch.cli import main
 from newswatch.publish.terminal import story_claims as render_story_claims
 from newswatch.store import NewArticle, Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FRAMES = bool(extract_claims("Colossus 1 has over 220,000 GPUs.")[0].entity)
-needs_frames = pytest.mark.xfail(not FRAMES, strict=False,
-                                 reason="needs the claim frames (entity, property) from frames.py")
-# The seed and sample stories group right only when frames.py resolves their entities ("Colossus",
-# "Colossus 1") and matches their properties ("rack power", "power capacity"): until it does, these
-# fail for that reason alone (the grouping itself is tested above with frames written out).
-seed_frames = pytest.mark.xfail(strict=False, reason="depends on frames.py resolving the seed story's "
-                                "entities and matching its properties")
 
 
 def _seeds() -> list[Path]:
@@ -296,7 +288,6 @@ def test_claims_cli_prints_frames_and_keeps_the_contract_fields():
     assert res.exit_code != 0 and "Traceback" not in res.output
 
 
-@needs_frames
 def test_readme_example_names_its_entity_and_property():
     res = CliRunner().invoke(main, ["claims", "Colossus 1 has over 220,000 GPUs drawing 300 MW"])
     claims = json.loads(res.output)["claims"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import seed_frames
 
 from newswatch.claims import intervals
 from newswatch.claims.frames import extract_claims
@@ -25,15 +26,6 @@ from newswatch.claims.groups import (
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# Do claims come with their frame yet? (entity and property are filled by frames.py.)
-FRAMES = bool(extract_claims("Colossus 1 has over 220,000 GPUs.")[0].entity)
-needs_frames = pytest.mark.xfail(not FRAMES, strict=False,
-                                 reason="needs the claim frames (entity, property) from frames.py")
-# The seed and sample stories group right only when frames.py resolves their entities ("Colossus",
-# "Colossus 1") and matches their properties ("rack power", "power capacity"): until it does, these
-# fail for that reason alone (the grouping itself is tested above with frames written out).
-seed_frames = pytest.mark.xfail(strict=False, reason="depends on frames.py resolving the seed story's "
-                                "entities and matching its properties")
 
 _n = iter(range(1, 10_000))
 
