@@ -21,14 +21,25 @@ claimed value, so exact-match scoring is fair to it). CATD and GTM estimate a co
 and are scored on the claimed value nearest it. The published methods are the plain functions
 of `newswatch.reliability.methods` with their papers' constants.
 
+Time order: a source's claims within an item are passed in file order (the order of each
+source's latest claim), which newswatch's echo detection reads as time order. In population
+that is the order of the Wikipedia revisions; in weather (one file per source) and flights
+(one table row per source and flight) it carries no time, so echoes found there are pairs of
+sources that happen to sit next to each other and share values.
+
 Dev and held-out: each set's scored items are split in two by a hash of the item key. Every
 method runs unsupervised on all claims (the gold never reaches it); the split only decides
-which items a figure is scored on. newswatch's parameters (`truth.Params`) were chosen once on
-the dev halves of the three sets together, never per set; held-out figures are printed first
-and are the JSON's unsuffixed figures. Flights is also run with the airlines' own sites (aa,
-ua, CO) declared first-party, and flights and population with DEPEN copy detection switched
-on (it is opt-in). Spearman: rank correlation, over the sources with at least 5 scored claims,
-between the learned reliability and the source's measured accuracy on all scored items.
+which items a figure is scored on. newswatch's numeric parameters (`truth.Params`) were chosen
+once on the dev halves of the three sets together, never per set, and its model switches
+(echo detection, DEPEN, the fitted prior) are on by default only when they are no worse on any
+set's dev half; held-out figures are printed first and are the JSON's unsuffixed figures.
+Beside the default, every set is also run without echo detection (``newswatch_no_echo``) and
+with the default prior's mean fitted to the sources' checks (``newswatch_learned_prior``,
+opt-in: on a live store with a handful of outlets that agree, a fitted prior would make a
+one-claim outlet look certain); flights is run with the airlines' own sites (aa, ua, CO)
+declared first-party, and flights and population with DEPEN copy detection (opt-in).
+Spearman: rank correlation, over the sources with at least 5 scored claims, between the
+learned reliability and the source's measured accuracy on all scored items.
 
 Usage: python benchmarks/truth_discovery.py [--data DIR]
 """
@@ -193,10 +204,14 @@ def is_dev(key) -> bool:
     return int(hashlib.sha1(repr(key).encode()).hexdigest(), 16) % 2 == 0
 
 
-def _methods(items: list[Item], priors=None, params: Params | None = None) -> tuple[dict, Result]:
-    """Every method's chosen value per item key, and newswatch's full result."""
-    t = methods.table(items)
-    picks = {name: fn(t).as_dict(t) for name, fn in methods.METHODS.items()}
+def _methods(items: list[Item], priors=None, params: Params | None = None,
+             baselines: bool = True) -> tuple[dict, Result]:
+    """Every method's chosen value per item key (only newswatch's without `baselines`), and
+    newswatch's full result."""
+    picks = {}
+    if baselines:
+        t = methods.table(items)
+        picks = {name: fn(t).as_dict(t) for name, fn in methods.METHODS.items()}
     t0 = time.time()
     res = discover(items, priors=priors, params=params)
     res.seconds = time.time() - t0  # type: ignore[attr-defined]
@@ -205,10 +220,10 @@ def _methods(items: list[Item], priors=None, params: Params | None = None) -> tu
 
 
 def evaluate(items: list[Item], truth: dict, correct, priors=None,
-             params: Params | None = None) -> dict:
+             params: Params | None = None, baselines: bool = True) -> dict:
     """Per method, the share correct on held-out, dev and all scored items; Spearman of
     newswatch's reliability against measured accuracy (all scored items)."""
-    picks, res = _methods(items, priors, params)
+    picks, res = _methods(items, priors, params, baselines)
     scored = [it for it in items if it.key in truth]
     out: dict = {"items": {"held-out": sum(not is_dev(it.key) for it in scored),
                            "dev": sum(is_dev(it.key) for it in scored), "all": len(scored)}}
@@ -239,6 +254,7 @@ def evaluate(items: list[Item], truth: dict, correct, priors=None,
                                [src_ok[s][0] / src_ok[s][1] for s in eligible])
     out["spearman_sources"] = len(eligible)
     out["dependent_pairs"] = len(res.dependent)
+    out["echoes"] = [e.source for e in res.echoes if e.probability > 0.5]
     out["iterations"] = res.iterations
     out["seconds"] = round(res.seconds, 1)  # type: ignore[attr-defined]
     return out
@@ -320,27 +336,33 @@ def main() -> int:
     def within1pct(v, gold):
         return v is not None and any(abs(v - g) <= 0.01 * abs(g) for g in gold)
 
+    def variants(items, truth, correct, **extra: Params) -> dict:
+        out = evaluate(items, truth, correct)
+        runs = {"no_echo": Params(detect_echo=False), "learned_prior": Params(learn_prior=True),
+                **extra}
+        for name, params in runs.items():
+            out[f"newswatch_{name}"] = evaluate(items, truth, correct, params=params,
+                                                baselines=False)["newswatch"]
+        return out
+
     results: dict[str, tuple[dict, bool]] = {}
     flights, ftruth = load_flights(args.data)
-    fl = evaluate(flights, ftruth, exact)
-    fp = evaluate(flights, ftruth, exact, {a: FIRST_PARTY for a in AIRLINES})
+    fl = variants(flights, ftruth, exact, depen=Params(detect_copies=True))
+    fp = evaluate(flights, ftruth, exact, {a: FIRST_PARTY for a in AIRLINES}, baselines=False)
     fl["newswatch_first_party"] = fp["newswatch"]
-    dep = evaluate(flights, ftruth, exact, params=Params(detect_copies=True))
-    fl["newswatch_depen"] = dep["newswatch"]
     results["flights"] = (fl, False)
     pop, ptruth = load_spectrum(args.data, "population")
-    po = evaluate(pop, ptruth, within1pct)
-    dep = evaluate(pop, ptruth, within1pct, params=Params(detect_copies=True))
-    po["newswatch_depen"] = dep["newswatch"]
-    results["population"] = (po, True)
+    results["population"] = (variants(pop, ptruth, within1pct,
+                                      depen=Params(detect_copies=True)), True)
     weather, wtruth = load_spectrum(args.data, "weather")
-    results["weather"] = (evaluate(weather, wtruth, exact), True)
+    results["weather"] = (variants(weather, wtruth, exact), True)
     for part in ("held-out", "dev", "all"):
         _print_table(results, part)
     print()
     for n, (r, _) in results.items():
         print(f"{n}: newswatch spearman(reliability, measured accuracy) {r['spearman']:.2f} over "
               f"{r['spearman_sources']} sources; dependent pairs {r['dependent_pairs']}; "
+              f"echoing sources {len(r['echoes'])} ({', '.join(r['echoes'][:5]) or '-'}); "
               f"{r['iterations']} iterations, {r['seconds']}s")
     summary: dict = {}
     measure = {"flights": "accuracy", "population": "error", "weather": "error"}

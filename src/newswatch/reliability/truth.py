@@ -20,11 +20,19 @@ Srivastava 2009) with the parts news needs:
   near its prior.
 * **Copying is not corroboration.** Claims that share a ``report`` key (one outlet's several
   feeds, a credited wire copy) are one vote; a claim marked ``copy`` neither raises nor lowers
-  its source. Undeclared copying can be detected as in DEPEN (opt-in, `detect_copies`): two
-  sources that share many values the consensus considers wrong are dependent; the less accurate
-  one's vote for a shared value is discounted by ``1 - c P(dependent)``. It is off by default
-  because a large cluster of copiers can make the consensus call the independent sources'
-  shared values wrong, and then the independent group is the one marked dependent.
+  its source. A source that echoes (`detect_echo`, on): one whose claims repeat the claim just
+  before them in time far more often than the two sources' accuracies explain (a bot re-saving
+  a page, an aggregator republishing the latest figure) has those repeats made copies of the
+  claim they repeat; found as DEPEN finds a copier, with time order in place of a second
+  source, from the accuracies of a first fixed point. Undeclared copying between two sources
+  can be detected as in DEPEN (opt-in, `detect_copies`): two sources that share many values
+  the consensus considers wrong are dependent; the less accurate one's vote for a shared value
+  is discounted by ``1 - c P(dependent)``. Dependence is judged from the copy-blind fixed
+  point, never from the first round's plain majority, which a large group of copiers wins
+  (then the independent sources' shared values look wrong and they are the ones marked).
+* **The prior of a source nobody knows** is `DEFAULT_PRIOR`, or (opt-in, `learn_prior`) a Beta
+  whose mean is fitted to all sources' checks (empirical Bayes), since on a large archive the
+  typical one-off source is far less accurate than the regulars.
 
 Everything is iterated to a fixed point; items are vectorised with numpy (one row per report x
 candidate pair), so a few hundred thousand claims take seconds.
@@ -132,7 +140,10 @@ class Params:
     copy_rate: float = 0.8          # DEPEN c: how often a dependent source copies
     dep_prior: float = 0.2          # DEPEN alpha: prior probability that two sources are dependent
     dep_true_evidence: bool = False  # sharing a value the consensus holds true counts too
+    detect_echo: bool = True        # a source that repeats the item's previous claim far more
+    #                                 often than its accuracy explains copies it (see echo_sources)
     dep_threshold: float = 0.5      # P(dependent) above which a pair is reported as dependent
+    learn_prior: bool = False       # the default prior's mean fitted to all sources' checks
     min_evidence: int = 5           # fewer checked claims: "not enough evidence"
     interval: float = 0.90
     max_iter: int = 50
@@ -193,6 +204,8 @@ class Result:
     dependent: list[DependentPair]
     iterations: int
     converged: bool
+    echoes: list[EchoSource] = field(default_factory=list)
+    prior_mean: float = 0.75      # the default prior's mean used (fitted with `learn_prior`)
 
     def ranking(self) -> list[SourceResult]:
         """Sources with enough evidence first, each group by the interval's lower bound."""
@@ -358,6 +371,17 @@ def beta_interval(a: float, b: float, mass: float = 0.90) -> tuple[float, float]
 # --------------------------------------------------------------------------- the model
 
 
+def _latest(item: Item) -> dict[str, Claim]:
+    """One vote per source: its last usable claim, in the order of those last claims."""
+    latest: dict[str, Claim] = {}
+    for c in item.claims:
+        if c.text is None and not _is_numeric(c):
+            continue
+        latest.pop(c.source, None)
+        latest[c.source] = c
+    return latest
+
+
 class _Problem:
     """The items flattened into arrays: reports, candidates and report x candidate pairs."""
 
@@ -387,12 +411,7 @@ class _Problem:
             return src_index[name]
 
         for item in items:
-            latest: dict[str, Claim] = {}
-            for c in item.claims:
-                if c.text is None and not _is_numeric(c):
-                    continue
-                latest.pop(c.source, None)
-                latest[c.source] = c
+            latest = _latest(item)
             if not latest:
                 continue
             ii = len(self.item_keys)
@@ -515,6 +534,25 @@ class _Problem:
         self.rep_own = own
 
 
+def _fit_prior_mean(agreed: np.ndarray, disagreed: np.ndarray, strength: float) -> float:
+    """Empirical Bayes: the mean m of a Beta(m s, (1 - m) s) prior that makes the sources'
+    checks most likely (beta-binomial marginal likelihood, every source counted once)."""
+    use = (agreed + disagreed) > 0
+    k, f = agreed[use], disagreed[use]
+    if not len(k):
+        return DEFAULT_PRIOR.mean
+    lg = np.vectorize(math.lgamma)
+    grid = np.linspace(0.02, 0.98, 49)
+    best, best_ll = DEFAULT_PRIOR.mean, -math.inf
+    for m in grid:
+        a, b = m * strength, (1 - m) * strength
+        ll = float(np.sum(lg(k + a) + lg(f + b) - lg(k + f + strength))) \
+            - len(k) * (math.lgamma(a) + math.lgamma(b) - math.lgamma(strength))
+        if ll > best_ll:
+            best, best_ll = float(m), ll
+    return best
+
+
 def _segment_max(values: np.ndarray, seg: np.ndarray, n: int) -> np.ndarray:
     out = np.full(n, -np.inf)
     np.maximum.at(out, seg, values)
@@ -526,15 +564,101 @@ def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = N
     """Estimate every item's value and every source's reliability (see the module docstring).
 
     `priors` maps a source to its Beta prior (a first-party source: `FIRST_PARTY`); sources
-    not in it get `DEFAULT_PRIOR`.
+    not in it get `DEFAULT_PRIOR`. With `Params.detect_echo`, sources found to echo the claim
+    before theirs (`echo_sources`, judged with the accuracies of a first fixed point) have those
+    repeats made copies of it, and the fixed point is found again.
     """
     params = params or Params()
     priors = priors or {}
+    items = list(items)
+    res = _fixed_point(items, priors, params)
+    if params.detect_echo:
+        echoes = echo_sources(items, {s: r.reliability for s, r in res.sources.items()}, params)
+        found = {e.source for e in echoes if e.probability > params.dep_threshold}
+        if found:
+            res = _fixed_point(mark_echoes(items, found), priors, params)
+        res.echoes = echoes
+    return res
+
+
+@dataclass
+class EchoSource:
+    """A source judged on how often it repeats the claim just before its own in an item."""
+
+    source: str
+    probability: float            # posterior probability that it echoes
+    follows: int                  # its claims that come after another source's claim
+    repeats: int                  # of those, how many repeat that claim's value
+
+
+def echo_sources(items: Iterable[Item], accuracy: Mapping[str, float],
+                 params: Params | None = None) -> list[EchoSource]:
+    """Sources that copy the latest claim before theirs (a bot re-saving a page, an aggregator
+    republishing the last figure), found as DEPEN finds a copier, with time order in place of
+    a second source.
+
+    Claims are in time order. A claim that follows another source's claim repeats its value by
+    chance with probability ``A a + (1 - A)(1 - a) / n`` (both right, or the same of n wrong
+    values; A and a the two sources' accuracies); an echoer repeats it with probability c more
+    (`copy_rate`). Every following claim is evidence for or against, with the prior
+    `dep_prior`, so a source with few claims is not called an echoer. Agreeing sources are not
+    echoers: repeating an accurate predecessor is what an accurate source does anyway, and one
+    change of value costs an echoer ``ln(1 - c)``.
+    """
+    params = params or Params()
+    c, n = params.copy_rate, params.n_false
+    llr: dict[str, float] = {}
+    follows: dict[str, int] = {}
+    repeats: dict[str, int] = {}
+    for item in items:
+        prev: Claim | None = None
+        for cl in _latest(item).values():
+            if prev is not None:
+                a1 = min(max(accuracy.get(cl.source, DEFAULT_PRIOR.mean), 1e-4), 1 - 1e-4)
+                a2 = min(max(accuracy.get(prev.source, DEFAULT_PRIOR.mean), 1e-4), 1 - 1e-4)
+                chance = a1 * a2 + (1 - a1) * (1 - a2) / n
+                same = _value_key(cl) == _value_key(prev)
+                llr[cl.source] = llr.get(cl.source, 0.0) + (
+                    math.log((c + (1 - c) * chance) / chance) if same else math.log(1 - c))
+                follows[cl.source] = follows.get(cl.source, 0) + 1
+                repeats[cl.source] = repeats.get(cl.source, 0) + same
+            prev = cl
+    base = math.log(params.dep_prior / (1 - params.dep_prior))
+    out = [EchoSource(s, 1.0 / (1.0 + math.exp(-max(min(base + v, 50.0), -50.0))), follows[s],
+                      repeats[s]) for s, v in llr.items()]
+    return sorted(out, key=lambda e: (-e.probability, e.source))
+
+
+def mark_echoes(items: Iterable[Item], echoers: set[str]) -> list[Item]:
+    """The items with each echoer's repeat of the claim before it made a copy of that claim's
+    report (one vote, and no check for the echoer)."""
+    from dataclasses import replace
+
+    out = []
+    for item in items:
+        latest = list(_latest(item).values())
+        if not any(c.source in echoers for c in latest[1:]):
+            out.append(item)
+            continue
+        claims: list[Claim] = []
+        for i, cl in enumerate(latest):
+            prev = claims[-1] if claims else None
+            if prev is not None and cl.source in echoers and _value_key(cl) == _value_key(prev):
+                if prev.report is None:
+                    prev = claims[-1] = replace(prev, report=("echo", item.key, i))
+                cl = replace(cl, report=prev.report, copy=True)
+            claims.append(cl)
+        out.append(Item(item.key, claims))
+    return out
+
+
+def _fixed_point(items: list[Item], priors: Mapping[str, SourcePrior], params: Params) -> Result:
     pb = _Problem(items, params)
     ns = len(pb.sources)
     a0 = np.array([priors.get(s, DEFAULT_PRIOR).alpha for s in pb.sources])
     b0 = np.array([priors.get(s, DEFAULT_PRIOR).beta for s in pb.sources])
     acc = a0 / (a0 + b0)
+    free = np.array([s not in priors for s in pb.sources], dtype=bool)
     dep_prob = np.zeros(len(pb.dep_pairs))
     log_n = math.log(params.n_false)
     c_rate = params.copy_rate
@@ -549,6 +673,9 @@ def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = N
     item_first_cand = np.searchsorted(pb.cand_item, np.arange(pb.n_items))
     checked = (pb.item_nrep[pb.rep_item] > 1) & rep_checks_source
     w = checked.astype(float)
+    # dependence is judged from the copy-blind fixed point, not from the first round's plain
+    # majority, which a large group of copiers wins
+    dep_on = not params.detect_copies
     for it in range(1, params.max_iter + 1):
         iterations = it
         # 1. votes, with undeclared copies discounted (DEPEN / ACCU vote count)
@@ -580,9 +707,13 @@ def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = N
         agree = pb.pair_agree[pb.rep_row + (t_rep - item_first_cand[pb.rep_item])]
         agreed = np.bincount(pb.rep_source, weights=w * agree, minlength=ns)
         disagreed = np.bincount(pb.rep_source, weights=w * (1 - agree), minlength=ns)
+        if params.learn_prior:
+            m = _fit_prior_mean(agreed[free], disagreed[free], DEFAULT_PRIOR.strength)
+            a0[free], b0[free] = m * DEFAULT_PRIOR.strength, (1 - m) * DEFAULT_PRIOR.strength
+            state["prior_mean"] = m
         new_acc = (a0 + agreed) / (a0 + b0 + agreed + disagreed)
         # 4. dependence between sources that share values (DEPEN), from the current consensus
-        if len(pb.dep_a) and params.detect_copies:
+        if len(pb.dep_a) and params.detect_copies and dep_on:
             own_a = pb.rep_own[pb.dep_a]
             p_true = np.where(own_a >= 0, prob[np.maximum(own_a, 0)], 0.0)
             sa, sb = pb.rep_source[pb.dep_a], pb.rep_source[pb.dep_b]
@@ -604,12 +735,18 @@ def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = N
         delta = float(np.max(np.abs(new_acc - acc))) if ns else 0.0
         acc = new_acc
         state.update(prob=prob, truth=truth, agree=agree, checked=checked, agreed=agreed,
-                     disagreed=disagreed, vote_src=vote_src)
+                     disagreed=disagreed, vote_src=vote_src, a0=a0, b0=b0)
         if prev_truth is not None and delta < params.tol and np.array_equal(truth, prev_truth):
+            if not dep_on:
+                dep_on = True
+                prev_truth = None
+                continue
             converged = True
             break
         prev_truth = truth
-    return _result(pb, params, priors, acc, dep_prob, state, iterations, converged)
+    res = _result(pb, params, priors, acc, dep_prob, state, iterations, converged)
+    res.prior_mean = float(state.get("prior_mean", DEFAULT_PRIOR.mean))
+    return res
 
 
 def _result(pb: _Problem, params: Params, priors: Mapping[str, SourcePrior], acc: np.ndarray,
@@ -636,9 +773,8 @@ def _result(pb: _Problem, params: Params, priors: Mapping[str, SourcePrior], acc
         checked_n[pb.rep_source[r]] += 1
     sources: dict[str, SourceResult] = {}
     for si, name in enumerate(pb.sources):
-        pr = priors.get(name, DEFAULT_PRIOR)
         ag, dis = float(st["agreed"][si]), float(st["disagreed"][si])
-        a, b = pr.alpha + ag, pr.beta + dis
+        a, b = float(st["a0"][si]) + ag, float(st["b0"][si]) + dis
         lo, hi = beta_interval(a, b, params.interval)
         sources[name] = SourceResult(name, a / (a + b), lo, hi, int(checked_n[si]), ag, dis,
                                      bool(checked_n[si] >= params.min_evidence),
