@@ -245,7 +245,11 @@ def test_a_source_echoing_the_claim_before_it_counts_once() -> None:
     assert echo["e2"].probability < 0.5  # agreeing with an accurate source is not echoing
     assert all(res.items[("vandalised", i)].value == 900.0 + i for i in range(6))
     assert res.items[("vandalised", 0)].reports == 2  # the bot's repeat is the vandal's report
-    assert res.sources["bot"].checked == 0  # an echo neither gains nor loses
+    # but the bot said it: a repeat is still checked as its own claim where another report
+    # exists (on the 20 pages the editor's and the bot's claim are one report: nothing to check)
+    bot = res.sources["bot"]
+    assert bot.checked == 6 and bot.disagreed == 6
+    assert res.sources["vandal0"].checked == 1 and res.sources["vandal0"].disagreed == 1
     # without echo detection the bot's long record of repeats outvotes the good editor
     plain = discover(items, params=Params(detect_echo=False))
     assert plain.items[("vandalised", 0)].value == 1.0 and plain.echoes == []

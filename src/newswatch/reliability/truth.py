@@ -22,8 +22,9 @@ Srivastava 2009) with the parts news needs:
   feeds, a credited wire copy) are one vote; a claim marked ``copy`` neither raises nor lowers
   its source. A source that echoes (`detect_echo`, on): one whose claims repeat the claim just
   before them in time far more often than the two sources' accuracies explain (a bot re-saving
-  a page, an aggregator republishing the latest figure) has those repeats made copies of the
-  claim they repeat; found as DEPEN finds a copier, with time order in place of a second
+  a page, an aggregator republishing the latest figure) has each repeat join the report it
+  repeats: one vote, but still checked as the echoer's own claim (it did say it, so an echoer
+  of vandals loses). Found as DEPEN finds a copier, with time order in place of a second
   source, from the accuracies of a first fixed point. Undeclared copying between two sources
   can be detected as in DEPEN (opt-in, `detect_copies`): two sources that share many values
   the consensus considers wrong are dependent; the less accurate one's vote for a shared value
@@ -474,6 +475,7 @@ class _Problem:
                     pair_agree.append(ag)
 
         self.n_items = len(self.item_keys)
+        self.source_index = src_index
         self.item_scale = item_scale
         self.cand_item = np.array(cand_item, dtype=np.int64)
         self.rep_item = np.array(rep_item, dtype=np.int64)
@@ -494,6 +496,16 @@ class _Problem:
         self.dep_pairs = np.zeros(0, np.int64)
         if params.detect_copies:
             self._source_pairs(len(vkeys), params)
+
+    def members(self) -> tuple[np.ndarray, np.ndarray]:
+        """(report, source) of every claim that is not a copy: each is checked for its source."""
+        rep, src = [], []
+        for r, members in enumerate(self.rep_members):
+            for m in members:
+                if not m.copy:
+                    rep.append(r)
+                    src.append(self.source_index[m.source])
+        return np.array(rep, dtype=np.int64), np.array(src, dtype=np.int64)
 
     def _source_pairs(self, n_vkeys: int, params: Params) -> None:
         """Pairs of reports of one item from two sources, and what DEPEN needs of them."""
@@ -566,7 +578,7 @@ def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = N
     `priors` maps a source to its Beta prior (a first-party source: `FIRST_PARTY`); sources
     not in it get `DEFAULT_PRIOR`. With `Params.detect_echo`, sources found to echo the claim
     before theirs (`echo_sources`, judged with the accuracies of a first fixed point) have those
-    repeats made copies of it, and the fixed point is found again.
+    repeats joined to its report (`mark_echoes`), and the fixed point is found again.
     """
     params = params or Params()
     priors = priors or {}
@@ -630,8 +642,8 @@ def echo_sources(items: Iterable[Item], accuracy: Mapping[str, float],
 
 
 def mark_echoes(items: Iterable[Item], echoers: set[str]) -> list[Item]:
-    """The items with each echoer's repeat of the claim before it made a copy of that claim's
-    report (one vote, and no check for the echoer)."""
+    """The items with each echoer's repeat of the claim before it joined to that claim's report:
+    one vote between them, each still checked for its own source."""
     from dataclasses import replace
 
     out = []
@@ -646,7 +658,7 @@ def mark_echoes(items: Iterable[Item], echoers: set[str]) -> list[Item]:
             if prev is not None and cl.source in echoers and _value_key(cl) == _value_key(prev):
                 if prev.report is None:
                     prev = claims[-1] = replace(prev, report=("echo", item.key, i))
-                cl = replace(cl, report=prev.report, copy=True)
+                cl = replace(cl, report=prev.report)
             claims.append(cl)
         out.append(Item(item.key, claims))
     return out
@@ -662,9 +674,9 @@ def _fixed_point(items: list[Item], priors: Mapping[str, SourcePrior], params: P
     dep_prob = np.zeros(len(pb.dep_pairs))
     log_n = math.log(params.n_false)
     c_rate = params.copy_rate
-    # a claim counts for its source only when it is an original (not a copy)
-    rep_checks_source = np.array(
-        [any(not m.copy for m in members) for members in pb.rep_members], dtype=bool)
+    # a report is checked for each source that made it: its members that are not copies
+    mem_rep, mem_src = pb.members()
+    rep_checks_source = np.bincount(mem_rep, minlength=pb.n_reps) > 0
     prev_truth = None
     converged = False
     iterations = 0
@@ -705,8 +717,8 @@ def _fixed_point(items: list[Item], priors: Mapping[str, SourcePrior], params: P
         #    the consensus: agreement 1 when it allows the consensus, partial when near it
         t_rep = truth[pb.rep_item]
         agree = pb.pair_agree[pb.rep_row + (t_rep - item_first_cand[pb.rep_item])]
-        agreed = np.bincount(pb.rep_source, weights=w * agree, minlength=ns)
-        disagreed = np.bincount(pb.rep_source, weights=w * (1 - agree), minlength=ns)
+        agreed = np.bincount(mem_src, weights=(w * agree)[mem_rep], minlength=ns)
+        disagreed = np.bincount(mem_src, weights=(w * (1 - agree))[mem_rep], minlength=ns)
         if params.learn_prior:
             m = _fit_prior_mean(agreed[free], disagreed[free], DEFAULT_PRIOR.strength)
             a0[free], b0[free] = m * DEFAULT_PRIOR.strength, (1 - m) * DEFAULT_PRIOR.strength
@@ -770,7 +782,7 @@ def _result(pb: _Problem, params: Params, priors: Mapping[str, SourcePrior], acc
                 continue
             checks.append(ClaimCheck(m.ref, m.source, res.key, float(st["agree"][r]),
                                      res.value, res.text))
-        checked_n[pb.rep_source[r]] += 1
+            checked_n[pb.source_index[m.source]] += 1
     sources: dict[str, SourceResult] = {}
     for si, name in enumerate(pb.sources):
         ag, dis = float(st["agreed"][si]), float(st["disagreed"][si])
