@@ -30,14 +30,15 @@ sources that happen to sit next to each other and share values.
 Dev and held-out: each set's scored items are split in two by a hash of the item key. Every
 method runs unsupervised on all claims (the gold never reaches it); the split only decides
 which items a figure is scored on. newswatch's numeric parameters (`truth.Params`) were chosen
-once on the dev halves of the three sets together, never per set, and its model switches
-(echo detection, DEPEN, the fitted prior) are on by default only when they are no worse on any
-set's dev half; held-out figures are printed first and are the JSON's unsuffixed figures.
-Beside the default, every set is also run without echo detection (``newswatch_no_echo``) and
-with the default prior's mean fitted to the sources' checks (``newswatch_learned_prior``,
-opt-in: on a live store with a handful of outlets that agree, a fitted prior would make a
-one-claim outlet look certain); flights is run with the airlines' own sites (aa, ua, CO)
-declared first-party, and flights and population with DEPEN copy detection (opt-in).
+once on the dev halves of the three sets together, never per set. A model switch (echo
+detection, DEPEN, the fitted prior) is on by default only when it is better on some set's dev
+half, no worse on any, and safe on a small live store; held-out figures are printed first and
+are the JSON's unsuffixed figures. Beside the default, every set is also run without echo
+detection (``newswatch_no_echo``) and with the default prior's mean fitted to the sources'
+checks (``newswatch_learned_prior``, opt-in although better on population's dev half: fitted
+to a handful of outlets that agree, the prior would make a one-claim outlet look certain);
+flights is run with the airlines' own sites (aa, ua, CO) declared first-party, and flights
+and population with DEPEN copy detection (opt-in: better on no dev half).
 Spearman: rank correlation, over the sources with at least 5 scored claims, between the
 learned reliability and the source's measured accuracy on all scored items.
 
@@ -321,7 +322,8 @@ def main() -> int:
         return 0
     if args.grid:
         return grid(args.data)
-    print("protocol: one vote per source per item (its latest claim); items split dev/held-out "
+    print("protocol: one vote per source per item (its latest claim), claims in file order "
+          "(read as time order by echo detection); items split dev/held-out "
           "by a hash of the item key, newswatch's parameters chosen once on dev of all three "
           "sets together; every method runs unsupervised on all items and is scored per half; "
           "majority ties -> first claimed value (random-tie expectation beside it); median -> "
