@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -613,9 +613,10 @@ def echo_sources(items: Iterable[Item], accuracy: Mapping[str, float],
     chance with probability ``A a + (1 - A)(1 - a) / n`` (both right, or the same of n wrong
     values; A and a the two sources' accuracies); an echoer repeats it with probability c more
     (`copy_rate`). Every following claim is evidence for or against, with the prior
-    `dep_prior`, so a source with few claims is not called an echoer. Agreeing sources are not
-    echoers: repeating an accurate predecessor is what an accurate source does anyway, and one
-    change of value costs an echoer ``ln(1 - c)``.
+    `dep_prior`, so a source with few claims is not called an echoer. An accurate source
+    repeating an accurate one is what chance predicts (little evidence), and every change of
+    value costs ``ln(1 - c)``. Calling an accurate source an echo costs little: its repeats
+    still count for it, they only stop counting as a second vote.
     """
     params = params or Params()
     c, n = params.copy_rate, params.n_false
@@ -644,8 +645,6 @@ def echo_sources(items: Iterable[Item], accuracy: Mapping[str, float],
 def mark_echoes(items: Iterable[Item], echoers: set[str]) -> list[Item]:
     """The items with each echoer's repeat of the claim before it joined to that claim's report:
     one vote between them, each still checked for its own source."""
-    from dataclasses import replace
-
     out = []
     for item in items:
         latest = list(_latest(item).values())
