@@ -305,3 +305,46 @@ def test_group_items_compare_as_written_and_places_as_words() -> None:
     scored = score_item(group_item({"id": 7, "unit": ""}, places, reports), {})
     assert scored.text == "Memphis, Tennessee"
     assert {c.ref: c.agreement for c in scored.checks} == {1: 1.0, 2: 1.0, 3: 0.0}
+
+
+def _echo_world(tmp_path: Path) -> World:
+    """Echo Desk publishes right after a one-off outlet on 12 campuses and repeats its figure
+    each time, in its own words (so no text says it copied); Grid Watch reports them too."""
+    w = World(tmp_path / "news.db")
+    for i in range(12):
+        mw = 100.0 + 10 * i
+        w.story([(f"Local {i}", mw, f"Local paper {i} ran the story of campus {{n}} on page {i + 2}."),
+                 ("Echo Desk", mw, f"Echo Desk roundup {i}: campus {{n}} news from elsewhere, item {i}."),
+                 ("Grid Watch", mw, None)])
+    return w
+
+
+def test_an_echoing_outlet_counts_once_with_what_it_repeats(tmp_path: Path) -> None:
+    w = _echo_world(tmp_path)
+    run_reliability(w.store)
+    echo_id = w.store.source_id("Echo Desk")
+    follows = w.store.echo_evidence([echo_id])[echo_id]
+    assert sum(n for _, same, n in follows if same) == 12
+    # a new campus: a fresh outlet's wrong figure, Echo Desk repeating it, Grid Watch's own
+    story = w.story([("Newcomer", 450, "Newcomer heard campus {n} will draw far more."),
+                     ("Echo Desk", 450, "Echo Desk roundup: campus {n} news from elsewhere."),
+                     ("Grid Watch", 300, None)])
+    run_reliability(w.store)
+    (g,) = w.store.story_groups(story)
+    assert g["consensus_value"] == 300e6  # Echo Desk's repeat is Newcomer's report, not a second
+    checks = {r["outlet"]: r["agreement"] for r in w.store.story_claims(story)}
+    assert checks["Echo Desk"] == 0.0  # and it is still checked as its own claim
+
+
+def test_without_echo_detection_the_repeat_is_a_second_vote(tmp_path: Path, monkeypatch) -> None:
+    from newswatch.reliability import stage
+
+    monkeypatch.setattr(stage, "PARAMS", Params(bound_candidates=True, detect_echo=False))
+    w = _echo_world(tmp_path)
+    run_reliability(w.store)
+    story = w.story([("Newcomer", 450, "Newcomer heard campus {n} will draw far more."),
+                     ("Echo Desk", 450, "Echo Desk roundup: campus {n} news from elsewhere."),
+                     ("Grid Watch", 300, None)])
+    run_reliability(w.store)
+    (g,) = w.store.story_groups(story)
+    assert g["consensus_value"] == 450e6

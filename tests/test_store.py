@@ -60,7 +60,7 @@ SCHEMA = {
                "unit": str, "qualifier": str, "surface": str, "sentence": str, "low": float, "high": float,
                "start": int, "end": int, "scope": str, "raw_value": float, "raw_unit": str, "property": str,
                "entity": str, "time_ref": str, "modality": str, "value_text": str, "group_id": int,
-               "agreement": float, "checked_at": str},
+               "agreement": float, "checked_at": str, "follows_source_id": int, "repeats_previous": int},
     "claim_groups": {"id": int, "story_id": int, "entity": str, "property": str, "unit": str, "scope": str,
                      "time_ref": str, "claims": int, "outlets": int, "independent_reports": int,
                      "consensus_value": float, "consensus_text": str, "scored_at": str},

@@ -375,6 +375,19 @@ def m010_claim_checks(db: sqlite_utils.Database) -> None:
                   end""")
 
 
+@migration
+def m011_claim_follows(db: sqlite_utils.Database) -> None:
+    """What each checked group says about echoing (issue 11): for a claim that follows another
+    outlet's in its group (publication order), that outlet (``follows_source_id``) and whether
+    the claim repeats its value (``repeats_previous``). An outlet that repeats the claim before
+    it far more often than the two outlets' accuracies explain echoes (truth.echo_probability);
+    written and replaced with the group's checks, so a regrouped story does not count twice."""
+    db["claims"].add_column("follows_source_id", int)
+    db["claims"].add_column("repeats_previous", int)
+    db.execute("create index idx_claims_follows on claims(article_id) "
+               "where follows_source_id is not null")
+
+
 def _drop_views(db: sqlite_utils.Database) -> None:
     """Views are derived (the store re-creates them on open), so they go before migrating: a
     migration that rebuilds a table (create, copy, drop, rename) fails in SQLite while a view

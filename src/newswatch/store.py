@@ -776,8 +776,9 @@ class Store:
 
     def save_group_scores(self, scores: list[dict[str, Any]], now: str) -> None:
         """Write scored groups: ``scores`` holds dicts with group_id, consensus_value,
-        consensus_text and ``checks`` ({claim id: agreement}). The group's claims lose their
-        old checks first, so a claim checked before and not now is no longer counted."""
+        consensus_text, ``checks`` ({claim id: agreement}) and optionally ``follows`` ({claim
+        id: (outlet id it follows, repeats it)}). The group's claims lose their old checks and
+        follows first, so a claim checked before and not now is no longer counted."""
         with self.transaction():
             for g in scores:
                 gid = g["group_id"]
@@ -786,6 +787,12 @@ class Store:
                 self.db.conn.executemany(
                     "update claims set agreement = ?, checked_at = ? where id = ? and group_id = ?",
                     [(agreement, now, cid, gid) for cid, agreement in g["checks"].items()])
+                self.db.execute("update claims set follows_source_id = null, repeats_previous = null "
+                                "where group_id = ? and follows_source_id is not null", [gid])
+                self.db.conn.executemany(
+                    "update claims set follows_source_id = ?, repeats_previous = ? "
+                    "where id = ? and group_id = ?",
+                    [(prev, int(same), cid, gid) for cid, (prev, same) in g.get("follows", {}).items()])
                 self.db.execute(
                     "update claim_groups set consensus_value = ?, consensus_text = ?, scored_at = ? "
                     "where id = ?", [g["consensus_value"], g["consensus_text"], now, gid])
@@ -806,7 +813,24 @@ class Store:
             if sources:
                 self.db.execute("update claims set agreement = null, checked_at = null "
                                 "where group_id is null and agreement is not null")
+            self.db.execute("update claims set follows_source_id = null, repeats_previous = null "
+                            "where group_id is null and follows_source_id is not null")
         return sources
+
+    def echo_evidence(self, source_ids: Iterable[int]) -> dict[int, list[tuple[int, bool, int]]]:
+        """Each outlet's stored follows: (outlet it followed, repeated it, how many claims)."""
+        ids = sorted(set(source_ids))
+        out: dict[int, list[tuple[int, bool, int]]] = {sid: [] for sid in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for sid, prev, same, n in self.db.execute(
+                    "select a.source_id, c.follows_source_id, c.repeats_previous, count(*) "
+                    "from claims c join articles a on a.id = c.article_id "
+                    f"where c.follows_source_id is not null and a.source_id in ({marks}) "
+                    "group by 1, 2, 3", chunk):
+                out[sid].append((prev, bool(same), n))
+        return out
 
     def check_sums(self, source_ids: Iterable[int]) -> dict[int, tuple[int, float, float]]:
         """(checked claims, agreed, disagreed) of each source from its claims' stored checks."""

@@ -13,6 +13,10 @@ Copies are not corroboration: within a group, claims whose articles share an ind
 key (claims/groups.py: an outlet's own articles, near-duplicate texts, credited wire copy) or
 whose sentences credit the same press release or wire are one report; the first outlet to
 publish it is checked for it, the others' claims are copies and neither gain nor lose.
+An outlet that echoes (its claims repeat the claim published just before them far more often
+than the two outlets' reliabilities explain, judged from the follows stored with earlier
+checks: truth.echo_probability) has each repeat joined to the report it repeats: one vote,
+still checked as its own claim.
 """
 
 from __future__ import annotations
@@ -26,7 +30,18 @@ from ..claims.intervals import interval as allowed_interval
 from ..claims.intervals import precision
 from ..claims.units import si_factor
 from ..store import Store, iso, utcnow
-from .truth import DEFAULT_PRIOR, FIRST_PARTY, Claim, Item, Params, posterior, score_item
+from .truth import (
+    DEFAULT_PRIOR,
+    FIRST_PARTY,
+    Claim,
+    Item,
+    Params,
+    echo_probability,
+    follow_records,
+    mark_echoes,
+    posterior,
+    score_item,
+)
 
 log = logging.getLogger("newswatch.reliability")
 
@@ -116,13 +131,23 @@ def _score_stories(store: Store, story_ids: list[int], counts: dict[str, int]) -
         reports = independent_reports(articles)
         for g in story_groups:
             work.append((g, [c for c in claims if c.get("group_id") == g["id"]], reports))
-    weights = _accuracy(store.sources_to_score({c["source_id"] for _, cs, _ in work for c in cs}))
+    outlets = {c["source_id"] for _, cs, _ in work for c in cs}
+    evidence = store.echo_evidence(outlets) if PARAMS.detect_echo else {}
+    followed = {prev for ev in evidence.values() for prev, _, _ in ev}
+    weights = _accuracy(store.sources_to_score(outlets | followed))
+    echoers = {str(sid) for sid, ev in evidence.items() if ev and echo_probability(
+        str(sid), [(str(prev), same, n) for prev, same, n in ev], weights, PARAMS).probability
+        > PARAMS.dep_threshold}
     out = []
     for g, members, reports in work:
         touched |= {c["source_id"] for c in members}
         row = {"group_id": g["id"], "consensus_value": None, "consensus_text": None, "checks": {}}
         try:
-            scored = score_item(group_item(g, members, reports), weights, PARAMS)
+            item = group_item(g, members, reports)
+            row["follows"] = {ref: (int(prev), same) for ref, _, prev, same in follow_records(item)}
+            if echoers:
+                item = mark_echoes([item], echoers)[0]
+            scored = score_item(item, weights, PARAMS)
         except Exception as exc:  # noqa: BLE001 - one hostile group must not stop the batch
             log.warning("reliability: group %s: %s: %s", g["id"], type(exc).__name__, exc)
             store.record_error(kind="reliability", message=f"claim group {g['id']} (story {g['story_id']}): "

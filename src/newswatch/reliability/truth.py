@@ -61,6 +61,11 @@ __all__ = [
     "discover",
     "ItemScore",
     "score_item",
+    "EchoSource",
+    "echo_sources",
+    "echo_probability",
+    "follow_records",
+    "mark_echoes",
     "posterior",
     "beta_interval",
     "FIRST_PARTY",
@@ -619,27 +624,45 @@ def echo_sources(items: Iterable[Item], accuracy: Mapping[str, float],
     still count for it, they only stop counting as a second vote.
     """
     params = params or Params()
-    c, n = params.copy_rate, params.n_false
-    llr: dict[str, float] = {}
-    follows: dict[str, int] = {}
-    repeats: dict[str, int] = {}
+    evidence: dict[str, list[tuple[str, bool, int]]] = {}
     for item in items:
-        prev: Claim | None = None
-        for cl in _latest(item).values():
-            if prev is not None:
-                a1 = min(max(accuracy.get(cl.source, DEFAULT_PRIOR.mean), 1e-4), 1 - 1e-4)
-                a2 = min(max(accuracy.get(prev.source, DEFAULT_PRIOR.mean), 1e-4), 1 - 1e-4)
-                chance = a1 * a2 + (1 - a1) * (1 - a2) / n
-                same = _value_key(cl) == _value_key(prev)
-                llr[cl.source] = llr.get(cl.source, 0.0) + (
-                    math.log((c + (1 - c) * chance) / chance) if same else math.log(1 - c))
-                follows[cl.source] = follows.get(cl.source, 0) + 1
-                repeats[cl.source] = repeats.get(cl.source, 0) + same
-            prev = cl
-    base = math.log(params.dep_prior / (1 - params.dep_prior))
-    out = [EchoSource(s, 1.0 / (1.0 + math.exp(-max(min(base + v, 50.0), -50.0))), follows[s],
-                      repeats[s]) for s, v in llr.items()]
+        for _, source, previous, same in follow_records(item):
+            evidence.setdefault(source, []).append((previous, same, 1))
+    out = [echo_probability(s, ev, accuracy, params) for s, ev in evidence.items()]
     return sorted(out, key=lambda e: (-e.probability, e.source))
+
+
+def follow_records(item: Item) -> list[tuple[Hashable | None, str, str, bool]]:
+    """(ref, source, previous source, repeats it) for every vote of the item that follows
+    another source's vote in time: the evidence `echo_probability` weighs."""
+    out = []
+    prev: Claim | None = None
+    for cl in _latest(item).values():
+        if prev is not None:
+            out.append((cl.ref, cl.source, prev.source, _value_key(cl) == _value_key(prev)))
+        prev = cl
+    return out
+
+
+def echo_probability(source: str, evidence: Iterable[tuple[str, bool, int]],
+                     accuracy: Mapping[str, float], params: Params | None = None,
+                     default: float = DEFAULT_PRIOR.mean) -> EchoSource:
+    """How likely `source` echoes, from its follows: (previous source, repeated it, how many
+    times), with the sources' accuracies (``default`` for one not in `accuracy`); see
+    `echo_sources`."""
+    params = params or Params()
+    c, n = params.copy_rate, params.n_false
+    a1 = min(max(accuracy.get(source, default), 1e-4), 1 - 1e-4)
+    llr = math.log(params.dep_prior / (1 - params.dep_prior))
+    follows = repeats = 0
+    for previous, same, count in evidence:
+        a2 = min(max(accuracy.get(previous, default), 1e-4), 1 - 1e-4)
+        chance = a1 * a2 + (1 - a1) * (1 - a2) / n
+        llr += count * (math.log((c + (1 - c) * chance) / chance) if same else math.log(1 - c))
+        follows += count
+        repeats += count if same else 0
+    return EchoSource(source, 1.0 / (1.0 + math.exp(-max(min(llr, 50.0), -50.0))), follows,
+                      repeats)
 
 
 def mark_echoes(items: Iterable[Item], echoers: set[str]) -> list[Item]:
