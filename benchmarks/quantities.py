@@ -4,7 +4,9 @@ Datasets (each skipped cleanly when absent; sizes, labelling conventions and fig
 benchmarks/data/README.md):
 
 * ``benchmarks/data/quantities_ecbplus.jsonl`` - real news sentences nobody on the team wrote
-  (ECB+ odd topics), a dev half and a blind half; the blind half is scored only with ``--blind``.
+  (ECB+ odd topics), a dev half and a blind half; ``quantities_ecbplus_blind2.jsonl``, a second
+  blind set from the same pool (none of its sentences in the first file). The blind sets are
+  scored only with ``--blind`` (``--only ecb-blind2 --blind`` scores one).
 * ``benchmarks/data/quantities_news.jsonl`` and ``quantities_news_blind.jsonl`` - the team's
   AI-infrastructure / business sentences.
 * ``../shared/datasets/quantities/quantulum3/quantities.json`` (+ ``quantities.ambiguity.json``).
@@ -41,7 +43,7 @@ unit ("people") is scored as a count. ``--embed-cost`` times the bundled embeddi
 same sentences, so the extractor's cost can be read against it.
 
 Usage: python benchmarks/quantities.py [--extractor NAME] [--errors DATASET] [--only A,B]
-       [--blind] [--datasets DIR] [--sample-ecbplus]
+       [--blind] [--datasets DIR] [--sample-ecbplus] [--sample-ecbplus-blind2]
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from newswatch.claims.units import CURRENCY_CODES, UNITS, is_count_unit, singula
 NEWS_FILE = ROOT / "benchmarks" / "data" / "quantities_news.jsonl"
 BLIND_FILE = ROOT / "benchmarks" / "data" / "quantities_news_blind.jsonl"
 ECB_FILE = ROOT / "benchmarks" / "data" / "quantities_ecbplus.jsonl"
+ECB_BLIND2_FILE = ROOT / "benchmarks" / "data" / "quantities_ecbplus_blind2.jsonl"
 ECB_DOCUMENTS = Path("/work/shared/datasets/ecbplus/documents.jsonl")
 DEFAULT_DATASETS = next((p for p in (ROOT.parent / "shared" / "datasets" / "quantities",
                                      Path("/work/shared/datasets/quantities")) if p.exists()),
@@ -267,12 +270,9 @@ _NUMBER_WORD_RX = re.compile(
     r"hundreds?|thousands?|millions?|billions?|trillion|dozens?|half|quarter)\b", re.I)
 
 
-def sample_ecbplus(path: Path = ECB_DOCUMENTS, n: int = 250, seed: int = 20261201) -> list[dict]:
-    """The unlabelled sentences of quantities_ecbplus.jsonl: odd ECB+ topics only (even topics are
-    held out elsewhere), detokenised, de-duplicated, with a digit or a number word; alternate
-    picks go to the dev and the blind half."""
-    import random  # noqa: PLC0415
-
+def _ecbplus_pool(path: Path = ECB_DOCUMENTS) -> list[tuple[str, int, str]]:
+    """Every candidate sentence: odd ECB+ topics only (even topics are held out elsewhere),
+    detokenised, de-duplicated, with a digit or a number word, in file order."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from cluster_ecbplus import detokenize  # noqa: PLC0415
 
@@ -292,12 +292,33 @@ def sample_ecbplus(path: Path = ECB_DOCUMENTS, n: int = 250, seed: int = 2026120
             if re.search(r"\d", text) or _NUMBER_WORD_RX.search(text):
                 seen.add(text)
                 sents.append((d["doc_id"], i, text))
-    picked = random.Random(seed).sample(sents, n)
+    return sents
+
+
+def sample_ecbplus(path: Path = ECB_DOCUMENTS, n: int = 250, seed: int = 20261201) -> list[dict]:
+    """The unlabelled sentences of quantities_ecbplus.jsonl; alternate picks go to the dev and
+    the blind half."""
+    import random  # noqa: PLC0415
+
+    picked = random.Random(seed).sample(_ecbplus_pool(path), n)
     out = []
     for k, (doc, line, text) in enumerate(picked):
         split = "ecb-dev" if k % 2 == 0 else "ecb-blind"
         out.append({"id": f"{split}-{k:03d}", "split": split, "doc": doc, "line": line, "text": text})
     return out
+
+
+def sample_ecbplus_blind2(path: Path = ECB_DOCUMENTS, n: int = 150, seed: int = 20270117) -> list[dict]:
+    """The unlabelled sentences of quantities_ecbplus_blind2.jsonl: the same pool and procedure
+    with another seed, leaving out every sentence already in quantities_ecbplus.jsonl, so the
+    second blind set shares nothing with the sentences the rules were tuned on."""
+    import random  # noqa: PLC0415
+
+    used = {json.loads(ln)["text"] for ln in ECB_FILE.read_text(encoding="utf-8").splitlines() if ln.strip()}
+    pool = [s for s in _ecbplus_pool(path) if s[2] not in used]
+    picked = random.Random(seed).sample(pool, n)
+    return [{"id": f"ecb-blind2-{k:03d}", "split": "ecb-blind2", "doc": doc, "line": line, "text": text}
+            for k, (doc, line, text) in enumerate(picked)]
 
 
 # ---------------------------------------------------------------- other extractors
@@ -662,11 +683,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder with a CQE checkout (never committed here)")
     ap.add_argument("--sample-ecbplus", action="store_true",
                     help="print the (unlabelled) ECB+ sentence sample behind quantities_ecbplus.jsonl")
+    ap.add_argument("--sample-ecbplus-blind2", action="store_true",
+                    help="print the (unlabelled) sentences behind quantities_ecbplus_blind2.jsonl")
     ap.add_argument("--embed-cost", action="store_true",
                     help="also time the bundled embedding model on the same sentences")
     ap.add_argument("--only", default="", help="comma-separated dataset names to score")
     ap.add_argument("--blind", action="store_true",
-                    help="also score the ECB+ blind half (only for the before/after figures)")
+                    help="also score the ECB+ blind sets (only for the before/after figures); "
+                         "--only ecb-blind2 --blind scores just one")
     ap.add_argument("--untyped", action="store_true",
                     help="count every prediction in the one-type Recognizers-Text files")
     args = ap.parse_args(argv)
@@ -677,12 +701,21 @@ def main(argv: list[str] | None = None) -> int:
         for rec in sample_ecbplus():
             print(json.dumps(rec, ensure_ascii=False))
         return 0
+    if args.sample_ecbplus_blind2:
+        if not ECB_DOCUMENTS.exists():
+            print(f"no {ECB_DOCUMENTS}")
+            return 0
+        for rec in sample_ecbplus_blind2():
+            print(json.dumps(rec, ensure_ascii=False))
+        return 0
     sets: dict[str, list[Case]] = {}
     sets.update(load_news())
     sets.update(load_news(BLIND_FILE))
     ecb = load_news(ECB_FILE)
-    if not args.blind:
-        ecb.pop("ecb-blind", None)  # the blind half is scored only on purpose, not while tuning
+    ecb.update(load_news(ECB_BLIND2_FILE))
+    if not args.blind:  # the blind sets are scored only on purpose, never while tuning
+        ecb.pop("ecb-blind", None)
+        ecb.pop("ecb-blind2", None)
     sets.update(ecb)
     if args.datasets.exists():
         sets.update(load_quantulum(args.datasets))
