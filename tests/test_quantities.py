@@ -290,3 +290,67 @@ def test_one_person_is_a_count():
     assert q("The quake killed one child; one man died.") == [(1, "child"), (1, "man")]
     assert q("It left one armed militant dead.") == [(1, "militant")]
     assert q("One of the fatalities was a child, on one side.") == []
+
+
+# --- classes from the second ECB+ round (dev half and the shared datasets) -------------------
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("The rookie averaged 5. 2 yards a carry.", 4.75488, "m"),
+    ("They saw a crater about two meters (6. 6 feet) wide.", 2.01168, "m"),
+    ("Drake shot 35. 0 percent overall.", 35.0, "%"),
+])
+def test_tokenised_decimal_point_stays_in_one_sentence(text, value, unit):
+    from newswatch.claims.frames import extract_claims
+
+    got = [(round(c.value, 5), c.unit) for c in extract_claims(text)]
+    assert (value, unit) in got and not [g for g in got if g[1] == ""], got
+
+
+def test_a_spaced_full_stop_before_a_new_sentence_still_splits():
+    from newswatch.claims.frames import split_sentences
+
+    text = "He scored in 2006. 5 Things To Know came next."
+    assert len(split_sentences(text)) == 2
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("He was arrested three times last year.", "time"),
+    ("She has been in rehab five times before this.", "time"),
+    ("Her blood-alcohol level was more than five times the legal limit.", "x"),
+    ("Chip sales could reach nearly ten times today's level.", "x"),
+    ("The new chip is 2.5 times faster.", "x"),
+    ("It delivers roughly 3.3 times Blackwell Ultra.", "x"),
+])
+def test_times_counts_occasions_unless_it_multiplies_something(text, unit):
+    assert one(text).unit == unit
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He scored 17 of his team's first 24 points.", [(17, "point"), (24, "point")]),
+    ("Echenique scored five of Creighton ’ s first eight points.", [(5, "point"), (8, "point")]),
+    ("Three of them died and 5 people were hurt.", [(3, ""), (5, "person")]),
+])
+def test_a_part_takes_the_unit_of_the_whole_it_is_part_of(text, expected):
+    assert q(text) == expected
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Officials said a quarter million people fled.", 250e3, "person"),
+    ("It costs half million usd.", 500e3, "USD"),
+    ("The city spent a half billion dollars.", 500e6, "USD"),
+])
+def test_a_fraction_of_a_scale_word_is_a_number(text, value, unit):
+    assert q(text) == [(value, unit)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("It only cost 3 dollars 50 cents.", 3.5),
+    ("It only cost thirteen dollars and forty-five cents.", 13.45),
+    ("It costs 15 dollars and 50.", 15.5),
+])
+def test_dollars_and_cents_are_one_price(text, value):
+    assert q(text) == [(value, "USD")]
+
+
+def test_a_count_after_a_price_is_not_its_cents():
+    assert q("He paid $15 and 50 people came.") == [(15, "USD"), (50, "person")]

@@ -137,6 +137,7 @@ _AFTER_FRACTION = {
     "had", "said", "says", "according", "versus", "vs", "between", "among", "across",
 }
 _OF_A_SCALE = re.compile(r"\s+of\s+an?\s+(hundred|thousand|million|billion|trillion)\b", re.I)
+_BIG_SCALES = {"hundred", "thousand", "million", "billion", "trillion"}
 _NUMBER_WORDS = set(SMALL_NUMBERS) | set(TENS) | set(SCALES) | {"dozen"}
 _WORD_RX = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
@@ -274,6 +275,12 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
                 ordinal = True
             else:
                 ordinal = not (after in _AFTER_FRACTION or after == "" or gap2.strip() != "")
+            if after in _BIG_SCALES and gap2 == " " and not plural:
+                # "a quarter million people", "a half billion dollars": a number, not a share
+                cores.append(Core(s, words[i + 2][1], SCALES[after] / FRACTION_WORDS[nxt],
+                                  text[s:words[i + 2][1]], is_word=True, magnitude_done=True))
+                i += 3
+                continue
             if plural or not ordinal:
                 frac = 1.0 / FRACTION_WORDS[nxt]
                 sm = _OF_A_SCALE.match(text, words[i + 1][1])
@@ -287,6 +294,12 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
                 cores.append(c)
                 i += 2
                 continue
+        if lw in ("half", "quarter") and nxt in _BIG_SCALES and gap_next == " ":
+            # "half million", "quarter billion" (no article): a number, like "half a million"
+            cores.append(Core(s, words[i + 1][1], SCALES[nxt] * (0.5 if lw == "half" else 0.25),
+                              text[s:words[i + 1][1]], is_word=True, magnitude_done=True))
+            i += 2
+            continue
         if lw == "half" and prev not in ("first", "second", "1st", "2nd", "latter", "former", "other"):
             after = nxt
             if after in ("of", "a", "an", "the", "its", "their", "our", "his", "her") or prev in ("by", "than", "a", "cut", "in", "halve") \
@@ -468,7 +481,8 @@ def _join_split_numbers(text: str, cores: list[Core]) -> list[Core]:
     Text that went through a word tokeniser (wire archives, corpora, some feeds) puts a space
     after the thousands comma and the decimal point. A comma join needs exactly three digits
     after it and no list around it ("versions 6, 7, 8"); a decimal join needs one digit after
-    the point and a lower-case word or % next, which a sentence break never has.
+    the point and a lower-case word, a % or a closing mark next, which a sentence break never
+    has (sentences.py keeps such a point inside its sentence for the same reason).
     """
     out: list[Core] = []
     for c in cores:
@@ -488,7 +502,8 @@ def _join_split_numbers(text: str, cores: list[Core]) -> list[Core]:
                     and not re.search(r"(?:\d,|[-–])\s?$", before):
                 out[-1] = Core(a.start, c.end, a.value * 1000 + c.value, f"{a.digits},{c.digits}")
                 continue
-            if gap == ". " and plain and re.fullmatch(r"\d", c.digits) and re.match(r"(?:\s[a-z%]|\s?%|\s?-\s?[a-z]|[a-zA-Z](?![a-zA-Z]))", after):
+            if gap == ". " and plain and re.fullmatch(r"\d", c.digits) \
+                    and re.match(r"(?:\s[a-z%]|\s?%|\s?-\s?[a-z]|[a-zA-Z](?![a-zA-Z])|\s?[),;])", after):
                 out[-1] = Core(a.start, c.end, a.value + c.value / 10, f"{a.digits}.{c.digits}")
                 continue
         out.append(c)

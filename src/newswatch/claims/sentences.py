@@ -25,6 +25,9 @@ _ABBREV = {
     "plc", "llc", "ag", "sa", "nv", "bn", "mn", "n.v", "s.a", "ph.d", "m.d", "b.a", "m.a",
 }
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9$€£])")
+# "5. 2 yards", "(6. 6 feet)", "35. 0 percent": a decimal point a word tokeniser spaced out; the
+# digit after it runs on into a lower-case word, a % or a closing mark, which a new sentence never does
+TOKENISED_DECIMAL = re.compile(r"\d(?:\s?[a-z%]|\s?-\s?[a-z]|\s?[),;])")
 BULLET = re.compile(r"^\s*(?:[-•*·▪◦–—]|\d{1,2}[.)]|\(?[a-z][.)])\s+")
 
 
@@ -54,6 +57,8 @@ def split_sentences(text: str) -> list[Sentence]:
         first = True
         for m in _BOUNDARY.finditer(text, offset, offset + len(stripped)):
             cut = m.start()
+            if text[cut - 1].isdigit() and text[cut] == "." and TOKENISED_DECIMAL.match(text, m.end()):
+                continue
             word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[s:cut])
             if word:
                 w = word.group(1).lower()
