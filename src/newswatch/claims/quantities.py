@@ -197,6 +197,12 @@ _AUDIENCE_RX = re.compile(r"\s+(?:[a-z]+\s+)?(?:people|viewers|users|customers|s
                           r"players|followers|accounts|devices|shares|barrels|tonnes|tons)\b")
 _INCHES_RX = re.compile(r"(?P<sep>\s?-\s?|,?\s(?:and\s)?)(?P<n>\d{1,2}|[A-Za-z]+)(?:\s?(?P<u>inches|inch|in\b|\"|”|″))?")
 _FOLLOW_WORD = re.compile(r"[\s-]*([A-Za-z][A-Za-z'’.\-]*)")
+# what follows "N times" when it multiplies something ("five times the legal limit", "3.3 times
+# Blackwell Ultra", "ten times today's level", "2.5 times faster"); anything else counts occasions
+_MULTIPLE_OF_RX = re.compile(
+    r"\s+(?:the|as|that|what|its|his|her|their|our|this|more|less|"
+    r"(?!(?:per|after|ever|never|later|earlier|under|over|other|together|whether|either|rather)\b)[a-z]+er\b|"
+    r"[a-z]+\s?['’]\s?s\b|[A-Z$€£]|\d)")
 _RATE_RX = re.compile(r"\s*(?:/|per\b)\s*", re.I)
 
 
@@ -323,9 +329,7 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         if skip > 3 or skip == 3 and not rest.startswith(" - "):
             skip = 0  # "68 - yard drive" (tokenised "68-yard") still reaches its unit
         rest_stripped = rest[skip:]
-    got = None
-    if not has_currency or True:
-        got = match_unit(rest_stripped, glued=glued and skip == 0)
+    got = match_unit(rest_stripped, glued=glued and skip == 0)
     cur_word = _match_currency_word(rest_stripped)
     sym = re.match(r"(€|£|\$|¥|₹|₩)(?![\d])", rest_stripped)
     if sym and not has_currency and skip <= 1:
@@ -366,6 +370,8 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
                 pos = im.end()
     is_count = False
     noun_phrase = ""
+    if raw_unit.lower() == "times" and not _MULTIPLE_OF_RX.match(text, pos, hi):
+        unit, is_count = "time", True  # "arrested five times before", not "five times the limit"
     if glued_letters and not unit:
         return None  # H100-style tokens were skipped earlier; "7H12", "5G", "2nd" land here
     if not unit and core.kind == "number" and core.is_word and core.value == 1 and re.match(
@@ -392,8 +398,6 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         unit = "fraction"
     if core.kind == "multiplier":
         unit = "x"
-    if unit == "%" and core.kind == "fraction":
-        pass
     # --- rates: "$2.49 per hour", "1.2 TB/s" (already a unit), "$0.10 per GPU-hour"
     if unit and not is_count:
         rm = _RATE_RX.match(text, pos, hi)
@@ -431,7 +435,7 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
             if rx.match(word.strip()):
                 qualifier = q
                 break
-        start = qm.start("q") + lo if False else qm.start("q") + lo
+        start = qm.start("q") + lo
     if qualifier == ">" and unit in ("year", "month", "week", "day", "hour", "minute") and qm \
             and qm.group("q").lower() == "over":
         qualifier = "="  # "over four years" is a period, not a bound
@@ -461,7 +465,6 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         am = _CHANGE_AFTER_RX.match(text, pos, hi)
         if am:
             qualifier = "down" if am.group("w").lower() in _DOWN_AFTER else "up"
-    surface = text[start:pos]
     q = Quantity(
         value=value, unit=unit, start=start, end=pos, qualifier=qualifier,
         raw_value=value / factor if factor else value, raw_unit=raw_unit, factor=factor,
@@ -470,7 +473,6 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         digits=core.digits, noun_phrase=noun_phrase, notes=notes,
         kind_bare=core.kind == "number" and not unit,
     )
-    _ = surface
     return q
 
 
@@ -524,6 +526,32 @@ def _is_year(q: Quantity, text: str) -> bool:
         return False
     v = int(q.digits)
     return 1800 <= v <= 2100
+
+
+_SUBUNIT_GAP_RX = re.compile(r"\s*(?:and\s+)?")
+_SUBUNIT_WORDS = {"cent", "cents", "penny", "pence", "c"}
+
+
+def _merge_subunits(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """'3 dollars 50 cents', 'thirteen dollars and forty-five cents', '15 dollars 50': one price.
+
+    A whole number of a currency followed by fewer than 100 of its hundredths (named, or bare
+    at the end of the clause) is one amount, not two."""
+    out: list[Quantity] = []
+    for q in qs:
+        a = out[-1] if out else None
+        if a is not None and a.has_currency and not a.has_magnitude and a.raw_value == int(a.raw_value) \
+                and a.factor == 1.0 and _SUBUNIT_GAP_RX.fullmatch(text[a.end:q.start]) \
+                and q.raw_value == int(q.raw_value) and 0 < q.raw_value < 100 and q.qualifier == "=":
+            named = q.has_currency and q.raw_unit.lower() in _SUBUNIT_WORDS and q.unit == a.unit
+            bare = not q.unit and re.match(r"\s*(?:[.,;:!?)]|$)", text[q.end:q.end + 2])
+            if named or bare:
+                a.value += q.raw_value / 100
+                a.raw_value = a.value
+                a.end = q.end
+                continue
+        out.append(q)
+    return out
 
 
 _PROPORTION_RX = re.compile(r"\s+(?:in|out of)(?:\s+every)?\s+$")
@@ -691,6 +719,10 @@ _NOUN_BEFORE_RX = re.compile(
     r"an estimated|approximately)\s+)?$", re.I)
 
 
+# "nine of the 10", "17 of his team's first 24 points", "five of Creighton ’ s first eight":
+# a part named by the whole it is part of (a determiner or a possessor, then at most two words)
+_PART_OF_RX = re.compile(r"\s+of\s+(?:the|its|their|our|his|her|this|these|those|[A-Z][\w.-]*\s?['’]\s?s)"
+                         r"(?:\s+(?:[a-z][\w-]*\s?['’]\s?s|[a-z][\w-]*)){0,2}\s+")
 _COLLECTIVE_NOUNS = {"staff", "headcount", "workforce", "personnel", "fleet"}
 
 
@@ -721,7 +753,7 @@ def _inherit_units(text: str, qs: list[Quantity], lo: int) -> None:
         if i > 0 and q.kind_bare and re.match(r"\s*(?:[.;!?)]|$)", text[q.end:q.end + 2]) \
                 and not re.search(r"\b(?:from|than|versus|vs\.?|to|by|of)\s*$", text[qs[i - 1].end:q.start]):
             # "Each server holds 16 chips; an UltraServer links 64.": the count named before
-            prev = [p for p in qs[:i] if p.is_count]
+            prev = [p for p in qs[:i] if p.is_count and p.unit != "time"]
             if prev and len({p.unit for p in prev}) == 1:
                 q.unit, q.raw_unit, q.is_count = prev[-1].unit, prev[-1].raw_unit, True
                 continue
@@ -738,7 +770,7 @@ def _inherit_units(text: str, qs: list[Quantity], lo: int) -> None:
                 q.value = q.raw_value * b.factor
                 q.is_count = b.is_count
                 continue
-            if b.unit and b.is_count and re.fullmatch(r"\s+of\s+(?:the|its|their|our|his|her)\s+", between):
+            if b.unit and b.is_count and _PART_OF_RX.fullmatch(between):
                 q.unit, q.raw_unit, q.is_count = b.unit, b.raw_unit, True
                 continue
         if i > 0:
@@ -850,6 +882,7 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
         qs.append(q)
         last_end = q.end
     qs = _merge_proportions(text, qs)
+    qs = _merge_subunits(text, qs)
     qs = _merge_ranges(text, qs, lo)
     _inherit_units(text, qs, lo)
     out: list[Quantity] = []
