@@ -11,11 +11,10 @@ labellers grouped or kept apart), not on our own fixtures; see benchmarks/frames
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["SAME_PROPERTY", "property_key", "property_similarity", "same_property"]
+__all__ = ["SAME_PROPERTY", "property_key", "property_similarity", "property_matrix", "same_property"]
 
 # Cosine similarity of two property phrases above which they name the same quantity.
 SAME_PROPERTY = 0.72
@@ -29,11 +28,23 @@ def property_key(prop: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
-@lru_cache(maxsize=20000)
-def _vector(key: str) -> np.ndarray:
+_VECTORS: dict[str, np.ndarray] = {}  # property key -> vector, for the process's life (bounded below)
+
+
+def _vectors(keys: list[str]) -> list[np.ndarray]:
+    """Vectors of normalised property phrases, encoding the unseen ones in one batch."""
     from ..stories.embed import encode
 
-    return encode([key])[0]
+    missing = sorted({k for k in keys if k not in _VECTORS})
+    if missing:
+        if len(_VECTORS) > 50_000:
+            _VECTORS.clear()
+        _VECTORS.update(zip(missing, encode(missing), strict=True))
+    return [_VECTORS[k] for k in keys]
+
+
+def _vector(key: str) -> np.ndarray:
+    return _vectors([key])[0]
 
 
 def property_similarity(a: str, b: str) -> float:
@@ -49,3 +60,18 @@ def property_similarity(a: str, b: str) -> float:
 def same_property(a: str, b: str, threshold: float = SAME_PROPERTY) -> bool:
     """True when two property phrases name the same measured quantity."""
     return property_similarity(a, b) >= threshold
+
+
+def property_matrix(props: list[str]) -> np.ndarray:
+    """property_similarity of every pair of phrases, as an (n, n) array."""
+    keys = [property_key(p) for p in props]
+    if not keys:
+        return np.zeros((0, 0))
+    vectors = np.array(_vectors([k or "-" for k in keys]), dtype=np.float64)
+    sim = np.clip(vectors @ vectors.T, 0.0, 1.0)
+    k = np.array(keys, dtype=object)
+    sim[k[:, None] == k[None, :]] = 1.0
+    empty = np.array([not x for x in keys])
+    sim[empty, :] = 0.0
+    sim[:, empty] = 0.0
+    return sim

@@ -1,0 +1,113 @@
+"""Do two claims of a story measure the same quantity? A learned pairwise score.
+
+Comparing property phrases alone did not carry over to real news: the bundled model puts
+"rushing yards" next to "passing yards" and "death toll" far from "people killed". Outlets that
+report one figure paraphrase one sentence, so the score also compares each claim's context (its
+sentence with the numbers masked, and the few words around its number) with the same model, and
+adds the frame's evidence (entity, unit, same article), and how crowded the two articles
+are with figures of that dimension: two articles that each give one power figure most likely give
+the same one; a box score's dozens of yardages most likely do not. Claims of different times, or
+of scopes other than planned-or-plain, are never one quantity (groups.candidates).
+
+The weights are a logistic regression fitted on claim pairs of ECB+ odd topics labelled by
+reading (benchmarks/data/ecbplus_gold): pairs of mentions of one quantity against pairs of
+different quantities of one dimension. ``benchmarks/claim_alignment.py`` refits them, prints
+their cross-validated quality (trained on half the topics, scored on the other half) and the
+weights to paste here. The score is blind to the values themselves, so a wrong figure still
+meets the right one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from .properties import property_matrix
+from .units import dimension_of
+
+__all__ = ["FEATURES", "WEIGHTS", "BIAS", "feature_matrices", "same_quantity_matrix", "masked_sentence",
+           "number_window"]
+
+FEATURES = ("property_similarity", "same_entity", "context_similarity", "window_similarity", "same_unit",
+            "same_article", "crowding")
+
+# Fitted by benchmarks/claim_alignment.py on ECB+ odd topics (see its output for the figures).
+WEIGHTS = {"property_similarity": 2.046, "same_entity": 0.345, "context_similarity": 2.408,
+           "window_similarity": 4.437, "same_unit": 1.922, "same_article": -1.732, "crowding": -0.620}
+BIAS = -6.974
+
+_NUMBER = re.compile(
+    r"\d[\d,.]*|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|billion|trillion|half|dozen)\b", re.I)
+
+
+class _Frame(Protocol):
+    article_id: int
+    value: float | None
+    property: str
+    unit: str
+    sentence: str
+    surface: str
+
+
+def masked_sentence(sentence: str) -> str:
+    """The sentence with every number replaced by "N": context, not values, is compared."""
+    return _NUMBER.sub("N", sentence or "")
+
+
+def number_window(sentence: str, surface: str, words: int = 6) -> str:
+    """The claim's surface (numbers masked) with up to ``words`` words either side."""
+    sentence = sentence or ""
+    at = sentence.find(surface) if surface else -1
+    if at < 0:
+        return masked_sentence(surface or sentence)
+    before = sentence[:at].split()[-words:]
+    after = sentence[at + len(surface):].split()[:words]
+    return masked_sentence(" ".join([*before, surface, *after]))
+
+
+def _encode_unique(texts: list[str]) -> np.ndarray:
+    from ..stories.embed import encode
+
+    distinct = sorted(set(texts))
+    vectors = encode(distinct) if distinct else np.zeros((0, 1), dtype=np.float32)
+    at = {t: k for k, t in enumerate(distinct)}
+    return np.asarray(vectors, dtype=np.float64)[[at[t] for t in texts]] if texts else np.zeros((0, 1))
+
+
+def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: str = "the event") -> np.ndarray:
+    """Every pair's features: an array (len(FEATURES), n, n). ``claims`` are the story's comparable
+    claims (crowding counts them per article and dimension); ``entities`` are their entities as
+    resolved across the story; a claim with no sentence is described by its frame."""
+    sentences = [c.sentence or f"{e} {c.property} {c.surface}" for c, e in zip(claims, entities, strict=True)]
+    s = _encode_unique([masked_sentence(x) for x in sentences])
+    w = _encode_unique([number_window(x, c.surface) for x, c in zip(sentences, claims, strict=True)])
+    ent = np.array(entities, dtype=object)
+    named = np.array([bool(e) and e != event for e in entities])
+    unit = np.array([c.unit for c in claims], dtype=object)
+    article = np.array([c.article_id for c in claims])
+    dims = [dimension_of(c.unit) if c.value is not None else "text" for c in claims]
+    per_article = Counter(zip(article.tolist(), dims, strict=True))
+    crowd = np.log([per_article[(a, d)] for a, d in zip(article.tolist(), dims, strict=True)])
+    return np.stack([
+        property_matrix([c.property for c in claims]),
+        ((ent[:, None] == ent[None, :]) & named[:, None]).astype(float),
+        np.clip(s @ s.T, 0.0, 1.0),
+        np.clip(w @ w.T, 0.0, 1.0),
+        (unit[:, None] == unit[None, :]).astype(float),
+        (article[:, None] == article[None, :]).astype(float),
+        crowd[:, None] + crowd[None, :],
+    ])
+
+
+def same_quantity_matrix(features: np.ndarray, weights: dict[str, float] | None = None,
+                         bias: float | None = None) -> np.ndarray:
+    """The fitted model's probability, for every pair, that the two claims are one quantity."""
+    w = WEIGHTS if weights is None else weights
+    z = (BIAS if bias is None else bias) + np.tensordot(np.array([w[name] for name in FEATURES]), features, axes=1)
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
