@@ -95,25 +95,57 @@ def test_values_that_cannot_all_hold_are_a_conflict_with_every_claim_on_a_side(c
 
 # ---------------------------------------------------------------- what is never compared
 
-def test_different_scope_time_entity_dimension_and_modality_are_not_grouped():
-    base = rec(1, 3e8, "300 MW", unit="W", prop="power")
+def test_different_time_dimension_scope_version_and_modality_are_never_grouped():
+    """The frame's hard facts: whatever the wording, these never meet (groups.candidates)."""
+    base = rec(1, 3e8, "300 MW", unit="W", prop="power", sentence="Colossus 1 draws 300 MW of power.")
     others = [
-        rec(2, 5e9, "5 GW", unit="W", prop="power", scope="planned"),
-        rec(3, 1e8, "100 MW", unit="W", prop="power", time_ref="2024"),
-        rec(4, 1e9, "1 GW", unit="W", prop="power", entity="Colossus 2"),
-        rec(5, 5e9, "5 GWh", unit="Wh", prop="power"),
-        rec(6, 5e7, "50 MW", unit="W", prop="power", modality="hypothetical"),
-        rec(7, 6e7, "60 MW", unit="W", prop="power", modality="asked"),
-        rec(8, 4e7, "40 MW", unit="W", prop="power", entity=""),
-        rec(9, 4e7, "40 MW", unit="W", prop=""),
-        rec(10, 2e7, "20 MW", unit="W", prop="rack power"),
-        rec(11, 30, "up 30%", unit="%", prop="power", qualifier="up"),
-        rec(12, 20, "20%", unit="%", prop="power"),
+        rec(3, 1e8, "100 MW", unit="W", prop="power", time_ref="2024", sentence="In 2024 it drew 100 MW of power."),
+        rec(4, 1e9, "1 GW", unit="W", prop="power", entity="Colossus 2", sentence="Colossus 2 draws 1 GW of power."),
+        rec(5, 5e9, "5 GWh", unit="Wh", prop="power", sentence="Colossus 1 draws 5 GWh of power."),
+        rec(6, 5e7, "50 MW", unit="W", prop="power", modality="hypothetical",
+            sentence="Had it drawn 50 MW of power, nobody would have noticed."),
+        rec(7, 6e7, "60 MW", unit="W", prop="power", modality="asked", sentence="xAI asked for 60 MW of power."),
+        rec(9, 4e7, "40 MW", unit="W", prop="", sentence="Colossus 1: 40 MW."),
+        rec(11, 30, "up 30%", unit="%", prop="power", qualifier="up", sentence="Colossus 1's power is up 30%."),
+        rec(12, 20, "20%", unit="%", prop="power", sentence="Colossus 1's power share is 20%."),
     ]
     found = analyse([base, *others])
     assert found.discrepancies == []
-    assert {c.article_id for c in found.ungrouped} == {6, 7, 8, 9}
+    assert {c.article_id for c in found.ungrouped} == {6, 7, 9}
     assert all(len(g.claims) == 1 for g in found.groups)
+
+
+def test_a_planned_figure_meets_the_plain_one_and_an_unnamed_owner_is_the_storys():
+    """Outlets write one project's figure as planned ("plans a 1.2 GW campus") and as plain ("the
+    1.2GW campus"); a figure the parse cannot tie to an owner belongs to the story's main entity."""
+    claims = [rec(1, 1.2e9, "1.2 GW", unit="W", prop="power", scope="planned", entity="Northbeam",
+                  sentence="Northbeam plans a 1.2 GW AI campus near Cresson."),
+              rec(2, 1.2e9, "1.2GW", unit="W", prop="power", entity="Northbeam",
+                  sentence="Northbeam's 1.2GW AI campus near Cresson is the largest in the county."),
+              rec(3, 1.6e9, "1.6GW", unit="W", prop="power", entity="",
+                  sentence="The 1.6GW AI campus near Cresson will use closed-loop cooling.")]
+    found = analyse(claims)
+    (g,) = found.groups
+    assert len(g.claims) == 3 and not found.ungrouped
+    (d,) = found.discrepancies
+    assert d.kind == "conflict" and d.sides[d.majority].value == 1.2e9
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: the bundled model reads sentences about one quake's dead and "
+                   "injured as near-identical (0.77) and the fitted score follows the sentences")
+def test_killed_and_injured_in_one_story_are_two_groups():
+    """Different quantities with one unit: the words around each number tell them apart where the
+    property phrases alone did not ("death toll" and "people killed" read as different)."""
+    claims = [rec(1, 12, "12 people", unit="person", prop="people killed", entity="the event",
+                  sentence="The earthquake killed 12 people in Aceh on Tuesday, officials said."),
+              rec(2, 12, "12", unit="person", prop="death toll", entity="the event",
+                  sentence="The death toll from Tuesday's quake in Aceh stands at 12, officials said."),
+              rec(3, 40, "40 people", unit="person", prop="people injured", entity="the event",
+                  sentence="Officials said 40 people were injured in the Aceh quake on Tuesday."),
+              rec(4, 41, "41 people", unit="person", prop="people hurt", entity="the event",
+                  sentence="At least 41 people were hurt in Tuesday's quake, Aceh officials said.")]
+    groups, _ = group_claims(claims)
+    assert sorted(sorted(c.claim_id - claims[0].claim_id for c in g.claims) for g in groups) == [[0, 1], [2, 3]]
 
 
 # ---------------------------------------------------------------- one article, copies, reports
@@ -384,7 +416,8 @@ def test_two_values_in_one_sentence_are_parts_not_a_contradiction():
     claims = [rec(1, 8e15, "8 PB", unit="B", prop="storage", sentence=s),
               rec(1, 2e17, "200 PB", unit="B", prop="storage", sentence=s)]
     assert analyse(claims).discrepancies == []
-    claims[1].sentence = "Storage: 200 PB of flash."
+    claims[0].sentence = "The hot tier holds 8 PB of flash storage."
+    claims[1].sentence = "Its hot tier holds 200 PB of flash storage, the company added."
     (d,) = analyse(claims).discrepancies
     assert d.kind == "intra-article"
 
@@ -454,15 +487,35 @@ def test_one_article_contradiction_needs_two_values_of_one_named_property() -> N
 
 def test_a_common_noun_owner_joins_the_storys_main_named_entity() -> None:
     """The parse often names a figure's owner only as "the site" or "the supercomputer"; in a
-    story about Colossus 1 that figure is Colossus 1's, and must meet the other outlets' figure.
-    The story's own event ("5 people were killed") keeps its own entity."""
-    from newswatch.claims.groups import group_claims
+    story about Colossus 1 that figure is Colossus 1's, and must meet the other outlets' figure."""
+    from newswatch.claims.groups import story_entities
 
-    claims = [rec(1, 220_000), rec(2, 220_000), rec(3, 1_000_000, entity="supercomputer"),
-              rec(4, 5, unit="person", entity="the event", prop="people killed"),
-              rec(5, 7, unit="person", entity="Memphis", prop="people killed")]
+    claims = [rec(1, 220_000, sentence="Colossus 1 has over 220,000 GPUs installed."),
+              rec(2, 220_000, sentence="Colossus 1 has 220,000 GPUs installed, xAI says."),
+              rec(3, 1_000_000, entity="supercomputer", sentence="The supercomputer has 1,000,000 GPUs installed."),
+              rec(4, 5, unit="person", entity="the event", prop="people killed", sentence="Five people were killed.")]
+    canon = story_entities(claims)
+    assert canon["supercomputer"].lower() == canon[""].lower() == "colossus 1"
     groups, ungrouped = group_claims(claims)
-    gpu = [g for g in groups if g.property == "GPUs installed"]
+    gpu = [g for g in groups if g.unit == "GPU"]
     assert len(gpu) == 1 and sorted(c.value for c in gpu[0].claims) == [220_000, 220_000, 1_000_000]
-    killed = [g for g in groups if g.property == "people killed"]
-    assert len(killed) == 2 and not ungrouped
+
+
+def test_numbered_members_of_one_family_are_never_one_entity():
+    from newswatch.claims.entities import different_versions
+
+    assert different_versions("Colossus 1", "Colossus 2") and different_versions("CX-300", "CX-400")
+    assert different_versions("H100", "H200")
+    assert not different_versions("xAI's Colossus 1", "Colossus 1") and not different_versions("Colossus", "Colossus 2")
+    assert not different_versions("Meridian-2", "Parallax")
+
+
+def test_masked_context_hides_values_so_a_wrong_figure_still_meets_the_right_one():
+    from newswatch.claims.alignment import masked_sentence, number_window
+
+    assert masked_sentence("It has 220,000 GPUs and five halls.") == "It has N GPUs and N halls."
+    assert number_window("Colossus 1 has over 220,000 GPUs drawing 300 MW today", "300 MW", 2) == "GPUs drawing N MW today"
+    right = rec(1, 220_000, "220,000 GPUs", sentence="Colossus 1 has 220,000 GPUs installed, xAI said.")
+    wrong = rec(2, 1_000_000, "1 million GPUs", sentence="Colossus 1 has 1 million GPUs installed, xAI said.")
+    (d,) = analyse([right, wrong]).discrepancies
+    assert d.kind == "conflict"

@@ -3,7 +3,8 @@
 Comparing property phrases alone did not carry over to real news: the bundled model puts
 "rushing yards" next to "passing yards" and "death toll" far from "people killed". Outlets that
 report one figure paraphrase one sentence, so the score also compares each claim's context (its
-sentence with the numbers masked, and the few words around its number) with the same model, and
+sentence with the numbers masked, and the six and the two words either side of its number) with
+the same model, and
 adds the frame's evidence (entity, unit, same article), and how crowded the two articles
 are with figures of that dimension: two articles that each give one power figure most likely give
 the same one; a box score's dozens of yardages most likely do not. Claims of different times, or
@@ -33,12 +34,13 @@ __all__ = ["FEATURES", "WEIGHTS", "BIAS", "feature_matrices", "same_quantity_mat
            "number_window"]
 
 FEATURES = ("property_similarity", "same_entity", "context_similarity", "window_similarity", "same_unit",
-            "same_article", "crowding")
+            "same_article", "crowding", "near_similarity")
 
 # Fitted by benchmarks/claim_alignment.py on ECB+ odd topics (see its output for the figures).
-WEIGHTS = {"property_similarity": 2.046, "same_entity": 0.345, "context_similarity": 2.408,
-           "window_similarity": 4.437, "same_unit": 1.922, "same_article": -1.732, "crowding": -0.620}
-BIAS = -6.974
+WEIGHTS = {"property_similarity": 1.814, "same_entity": 0.321, "context_similarity": 2.520,
+           "window_similarity": 3.263, "same_unit": 1.692, "same_article": -1.729, "crowding": -0.619,
+           "near_similarity": 1.872}
+BIAS = -7.130
 
 _NUMBER = re.compile(
     r"\d[\d,.]*|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -87,6 +89,7 @@ def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: s
     sentences = [c.sentence or f"{e} {c.property} {c.surface}" for c, e in zip(claims, entities, strict=True)]
     s = _encode_unique([masked_sentence(x) for x in sentences])
     w = _encode_unique([number_window(x, c.surface) for x, c in zip(sentences, claims, strict=True)])
+    v = _encode_unique([number_window(x, c.surface, 2) for x, c in zip(sentences, claims, strict=True)])
     ent = np.array(entities, dtype=object)
     named = np.array([bool(e) and e != event for e in entities])
     unit = np.array([c.unit for c in claims], dtype=object)
@@ -102,6 +105,7 @@ def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: s
         (unit[:, None] == unit[None, :]).astype(float),
         (article[:, None] == article[None, :]).astype(float),
         crowd[:, None] + crowd[None, :],
+        np.clip(v @ v.T, 0.0, 1.0),
     ])
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-__all__ = ["entity_key", "resolve_story_entities"]
+__all__ = ["entity_key", "resolve_story_entities", "different_versions"]
 
 _ARTICLES = {"the", "a", "an", "its", "their", "this", "that"}
 
@@ -118,3 +118,15 @@ def resolve_story_entities(names: list[str], texts: list[str] | None = None) -> 
         for k in members:
             canon[k] = owned[best]
     return {n: canon.get(entity_key(n), "") if n else "" for n in names}
+
+
+def different_versions(a: str, b: str) -> bool:
+    """Are two names different numbered members of one family ("Colossus 1" and "Colossus 2",
+    "CX-300" and "CX-400", "H100" and "H200")? Such names are never one thing, however alike the
+    sentences about them read."""
+    ka, kb = _owned(entity_key(a)), _owned(entity_key(b))
+    da, db = _digits(ka), _digits(kb)
+    if not da or not db or da == db:
+        return False
+    stem_a, stem_b = re.sub(r"[\d\s\-.]+", " ", ka).split(), re.sub(r"[\d\s\-.]+", " ", kb).split()
+    return bool(stem_a) and stem_a == stem_b

@@ -45,7 +45,7 @@ import numpy as np
 from ..stories.dedup import DisjointSets, Report, count_reports
 from . import intervals
 from .alignment import feature_matrices, same_quantity_matrix
-from .entities import resolve_story_entities
+from .entities import different_versions, resolve_story_entities
 from .units import dimension_of, si_factor
 
 __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
@@ -305,8 +305,11 @@ def story_entities(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> 
 
 def candidates(a: ClaimRecord, b: ClaimRecord) -> bool:
     """Could two comparable claims measure one quantity by their frames' hard facts alone? One
-    time, one scope, text with text and numbers of one dimension, and not two values of one
-    sentence (a sentence giving two values of one dimension measures two things)."""
+    time, one scope, text with text and numbers of one dimension, not two values of one sentence
+    (a sentence giving two values of one dimension measures two things), and not the figures of
+    two numbered members of one family ("Colossus 1" and "Colossus 2")."""
+    if different_versions(a.entity, b.entity):
+        return False
     if a.article_id == b.article_id and " ".join(a.sentence.split()) == " ".join(b.sentence.split()) \
             and a.sentence.strip():
         return False
