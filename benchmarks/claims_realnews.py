@@ -112,7 +112,7 @@ def write_documents(data: Path, topics: set[int], folder: Path) -> dict[str, lis
     return by_outlet
 
 
-def newswatch(db: Path, *args: str) -> None:
+def newswatch(db: Path, *args: str) -> str:
     """Run one `newswatch` command in this process, through the CLI's own entry point.
 
     Same code path as the shell command; in-process because one ingest per outlet (about 200
@@ -130,6 +130,7 @@ def newswatch(db: Path, *args: str) -> None:
             code = exc.code
     if code:
         raise SystemExit(f"newswatch {args[0]} failed ({code}): {err.getvalue().strip()[-500:]}")
+    return out.getvalue()
 
 
 def columns(con: sqlite3.Connection, table: str) -> set[str]:
@@ -376,10 +377,14 @@ def main() -> int:
             newswatch(db, "ingest", *map(str, files), "--source", outlet)
         ingest_s = time.perf_counter() - started
         started = time.perf_counter()
-        newswatch(db, "process")
+        report = newswatch(db, "process")
         process_s = time.perf_counter() - started
         ndocs = sum(len(f) for f in by_outlet.values())
         print(f"documents {ndocs} from {len(by_outlet)} outlets; ingest {ingest_s:.1f} s, process {process_s:.1f} s")
+        # the stage costs side by side (the claims stage should cost no more than embedding)
+        for line in report.splitlines():
+            if line.strip().startswith(("embed", "claims")):
+                print(f"  stage {line.strip()}")
         claims, discs, has_kind, has_group = read_results(db)
         per_topic = Counter(_topic_of(p.stem) for files in by_outlet.values() for p in files)
         result = score(gold, claims, discs, has_kind, has_group, args.verbose, per_topic)
