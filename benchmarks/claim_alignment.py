@@ -72,12 +72,16 @@ def collect_pairs(db: Path, gold: dict) -> tuple[np.ndarray, np.ndarray, np.ndar
     xs, ys, topics = [], [], []
     for sid in story_ids:
         rows = store.story_claims(sid)
-        records = [r for r in (_record(row) for row in rows) if comparable(r)]
+        every = [_record(row) for row in rows]
+        records = [r for r in every if comparable(r)]
         if len(records) < 2:
             continue
         docs = {row["id"]: Path(urlparse(row["url"]).path).stem + ".xml" for row in rows}
-        texts = [a["text"] or "" for a in store.story_report_articles(sid)]
-        canon = story_entities(records, texts)
+        # As claims/stage.py and groups.group_claims do: the texts of the articles with claims,
+        # and entities resolved over all the story's claims (its main entity counts them all).
+        with_claims = {r.article_id for r in every}
+        texts = [a["text"] or "" for a in store.story_report_articles(sid) if a["id"] in with_claims]
+        canon = story_entities(every, texts)
         features = feature_matrices(records, [canon.get(r.entity, r.entity) for r in records])
         qids = [{q for q, _ in rn.matches({"doc": docs[r.claim_id], "surface": r.surface, "sentence": r.sentence},
                                           by_doc)} for r in records]

@@ -20,6 +20,7 @@ from newswatch.claims.groups import (
     ClaimRecord,
     analyse_story,
     credited_source,
+    find_discrepancy,
     group_claims,
     independent_reports,
 )
@@ -519,3 +520,21 @@ def test_masked_context_hides_values_so_a_wrong_figure_still_meets_the_right_one
     wrong = rec(2, 1_000_000, "1 million GPUs", sentence="Colossus 1 has 1 million GPUs installed, xAI said.")
     (d,) = analyse([right, wrong]).discrepancies
     assert d.kind == "conflict"
+
+
+def test_an_ownerless_group_is_named_for_the_storys_main_entity_and_never_contradicts_itself_unnamed():
+    """A group of figures the parse could not tie to an owner is the story's main entity's (its
+    subject is shown to readers); with no named entity in the story at all, one article's two
+    unowned figures are not an intra-article contradiction."""
+    def own(cid, value, sentence, entity=""):
+        return ClaimRecord(claim_id=cid, article_id=1, source_id=1, value=value, unit="W",
+                           surface=f"{value / 1e6:.0f} MW", entity=entity, property="power capacity", sentence=sentence)
+
+    unowned = [own(2, 3e8, "The campus will draw 300 MW of power capacity at first."),
+               own(3, 5e8, "Later the campus will draw 500 MW of power capacity in total.")]
+    named = [own(1, 3e8, "Meta's Hyperion campus will draw 300 MW, Meta said.", "Meta"), *unowned]
+    groups, _ = group_claims(named)
+    assert {c.claim_id for g in groups for c in g.claims} == {1, 2, 3} and all(g.entity == "Meta" for g in groups)
+    groups, _ = group_claims(unowned)
+    assert [g.entity for g in groups] == [""]
+    assert find_discrepancy(groups[0], {}) is None

@@ -367,15 +367,18 @@ def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tu
     canon = story_entities(claims, texts)
     ungrouped = [c for c in claims if not comparable(c)]
     items = [c for c in claims if comparable(c)]
-    groups = [Group(entity=canon.get(items[0].entity, items[0].entity), property="", unit="", scope=_scope(items[0]),
-                    time_ref=_time(items[0]), claims=[items[k] for k in members])
+    groups = [Group(entity="", property="", unit="", scope=_scope(items[members[0]]),
+                    time_ref=_time(items[members[0]]), claims=[items[k] for k in members])
               for members in _cluster(items, canon)] if items else []
+    # Each owner as the story writes it most (canonical names are lower-cased keys); a group of
+    # ownerless figures is the story's main entity's.
+    spellings = Counter((canon.get(c.entity, c.entity), c.entity) for c in claims if c.entity)
+    shown: dict[str, str] = {}
+    for (key, name), _ in sorted(spellings.items(), key=lambda kv: (-any(ch.isupper() for ch in kv[0][1]), -kv[1])):
+        shown.setdefault(key, name)
     for g in groups:
-        g.entity, g.scope, g.time_ref = canon.get(g.claims[0].entity, g.claims[0].entity), _scope(g.claims[0]), \
-            _time(g.claims[0])
-    for g in groups:
-        entities = Counter(c.entity for c in g.claims)
-        g.entity = entities.most_common(1)[0][0]
+        owners = Counter(c.entity for c in g.claims if c.entity)
+        g.entity = owners.most_common(1)[0][0] if owners else shown.get(canon.get("", ""), "")
         units = Counter(c.unit for c in g.claims if c.unit) or Counter([""])
         g.unit = units.most_common(1)[0][0]
         g.property = Counter(c.property for c in g.claims).most_common(1)[0][0]
@@ -484,7 +487,7 @@ def find_discrepancy(group: Group, article_reports: dict[int, str], index: int =
         revised = any(_REVISION.search(c.sentence or "") for c in group.claims)
         if revised:
             kind = "update"
-        elif len(found) == 2 and _norm(group.entity) != EVENT_ENTITY \
+        elif len(found) == 2 and _norm(group.entity) not in ("", EVENT_ENTITY) \
                 and len({_norm(c.property) for c in group.claims}) == 1:
             kind = "intra-article"
         else:
