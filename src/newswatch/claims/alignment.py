@@ -30,7 +30,7 @@ import numpy as np
 from .properties import property_matrix
 from .units import dimension_of
 
-__all__ = ["FEATURES", "WEIGHTS", "BIAS", "feature_matrices", "same_quantity_matrix", "masked_sentence",
+__all__ = ["FEATURES", "WEIGHTS", "BIAS", "crowding_counts", "feature_matrices", "same_quantity_matrix", "masked_sentence",
            "number_window"]
 
 FEATURES = ("property_similarity", "same_entity", "context_similarity", "window_similarity", "same_unit",
@@ -82,10 +82,21 @@ def _encode_unique(texts: list[str]) -> np.ndarray:
     return np.asarray(vectors, dtype=np.float64)[[at[t] for t in texts]] if texts else np.zeros((0, 1))
 
 
-def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: str = "the event") -> np.ndarray:
+def crowding_counts(claims: Sequence[_Frame]) -> Counter:
+    """How many of a story's comparable claims each article gives per dimension."""
+    return Counter((c.article_id, _dimension(c)) for c in claims)
+
+
+def _dimension(c: _Frame) -> str:
+    return dimension_of(c.unit) if c.value is not None else "text"
+
+
+def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: str = "the event",
+                     counts: Counter | None = None) -> np.ndarray:
     """Every pair's features: an array (len(FEATURES), n, n). ``claims`` are the story's comparable
-    claims (crowding counts them per article and dimension); ``entities`` are their entities as
-    resolved across the story; a claim with no sentence is described by its frame."""
+    claims (crowding counts them per article and dimension: pass ``counts`` from
+    crowding_counts over the whole story when ``claims`` is a part of it); ``entities`` are their
+    entities as resolved across the story; a claim with no sentence is described by its frame."""
     sentences = [c.sentence or f"{e} {c.property} {c.surface}" for c, e in zip(claims, entities, strict=True)]
     s = _encode_unique([masked_sentence(x) for x in sentences])
     w = _encode_unique([number_window(x, c.surface) for x, c in zip(sentences, claims, strict=True)])
@@ -94,9 +105,8 @@ def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: s
     named = np.array([bool(e) and e != event for e in entities])
     unit = np.array([c.unit for c in claims], dtype=object)
     article = np.array([c.article_id for c in claims])
-    dims = [dimension_of(c.unit) if c.value is not None else "text" for c in claims]
-    per_article = Counter(zip(article.tolist(), dims, strict=True))
-    crowd = np.log([per_article[(a, d)] for a, d in zip(article.tolist(), dims, strict=True)])
+    per_article = counts if counts is not None else crowding_counts(claims)
+    crowd = np.log([max(1, per_article[(c.article_id, _dimension(c))]) for c in claims])
     return np.stack([
         property_matrix([c.property for c in claims]),
         ((ent[:, None] == ent[None, :]) & named[:, None]).astype(float),

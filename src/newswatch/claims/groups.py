@@ -44,7 +44,7 @@ import numpy as np
 
 from ..stories.dedup import DisjointSets, Report, count_reports
 from . import intervals
-from .alignment import feature_matrices, same_quantity_matrix
+from .alignment import crowding_counts, feature_matrices, same_quantity_matrix
 from .entities import different_versions, resolve_story_entities
 from .units import dimension_of, si_factor
 
@@ -325,11 +325,33 @@ def candidates(a: ClaimRecord, b: ClaimRecord) -> bool:
 SAME_QUANTITY = 0.2
 
 
+def _block(c: ClaimRecord) -> tuple[str, str, bool, str]:
+    """Claims of different blocks are never candidates: one time, scope class, kind of value and
+    dimension (counts and bare numbers share one, `_same_dimension` decides within it)."""
+    dim = "" if c.value is None else dimension_of(c.unit)
+    if dim == "number" or dim.startswith("count:"):
+        dim = "count"
+    return _time(c), _scope_class(c), c.value is None, dim
+
+
 def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str]) -> list[list[int]]:
     """Average-linkage clustering of claims by alignment.py's pair probability: the two sets
     whose pairs are on average most likely one quantity merge while that average is at least
-    SAME_QUANTITY and no pair of them is ruled out by `candidates`. Sets come back in order of
-    their first claim."""
+    SAME_QUANTITY and no pair of them is ruled out by `candidates`. Each block of claims that
+    could meet (`_block`) is clustered alone, which keeps a long story's cost down. Sets come
+    back in order of their first claim."""
+    counts = crowding_counts(items)
+    blocks: dict[tuple[str, str, bool, str], list[int]] = {}
+    for k, c in enumerate(items):
+        blocks.setdefault(_block(c), []).append(k)
+    out: list[list[int]] = []
+    for members in blocks.values():
+        part = [items[k] for k in members]
+        out.extend([members[k] for k in found] for found in _cluster_block(part, canon, counts))
+    return sorted((sorted(m) for m in out), key=lambda m: m[0])
+
+
+def _cluster_block(items: Sequence[ClaimRecord], canon: dict[str, str], counts: Counter) -> list[list[int]]:
     n = len(items)
     allowed = np.zeros((n, n), dtype=bool)
     for i in range(n):
@@ -338,7 +360,7 @@ def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str]) -> list[list[i
     if not allowed.any():
         return [[i] for i in range(n)]
     prob = same_quantity_matrix(feature_matrices(items, [canon.get(c.entity, c.entity) for c in items],
-                                                 EVENT_ENTITY))
+                                                 EVENT_ENTITY, counts))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     total = prob.copy()  # sum of pair probabilities between two live sets
     ok = allowed.copy()  # every pair between two live sets allowed
@@ -346,7 +368,7 @@ def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str]) -> list[list[i
     while len(members) > 1:
         avg = np.where(ok, total / np.outer(size, size), -1.0)
         i, j = divmod(int(np.argmax(avg)), n)
-        if avg[i, j] < SAME_QUANTITY:
+        if not avg[i, j] >= SAME_QUANTITY:  # also stops on NaN
             break
         i, j = min(i, j), max(i, j)
         members[i].extend(members.pop(j))
@@ -357,7 +379,7 @@ def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str]) -> list[list[i
         ok[:, i] = ok[i, :]
         ok[j, :] = ok[:, j] = False
         ok[i, i] = False
-    return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+    return list(members.values())
 
 
 def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tuple[list[Group], list[ClaimRecord]]:
