@@ -509,6 +509,7 @@ def test_numbered_members_of_one_family_are_never_one_entity():
     assert different_versions("H100", "H200")
     assert not different_versions("xAI's Colossus 1", "Colossus 1") and not different_versions("Colossus", "Colossus 2")
     assert not different_versions("Meridian-2", "Parallax")
+    assert not different_versions("Meta's 2 GW Hyperion", "5 GW Hyperion")  # a figure in the name
 
 
 def test_masked_context_hides_values_so_a_wrong_figure_still_meets_the_right_one():

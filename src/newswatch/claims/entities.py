@@ -125,6 +125,8 @@ def different_versions(a: str, b: str) -> bool:
     "CX-300" and "CX-400", "H100" and "H200")? Such names are never one thing, however alike the
     sentences about them read."""
     ka, kb = _owned(entity_key(a)), _owned(entity_key(b))
+    if re.match(r"\d", ka) or re.match(r"\d", kb):
+        return False  # "2 GW Hyperion" names a figure, not a version
     da, db = _digits(ka), _digits(kb)
     if not da or not db or da == db:
         return False
