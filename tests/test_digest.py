@@ -347,3 +347,20 @@ def test_the_store_lock_is_not_held_while_mailing(store: Store, tmp_path: Path, 
                            "    from: news@example.com\n    to: me@example.com\n")
     write_due(store, cfg, datetime(2026, 5, 15, 7, 30, tzinfo=UTC), guard=Guard())
     assert seen == [False] and len(sink.messages) == 1
+
+
+def test_a_scored_tie_reads_undecided_and_a_place_consensus_reads_as_text(tmp_path: Path) -> None:
+    """A group the reliability stage scored without a winner (one report each side) is not
+    "not scored yet"; a non-numeric consensus (a place) is shown as written."""
+    with Store(tmp_path / "news.db") as store:
+        seed(store)
+        (gid,) = [r["group_id"] for r in store.db.query("select group_id from discrepancies")]
+        assert gid is not None
+        store.db.execute("update claim_groups set scored_at = '2026-05-15T07:00:00Z' where id = ?", [gid])
+        store.db.conn.commit()
+        (x,) = collect(store, DAY, "UTC").disagreements
+        assert x.consensus == "undecided (the reports are split evenly)"
+        store.db.execute("update claim_groups set consensus_text = 'Memphis, Tennessee' where id = ?", [gid])
+        store.db.conn.commit()
+        (x,) = collect(store, DAY, "UTC").disagreements
+        assert x.consensus == "Memphis, Tennessee"

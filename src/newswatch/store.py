@@ -1151,7 +1151,8 @@ def _group_discrepancies(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
                 "sides": r["sides"], "entity": r["entity"], "property": r["property"],
                 "time_ref": r["time_ref"], "group_id": r["group_id"],
                 "intra_article": int(r["intra_article"] or r["kind"] == "intra-article"),
-                "consensus_value": r["consensus_value"], "claims": [], "side_rows": []}
+                "consensus_value": r["consensus_value"], "consensus_text": r.get("consensus_text"),
+                "scored": r.get("group_scored_at") is not None, "claims": [], "side_rows": []}
         if r["side_outlets"] is not None and all(x["side"] != r["side"] for x in d["side_rows"]):
             d["side_rows"].append({
                 "side": r["side"], "value": r["side_value"], "value_text": r["side_value_text"],
@@ -1208,10 +1209,13 @@ def _discrepancy_overview(store: Store) -> str:
     kind = f"coalesce(d.kind, {fallback})" if kind != "null" else fallback
     consensus = _col(store, "discrepancies", "consensus_value", "d.consensus_value")
     group = _col(store, "discrepancies", "group_id", "d.group_id")
+    scored = _col(store, "claim_groups", "scored_at", "g.scored_at")
+    consensus_text = _col(store, "claim_groups", "consensus_text", "g.consensus_text")
     return f"""CREATE VIEW discrepancy_overview AS
 select d.id as discrepancy_id, d.story_id, st.title as story_title, d.subject, d.attribute,
        d.unit, d.scope, {kind} as kind, d.severity, d.sides, {consensus} as consensus_value,
-       {group} as group_id, g.entity, g.property, g.time_ref, d.intra_article,
+       {group} as group_id, g.entity, g.property, g.time_ref, {scored} as group_scored_at,
+       {consensus_text} as consensus_text, d.intra_article,
        dc.side, ds.value as side_value, ds.value_text as side_value_text, ds.outlets as side_outlets,
        ds.independent_reports as side_independent_reports, ds.first_article_id,
        fso.name as first_outlet, ds.first_published,

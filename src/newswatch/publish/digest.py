@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 NOT_SCORED = "not scored yet"
+UNDECIDED = "undecided (the reports are split evenly)"  # scored, but no value outweighs the others
 TOP_STORIES = 10
 OUTLETS_PER_STORY = 8
 LINE_CHARS = 220
@@ -135,7 +136,7 @@ class Disagreement:
     story_title: str
     what: str  # "Colossus 1: power (W)"
     kind: str  # conflict | update | intra-article
-    consensus: str  # the consensus value, or NOT_SCORED
+    consensus: str  # the consensus value, UNDECIDED, or NOT_SCORED
     sides: list[Side]
 
 
@@ -244,7 +245,8 @@ def build_digest(day: date, timezone: str, *, stories: list[dict[str, Any]],
             what += f" ({clean(d['unit'])})"
         if d.get("scope"):
             what += f", {clean(d['scope'])}"
-        consensus = format_value(d.get("consensus_value"), d.get("unit")) or NOT_SCORED
+        consensus = (format_value(d.get("consensus_value"), d.get("unit")) or clean(d.get("consensus_text"))
+                     or (UNDECIDED if d.get("scored") else NOT_SCORED))
         found.append(Disagreement(id=d["id"], story_id=d["story_id"], story_title=clean(d.get("story_title")),
                                   what=what, kind=clean(d.get("kind")) or "conflict", consensus=consensus,
                                   sides=sides))
