@@ -73,13 +73,19 @@ def number_window(sentence: str, surface: str, words: int = 6) -> str:
     return masked_sentence(" ".join([*before, surface, *after]))
 
 
+_CONTEXTS: dict[str, np.ndarray] = {}  # text -> vector: a story is regrouped as articles join
+
+
 def _encode_unique(texts: list[str]) -> np.ndarray:
+    """Vectors of ``texts``, encoding only those not seen before in this process (bounded)."""
     from ..stories.embed import encode
 
-    distinct = sorted(set(texts))
-    vectors = encode(distinct) if distinct else np.zeros((0, 1), dtype=np.float32)
-    at = {t: k for k, t in enumerate(distinct)}
-    return np.asarray(vectors, dtype=np.float64)[[at[t] for t in texts]] if texts else np.zeros((0, 1))
+    missing = sorted(set(texts) - _CONTEXTS.keys())
+    if missing:
+        if len(_CONTEXTS) + len(missing) > 50_000:  # about 75 MB of float32 vectors
+            _CONTEXTS.clear()
+        _CONTEXTS.update(zip(missing, np.asarray(encode(missing), dtype=np.float32), strict=True))
+    return np.array([_CONTEXTS[t] for t in texts], dtype=np.float64) if texts else np.zeros((0, 1))
 
 
 def crowding_counts(claims: Sequence[_Frame]) -> Counter:
