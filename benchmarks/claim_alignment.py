@@ -42,20 +42,6 @@ sys.path.insert(0, str(ROOT / "src"))
 import claims_realnews as rn  # noqa: E402
 
 
-def build_database(work: Path, gold: dict) -> Path:
-    texts = work / "texts"
-    texts.mkdir(parents=True, exist_ok=True)
-    db = work / "newswatch.db"
-    if db.exists():
-        db.unlink()
-    (work / "feeds.yaml").write_text(f"database: {db}\nfeeds: []\n", encoding="utf-8")
-    by_outlet = rn.write_documents(rn.DATA, set(gold), texts)
-    for outlet, files in sorted(by_outlet.items()):
-        rn.newswatch(db, "ingest", *map(str, files), "--source", outlet)
-    rn.newswatch(db, "process")
-    return db
-
-
 def collect_pairs(db: Path, gold: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, labels and topic of every labelled pair."""
     from urllib.parse import urlparse
@@ -132,7 +118,7 @@ def main() -> int:
         return 0
     gold = rn.load_gold(rn.GOLD, rn.parse_topics("odd"))
     with tempfile.TemporaryDirectory(prefix="claim_alignment_") as tmp:
-        db = args.db or build_database(args.keep or Path(tmp), gold)
+        db = args.db or rn.build_database(args.keep or Path(tmp), rn.DATA, gold)[0]
         x, y, topics = collect_pairs(db, gold)
     print(f"pairs {len(y)} (same quantity {int(y.sum())}) from {len(set(topics.tolist()))} topics")
     cv = evaluate(x, y, topics)

@@ -206,6 +206,33 @@ def check_gold(data: Path, gold: dict[int, dict]) -> list[str]:
     return problems
 
 
+def build_database(work: Path, data: Path, gold: dict) -> tuple[Path, dict[str, list[Path]]]:
+    """The gold topics' documents as text files in work/texts, ingested per outlet into a fresh
+    work/newswatch.db and processed; prints the time each took and the embed and claims stages'
+    counts side by side (the claims stage should cost no more than embedding). Returns the
+    database and the files of each outlet."""
+    texts = work / "texts"
+    texts.mkdir(parents=True, exist_ok=True)
+    db = work / "newswatch.db"
+    if db.exists():
+        db.unlink()
+    (work / "feeds.yaml").write_text(f"database: {db}\nfeeds: []\n", encoding="utf-8")
+    by_outlet = write_documents(data, set(gold), texts)
+    started = time.perf_counter()
+    for outlet, files in sorted(by_outlet.items()):
+        newswatch(db, "ingest", *map(str, files), "--source", outlet)
+    ingest_s = time.perf_counter() - started
+    started = time.perf_counter()
+    report = newswatch(db, "process")
+    process_s = time.perf_counter() - started
+    ndocs = sum(len(f) for f in by_outlet.values())
+    print(f"documents {ndocs} from {len(by_outlet)} outlets; ingest {ingest_s:.1f} s, process {process_s:.1f} s")
+    for line in report.splitlines():
+        if line.strip().startswith(("embed", "claims")):
+            print(f"  stage {line.strip()}")
+    return db, by_outlet
+
+
 # --------------------------------------------------------------------------- scoring
 
 
@@ -364,27 +391,7 @@ def main() -> int:
         return 1 if problems else 0
 
     with tempfile.TemporaryDirectory(prefix="claims_realnews_") as tmp:
-        work = args.keep or Path(tmp)
-        texts = work / "texts"
-        texts.mkdir(parents=True, exist_ok=True)
-        db = work / "newswatch.db"
-        if db.exists():
-            db.unlink()
-        (work / "feeds.yaml").write_text(f"database: {db}\nfeeds: []\n", encoding="utf-8")
-        by_outlet = write_documents(args.data, set(gold), texts)
-        started = time.perf_counter()
-        for outlet, files in sorted(by_outlet.items()):
-            newswatch(db, "ingest", *map(str, files), "--source", outlet)
-        ingest_s = time.perf_counter() - started
-        started = time.perf_counter()
-        report = newswatch(db, "process")
-        process_s = time.perf_counter() - started
-        ndocs = sum(len(f) for f in by_outlet.values())
-        print(f"documents {ndocs} from {len(by_outlet)} outlets; ingest {ingest_s:.1f} s, process {process_s:.1f} s")
-        # the stage costs side by side (the claims stage should cost no more than embedding)
-        for line in report.splitlines():
-            if line.strip().startswith(("embed", "claims")):
-                print(f"  stage {line.strip()}")
+        db, by_outlet = build_database(args.keep or Path(tmp), args.data, gold)
         claims, discs, has_kind, has_group = read_results(db)
         per_topic = Counter(_topic_of(p.stem) for files in by_outlet.values() for p in files)
         result = score(gold, claims, discs, has_kind, has_group, args.verbose, per_topic)
