@@ -215,6 +215,28 @@ def run_product(config: Path) -> tuple[int, str, float]:
     return done.returncode, (done.stdout + done.stderr).strip(), time.perf_counter() - started
 
 
+def run_set(articles: list[Article], folder: Path, scratch: Path) -> tuple[Path, dict[str, str], float] | None:
+    """Serve ``articles`` as a sample web on 127.0.0.1 (pages built in ``scratch``) and run the
+    product against it into a fresh ``folder``/blind.db. Returns the database, each page's text
+    file by URL and the run's seconds; None (its output printed) when the run failed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db_path = folder / "blind.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    from newswatch.sample_server import SampleServer
+
+    sample_dir = build_sample(articles, scratch)
+    with SampleServer(sample_dir) as server:
+        config = server.write_config(folder / "feeds.yaml", db_path)
+        code, output, seconds = run_product(config)
+        file_by_url = {url: entry["text_file"] for url, entry in server.articles_by_url().items()}
+    if code != 0:
+        print(output, file=sys.stderr)
+        print(f"error: newswatch run --once exited {code}", file=sys.stderr)
+        return None
+    return db_path, file_by_url, seconds
+
+
 # --- reading the database ---------------------------------------------------------------------
 
 
@@ -423,22 +445,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     with tempfile.TemporaryDirectory(prefix="newswatch-blind-") as tmp:
-        folder = args.keep or Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        db_path = folder / "blind.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-        from newswatch.sample_server import SampleServer
-
-        sample_dir = build_sample(articles, Path(tmp))
-        with SampleServer(sample_dir) as server:
-            config = server.write_config(folder / "feeds.yaml", db_path)
-            code, output, seconds = run_product(config)
-            file_by_url = {url: entry["text_file"] for url, entry in server.articles_by_url().items()}
-        if code != 0:
-            print(output, file=sys.stderr)
-            print(f"error: newswatch run --once exited {code}", file=sys.stderr)
+        ran = run_set(articles, args.keep or Path(tmp), Path(tmp))
+        if ran is None:
             return 1
+        db_path, file_by_url, seconds = ran
         claims, flags, story_of = read_results(db_path, file_by_url)
 
     result = score(articles, key, claims, flags)

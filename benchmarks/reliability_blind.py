@@ -46,14 +46,13 @@ from claims_blind import (  # noqa: E402 - the sibling benchmark's helpers, foun
     Article,
     Claim,
     Flag,
-    build_sample,
     check_key,
     columns,
     matches,
     near,
     read_results,
     read_set,
-    run_product,
+    run_set,
 )
 
 ROLES = ("sloppy", "wire", "copier", "accurate")
@@ -298,22 +297,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     with tempfile.TemporaryDirectory(prefix="newswatch-relblind-") as tmp:
-        folder = args.keep or Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        db_path = folder / "blind.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-        from newswatch.sample_server import SampleServer
-
-        sample_dir = build_sample(articles, Path(tmp))
-        with SampleServer(sample_dir) as server:
-            config = server.write_config(folder / "feeds.yaml", db_path)
-            code, output, seconds = run_product(config)
-            file_by_url = {url: entry["text_file"] for url, entry in server.articles_by_url().items()}
-        if code != 0:
-            print(output, file=sys.stderr)
-            print(f"error: newswatch run --once exited {code}", file=sys.stderr)
+        ran = run_set(articles, args.keep or Path(tmp), Path(tmp))
+        if ran is None:
             return 1
+        db_path, file_by_url, seconds = ran
         claims, flags, story_of = read_results(db_path, file_by_url)
         db = read_reliability(db_path)
 
