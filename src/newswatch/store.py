@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -446,9 +446,7 @@ class Store:
         story's neighbours needs, without decoding every candidate's profile."""
         ids = list(ids)
         out: list[dict[str, Any]] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):
             out += self.db.query(
                 "select id, centroid, first_seen, last_seen from stories "
                 f"where id in ({marks}) and merged_into is null and centroid is not null", chunk)
@@ -753,9 +751,7 @@ class Store:
         """Each source's current score, evidence and first-party flag."""
         ids = sorted(set(source_ids))
         out: dict[int, dict[str, Any]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):
             for r in self.db.query(
                     "select id, name, reliability, reliability_low, reliability_high, checked_claims, "
                     f"agreed, disagreed, first_party from sources where id in ({marks})", chunk):
@@ -821,9 +817,7 @@ class Store:
         """Each outlet's stored follows: (outlet it followed, repeated it, how many claims)."""
         ids = sorted(set(source_ids))
         out: dict[int, list[tuple[int, bool, int]]] = {sid: [] for sid in ids}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):
             for sid, prev, same, n in self.db.execute(
                     "select a.source_id, c.follows_source_id, c.repeats_previous, count(*) "
                     "from claims c join articles a on a.id = c.article_id "
@@ -836,9 +830,7 @@ class Store:
         """(checked claims, agreed, disagreed) of each source from its claims' stored checks."""
         ids = sorted(set(source_ids))
         out = {sid: (0, 0.0, 0.0) for sid in ids}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):
             for sid, n, agreed, disagreed in self.db.execute(
                     "select a.source_id, count(*), total(c.agreement), total(1 - c.agreement) "
                     "from articles a join claims c on c.article_id = a.id "
@@ -1052,9 +1044,7 @@ class Store:
         """The articles of each story (outlet, title, link, date, feed summary, opening of the
         text), oldest first."""
         out: dict[int, list[dict[str, Any]]] = {i: [] for i in story_ids}
-        for start in range(0, len(story_ids), 500):
-            chunk = story_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(story_ids):
             for row in self.db.query(
                     "select a.id, a.story_id, a.title, a.url, a.summary, substr(a.text, 1, 600) as lead, "
                     "coalesce(a.published, a.discovered_at) as date, so.name as outlet "
@@ -1178,6 +1168,14 @@ QUIET_FACTOR = 4  # a feed is quiet after this many of its usual gaps without a 
 NOT_SCORED = "not scored yet"
 NOT_ENOUGH_EVIDENCE = "not enough evidence"
 MIN_EVIDENCE = 5  # checked claims below which a score is not shown as a number (truth.Params)
+
+
+def _in_chunks(ids: Sequence[Any], size: int = 500) -> Iterator[tuple[list[Any], str]]:
+    """``ids`` in slices small enough for one ``in (...)`` list (SQLite caps bound parameters),
+    each with its placeholders."""
+    for start in range(0, len(ids), size):
+        chunk = list(ids[start : start + size])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _col(store: Store, table: str, column: str, expr: str | None = None, default: str = "null") -> str:
