@@ -27,6 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
+from ..stories.embed import TextVectors
 from .properties import property_matrix
 from .units import dimension_of
 
@@ -73,19 +74,7 @@ def number_window(sentence: str, surface: str, words: int = 6) -> str:
     return masked_sentence(" ".join([*before, surface, *after]))
 
 
-_CONTEXTS: dict[str, np.ndarray] = {}  # text -> vector: a story is regrouped as articles join
-
-
-def _encode_unique(texts: list[str]) -> np.ndarray:
-    """Vectors of ``texts``, encoding only those not seen before in this process (bounded)."""
-    from ..stories.embed import encode
-
-    missing = sorted(set(texts) - _CONTEXTS.keys())
-    if missing:
-        if len(_CONTEXTS) + len(missing) > 50_000:  # about 75 MB of float32 vectors
-            _CONTEXTS.clear()
-        _CONTEXTS.update(zip(missing, np.asarray(encode(missing), dtype=np.float32), strict=True))
-    return np.array([_CONTEXTS[t] for t in texts], dtype=np.float64) if texts else np.zeros((0, 1))
+_encode_unique = TextVectors()  # context texts -> vectors, kept for the process
 
 
 def crowding_counts(claims: Sequence[_Frame]) -> Counter:

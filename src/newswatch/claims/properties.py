@@ -14,6 +14,8 @@ import re
 
 import numpy as np
 
+from ..stories.embed import TextVectors
+
 __all__ = ["SAME_PROPERTY", "property_key", "property_similarity", "property_matrix", "same_property"]
 
 # Cosine similarity of two property phrases above which they name the same quantity.
@@ -28,33 +30,12 @@ def property_key(prop: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
-_VECTORS: dict[str, np.ndarray] = {}  # property key -> vector, for the process's life (bounded below)
-
-
-def _vectors(keys: list[str]) -> list[np.ndarray]:
-    """Vectors of normalised property phrases, encoding the unseen ones in one batch."""
-    from ..stories.embed import encode
-
-    missing = sorted({k for k in keys if k not in _VECTORS})
-    if missing:
-        if len(_VECTORS) > 50_000:
-            _VECTORS.clear()
-        _VECTORS.update(zip(missing, encode(missing), strict=True))
-    return [_VECTORS[k] for k in keys]
-
-
-def _vector(key: str) -> np.ndarray:
-    return _vectors([key])[0]
+_vectors = TextVectors()  # normalised property phrases -> vectors, kept for the process
 
 
 def property_similarity(a: str, b: str) -> float:
     """Similarity of two property phrases in [0, 1] (1 for the same normal form, 0 for an empty one)."""
-    ka, kb = property_key(a), property_key(b)
-    if not ka or not kb:
-        return 0.0
-    if ka == kb:
-        return 1.0
-    return max(0.0, float(np.dot(_vector(ka), _vector(kb))))
+    return float(property_matrix([a, b])[0, 1])
 
 
 def same_property(a: str, b: str, threshold: float = SAME_PROPERTY) -> bool:
@@ -67,7 +48,7 @@ def property_matrix(props: list[str]) -> np.ndarray:
     keys = [property_key(p) for p in props]
     if not keys:
         return np.zeros((0, 0))
-    vectors = np.array(_vectors([k or "-" for k in keys]), dtype=np.float64)
+    vectors = _vectors([k or "-" for k in keys])
     sim = np.clip(vectors @ vectors.T, 0.0, 1.0)
     k = np.array(keys, dtype=object)
     sim[k[:, None] == k[None, :]] = 1.0

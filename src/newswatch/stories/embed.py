@@ -116,6 +116,25 @@ def load_model(model: str | os.PathLike[str] | None = None) -> SentenceTransform
         return loaded
 
 
+class TextVectors:
+    """Vectors of short texts (claim contexts, property phrases), each encoded once per process:
+    a story is regrouped every time an article joins it. At most ``limit`` are kept (float32,
+    about 1.5 KB each); past that the cache starts again."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self._kept: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        """An (n, dim) float64 array of L2-normalised rows, encoding only unseen texts, in one batch."""
+        missing = sorted(set(texts) - self._kept.keys())
+        if missing:
+            if len(self._kept) + len(missing) > self.limit:
+                self._kept.clear()
+            self._kept.update(zip(missing, np.asarray(encode(missing), dtype=np.float32), strict=True))
+        return np.array([self._kept[t] for t in texts], dtype=np.float64) if texts else np.zeros((0, 1))
+
+
 def encode(
     texts: list[str],
     model: str | os.PathLike[str] | None = None,
