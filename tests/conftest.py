@@ -23,6 +23,17 @@ seed_frames = pytest.mark.xfail(strict=False, reason="depends on frames.py resol
                                 "entities and matching its properties")
 
 
+def record_power_conflict(store: Store, story_id: int, agree: list[int], other: list[int]) -> None:
+    """Record a story's one power group as a conflict: ``agree`` say 300 MW, ``other`` 40 MW (the
+    discrepancy the digest and view tests read)."""
+    store.replace_story_groups(story_id, [
+        {"entity": "campus", "property": "power", "unit": "W", "claims": agree + other,
+         "outlets": len(agree + other), "independent_reports": len(agree + other)}], [
+        {"group": 0, "subject": "campus", "attribute": "power", "unit": "W", "severity": 0.9, "kind": "conflict",
+         "sides": [{"value": 3e8, "outlets": len(agree), "independent_reports": len(agree), "claims": agree},
+                   {"value": 4e7, "outlets": len(other), "independent_reports": len(other), "claims": other}]}], "h")
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the user's config or database, or reaches a model hub (llm's conftest)."""

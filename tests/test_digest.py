@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
+from conftest import record_power_conflict
 
 from newswatch.config import parse_config
 from newswatch.errors import MailError
@@ -63,12 +64,7 @@ def seed(store: Store) -> dict[str, int]:
     store.feed_failed(feed, kind="http", message="HTTP 503 <script>x</script>", status=503,
                       next_fetch_at=utcnow() + timedelta(hours=1))
     power = [ids[HOSTILE_OUTLET], ids["DC Pulse"], ids["Grid Watch"]]
-    store.replace_story_groups(ids["story"], [
-        {"entity": "campus", "property": "power", "unit": "W", "claims": power, "outlets": 3,
-         "independent_reports": 3}], [
-        {"group": 0, "subject": "campus", "attribute": "power", "unit": "W", "severity": 0.9, "kind": "conflict",
-         "sides": [{"value": 3e8, "outlets": 2, "independent_reports": 2, "claims": power[:2]},
-                   {"value": 4e7, "outlets": 1, "independent_reports": 1, "claims": power[2:]}]}], "h")
+    record_power_conflict(store, ids["story"], power[:2], power[2:])
     return ids
 
 

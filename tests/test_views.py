@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from conftest import record_power_conflict
+
 from newswatch.store import NOT_ENOUGH_EVIDENCE, NOT_SCORED, VIEWS, Store, iso, utcnow
 
 
@@ -28,12 +30,7 @@ def _seed(store: Store) -> dict[str, int]:
                 "value": value, "unit": "W", "surface": surface, "qualifier": "=",
                 "sentence": f"The campus draws {surface}."}).last_pk
     power = [ids["Rack Report"], ids["DC Pulse"], ids["Grid Watch"]]
-    store.replace_story_groups(ids["story"], [
-        {"entity": "campus", "property": "power", "unit": "W", "claims": power, "outlets": 3,
-         "independent_reports": 3}], [
-        {"group": 0, "subject": "campus", "attribute": "power", "unit": "W", "severity": 0.9, "kind": "conflict",
-         "sides": [{"value": 3e8, "outlets": 2, "independent_reports": 2, "claims": power[:2]},
-                   {"value": 4e7, "outlets": 1, "independent_reports": 1, "claims": power[2:]}]}], "h")
+    record_power_conflict(store, ids["story"], power[:2], power[2:])
     return ids
 
 
