@@ -694,20 +694,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--untyped", action="store_true",
                     help="count every prediction in the one-type Recognizers-Text files")
     args = ap.parse_args(argv)
-    if args.sample_ecbplus:
-        if not ECB_DOCUMENTS.exists():
-            print(f"no {ECB_DOCUMENTS}")
+    for asked, sample in ((args.sample_ecbplus, sample_ecbplus), (args.sample_ecbplus_blind2, sample_ecbplus_blind2)):
+        if asked:
+            if not ECB_DOCUMENTS.exists():
+                print(f"no {ECB_DOCUMENTS}")
+                return 0
+            for rec in sample():
+                print(json.dumps(rec, ensure_ascii=False))
             return 0
-        for rec in sample_ecbplus():
-            print(json.dumps(rec, ensure_ascii=False))
-        return 0
-    if args.sample_ecbplus_blind2:
-        if not ECB_DOCUMENTS.exists():
-            print(f"no {ECB_DOCUMENTS}")
-            return 0
-        for rec in sample_ecbplus_blind2():
-            print(json.dumps(rec, ensure_ascii=False))
-        return 0
     sets: dict[str, list[Case]] = {}
     sets.update(load_news())
     sets.update(load_news(BLIND_FILE))
