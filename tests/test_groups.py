@@ -233,6 +233,42 @@ def test_credited_wire_copies_and_press_releases_are_one_report():
     assert g.outlets == 3 and g.independent_reports == 2
 
 
+def test_a_sentence_crediting_a_wire_is_the_wires_own_report():
+    """"according to Reuters" in an outlet's own article repeats the wire's report: with the
+    wire's article and its credited copy, three outlets give the wire's figure and it is still
+    one report against two."""
+    said = "Vantor will take 800 megawatts from the Bellmont plant"
+    arts = [art(1, f"CHICAGO, Oct 20 (Reuters) - {said}, the company said.", outlet="Reuters",
+                published="2026-10-20T10:30:00Z"),
+            art(2, f"CHICAGO (Reuters) - {said}, the company said on Monday.", outlet="Investing.com",
+                published="2026-10-20T11:05:00Z"),
+            art(3, "The Register hears the plant restarts in 2029. Vantor will take 800 megawatts of "
+                   "the plant's output, according to Reuters.", outlet="The Register",
+                published="2026-10-20T14:20:00Z"),
+            art(4, "DCD: a 20-year deal for 600MW from the restarted Bellmont plant.", outlet="DCD",
+                published="2026-10-20T12:40:00Z"),
+            art(5, "The Next Platform: Vantor takes 600 megawatts of nuclear power.", outlet="TNP",
+                published="2026-10-20T16:00:00Z")]
+    credited = "Vantor will take 800 megawatts of the plant's output, according to Reuters."
+    claims = [rec(1, 8e8, "800 megawatts", unit="W", prop="power bought", entity="Vantor",
+                  sentence=f"{said}, the company said.", published="2026-10-20T10:30:00Z"),
+              rec(2, 8e8, "800 megawatts", unit="W", prop="power bought", entity="Vantor",
+                  sentence=f"{said}, the company said on Monday.", published="2026-10-20T11:05:00Z"),
+              rec(3, 8e8, "800 megawatts", unit="W", prop="power bought", entity="Vantor", sentence=credited,
+                  published="2026-10-20T14:20:00Z"),
+              rec(4, 6e8, "600MW", unit="W", prop="power bought", entity="Vantor", published="2026-10-20T12:40:00Z"),
+              rec(5, 6e8, "600 megawatts", unit="W", prop="power bought", entity="Vantor",
+                  published="2026-10-20T16:00:00Z")]
+    found = analyse(claims, arts)
+    (g,) = found.groups
+    assert g.outlets == 5 and g.independent_reports == 3
+    (d,) = found.discrepancies
+    wire = next(s for s in d.sides if s.value == pytest.approx(8e8))
+    assert wire.outlets == 3 and wire.independent_reports == 1 and wire.first.article_id == 1
+    reports = independent_reports(arts)
+    assert reports[1] == reports[2] == credited_source(credited) != reports[4]
+
+
 # ---------------------------------------------------------------- update vs conflict
 
 def test_later_reports_that_agree_make_an_update():

@@ -209,13 +209,17 @@ def independent_reports(articles: Sequence[ArticleInfo]) -> dict[int, str]:
 def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]:
     """Report keys (see independent_reports) and the articles that are copies of another's
     text: a near-duplicate published after its earliest twin, or wire copy run by an outlet
-    other than the wire. Copies never count as the first to report a figure."""
+    other than the wire. Copies never count as the first to report a figure. A report that
+    holds a wire's articles is named for the wire (``wire:reuters``), the key a sentence
+    crediting that wire gets from `credited_source`, so "according to Reuters" in another
+    outlet's article is the wire's own report, not a second one."""
     items = list(articles)
     sets = DisjointSets(len(items))
 
     index = {a.article_id: i for i, a in enumerate(items)}
     copies: set[int] = set()
     first_of: dict[str, int] = {}
+    wire_of: dict[int, str] = {}  # article index -> the wire it is or runs
     for i, a in enumerate(items):
         keys = [f"source:{a.source_id}"]
         own = _wire(a.outlet) if a.outlet and _wire(a.outlet) in _WIRES_KEYS else None
@@ -226,6 +230,8 @@ def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]
                 copies.add(a.article_id)  # an outlet running the wire's copy
         if own:
             keys.append(own)  # the wire's own articles
+        if credit or own:
+            wire_of[i] = own or credit
         for key in keys:
             if key in first_of:
                 sets.union(first_of[key], i)
@@ -237,7 +243,11 @@ def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]
         copies.update(members[1:])
         for other in grp[1:]:
             sets.union(index[grp[0]], index[other])
-    reports = {a.article_id: f"report:{items[sets.find(i)].article_id}" for i, a in enumerate(items)}
+    names: dict[int, str] = {}
+    for i in sorted(wire_of):
+        names.setdefault(sets.find(i), wire_of[i])
+    reports = {a.article_id: names.get(sets.find(i), f"report:{items[sets.find(i)].article_id}")
+               for i, a in enumerate(items)}
     return reports, copies
 
 
