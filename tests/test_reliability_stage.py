@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from newswatch.cli import main
 from newswatch.config import parse_config
 from newswatch.pipeline import process
-from newswatch.reliability.stage import PARAMS, group_item, run_reliability
+from newswatch.reliability.stage import PARAMS, group_item, group_items, run_reliability
 from newswatch.reliability.truth import Claim, Item, Params, score_item
 from newswatch.store import MIN_EVIDENCE, NOT_ENOUGH_EVIDENCE, NewArticle, Store
 
@@ -109,6 +109,19 @@ def test_sloppy_outlet_ends_below_the_careful_ones_with_a_wider_interval(tmp_pat
     assert d["consensus_value"] == 110e6
     checks = {r["surface"]: r["agreement"] for r in w.store.story_claims(second)}
     assert checks == {"110 MW": 1.0, "220 MW": 0.0}
+
+
+def test_a_dispute_of_two_is_decided_by_what_the_batch_showed_of_them(tmp_path: Path) -> None:
+    """On a fresh store every outlet starts at its prior: scored once, a careful outlet's figure
+    ties a sloppy one's. The batch is scored again with the reliabilities its checks give."""
+    w = _sloppy_world(tmp_path)
+    duel = w.story([("Grid Watch", 500, None), ("Sloppy Times", 900, None)])
+    counts = run_reliability(w.store)
+    (g,) = w.store.story_groups(duel)
+    assert g["consensus_value"] == 500e6 and counts["undecided"] == 0
+    assert (w.source("Sloppy Times")["checked_claims"], w.source("Sloppy Times")["disagreed"]) == (9, 7)
+    assert w.source("Grid Watch")["disagreed"] == 0
+    assert w.history() == 3  # one history row per outlet and run, however many rounds
 
 
 def test_a_run_in_several_batches_writes_one_history_row_per_source(tmp_path: Path) -> None:
@@ -305,6 +318,32 @@ def test_group_items_compare_as_written_and_places_as_words() -> None:
     scored = score_item(group_item({"id": 7, "unit": ""}, places, reports), {})
     assert scored.text == "Memphis, Tennessee"
     assert {c.ref: c.agreement for c in scored.checks} == {1: 1.0, 2: 1.0, 3: 0.0}
+
+
+def test_an_outlet_giving_a_figure_now_and_another_planned_splits_the_group() -> None:
+    """Two outlets write "64,000 GPUs" now and "100,000 by 2027", a third only the plan, a fourth
+    46,000 now. Its latest claim as each outlet's one vote would make the plan the consensus."""
+    gpus = [_claim(1, 1, "2026-10-13T06", value=46000, unit="GPU", surface="46,000 GPUs"),
+            _claim(2, 2, "2026-10-13T09", value=64000, unit="GPU", surface="64,000 GPUs"),
+            _claim(3, 2, "2026-10-13T09", value=100000, unit="GPU", surface="100,000 GPUs", scope="planned"),
+            _claim(4, 3, "2026-10-13T11", value=64000, unit="GPU", surface="64,000 GPUs"),
+            _claim(5, 3, "2026-10-13T11", value=100000, unit="GPU", surface="100,000 GPUs", scope="planned"),
+            _claim(6, 4, "2026-10-13T12", value=100000, unit="GPU", surface="100,000 GPUs", scope="planned")]
+    for c, article in zip(gpus, (1, 2, 2, 3, 3, 4), strict=True):
+        c["article_id"] = article
+    reports = {n: f"report:{n}" for n in range(1, 5)}
+    group = {"id": 46, "unit": "GPU"}
+    assert score_item(group_item(group, gpus, reports), {}, PARAMS).value == 100000
+    now, plan = (score_item(item, {}, PARAMS) for item in group_items(group, gpus, reports))
+    assert now.value == 64000 and {c.ref: c.agreement for c in now.checks} == {1: 0.0, 2: 1.0, 4: 1.0}
+    assert plan.value == 100000 and {c.ref: c.agreement for c in plan.checks} == {3: 1.0, 5: 1.0, 6: 1.0}
+    # outlets that write one project's figure once as planned and once plainly: one quantity
+    one = [_claim(1, 1, "2026-05-01", value=1.2e9, unit="W", surface="1.2 GW", scope="planned"),
+           _claim(2, 2, "2026-05-02", value=1.2e9, unit="W", surface="1.2GW"),
+           _claim(3, 2, "2026-05-02", value=1.2e9, unit="W", surface="1.2 gigawatts", scope="planned"),
+           _claim(4, 3, "2026-05-03", value=1.5e9, unit="W", surface="1.5 GW")]
+    (item,) = group_items({"id": 5, "unit": "W"}, one, reports)
+    assert score_item(item, {"3": 0.5}, PARAMS).value == 1.2e9
 
 
 def _echo_world(tmp_path: Path) -> World:

@@ -2,12 +2,15 @@
 outlets whose claims they checked.
 
 The one module of the reliability package that talks to the store, and the store is its queue:
-a group is pending while its ``scored_at`` is NULL. Each pending group is scored once, with the
+a group is pending while its ``scored_at`` is NULL. Each pending group is scored with the
 outlets' reliabilities as they stand now as vote weights (truth.score_item); its claims' checks
 are stored on the claims, and each outlet touched gets its Beta posterior again from the sum of
-its stored checks and its prior. Nothing is recomputed over the archive, and a regrouped story
-comes back pending with its groups, whose new checks replace the old ones. One transaction per
-batch of stories, so a run killed half way resumes where it stopped.
+its stored checks and its prior. The batch is then scored again with those posteriors until its
+consensus settles (the fixed point, over the new groups only), so a dispute between a careful
+and a careless outlet is decided by what their other claims showed. Nothing is recomputed over
+the archive, and a regrouped story comes back pending with its groups, whose new checks replace
+the old ones. One transaction per batch of stories, so a run killed half way resumes where it
+stopped.
 
 Copies are not corroboration: within a group, claims whose articles share an independent report
 key (claims/groups.py: an outlet's own articles, near-duplicate texts, credited wire copy) or
@@ -45,11 +48,14 @@ from .truth import (
 
 log = logging.getLogger("newswatch.reliability")
 
-__all__ = ["run_reliability", "group_item", "PARAMS"]
+__all__ = ["run_reliability", "group_item", "group_items", "PARAMS"]
 
 # News states bounds ("over 220,000 GPUs") as often as points; when three outlets give the same
 # bound and one a far-off point, the bound's value must be able to win.
 PARAMS = Params(bound_candidates=True)
+# Rounds of re-scoring a batch with the reliabilities its own checks give; the consensus
+# settles in two or three, the bound only stops a dispute that flips back and forth.
+ROUNDS = 6
 _SCORE_FIELDS = ("reliability", "reliability_low", "reliability_high", "agreed", "disagreed")
 
 
@@ -94,6 +100,32 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dic
     return Item(group["id"], out)
 
 
+def _si(c: dict[str, Any]) -> float:
+    return float(f"{c['value'] * (si_factor(c.get('unit') or '') or 1.0):.9g}")
+
+
+def group_items(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str]) -> list[Item]:
+    """A stored claim group as the items to score: one (`group_item`), or two when an outlet
+    gives one figure as it stands and another as planned ("64,000 GPUs today, 100,000 by 2027").
+
+    The claims stage lets a planned figure meet a plain one, since outlets write one project's
+    size both ways; but an outlet that states both, differently, says they are two quantities,
+    and one vote per outlet would keep only whichever it wrote last. The present figures come
+    first: their consensus is the group's.
+    """
+    def planned(c: dict[str, Any]) -> bool:
+        return (c.get("scope") or "").strip().lower() == "planned"
+
+    kinds: dict[Any, tuple[set[float], set[float]]] = {}
+    for c in claims:
+        if c.get("value") is not None:
+            kinds.setdefault(c["source_id"], (set(), set()))[planned(c)].add(_si(c))
+    if not any(now and plan - now for now, plan in kinds.values()):
+        return [group_item(group, claims, reports)]
+    return [group_item(group, [c for c in claims if not planned(c)], reports),
+            group_item(group, [c for c in claims if planned(c)], reports)]
+
+
 def _first_party(config: Any) -> dict[str, bool]:
     """Each configured outlet: is one of its feeds its own releases (``kind: first-party``)?"""
     flags: dict[str, bool] = {}
@@ -111,9 +143,9 @@ def _accuracy(rows: dict[int, dict[str, Any]]) -> dict[str, float]:
     return out
 
 
-def _score_stories(store: Store, story_ids: list[int], counts: dict[str, int]) -> tuple[list[dict[str, Any]], set[int]]:
-    """Score the pending groups of these stories. Returns the group rows to write and the
-    outlets whose checks may have changed."""
+def _gather(store: Store, story_ids: list[int]) -> tuple[list[tuple[dict[str, Any], list[dict[str, Any]], dict[int, str]]], set[int]]:
+    """The pending groups of these stories, each with its claims and its story's independent
+    reports, and the outlets whose checks they may change."""
     groups = store.pending_groups(story_ids)
     touched: set[int] = set()
     work = []
@@ -130,7 +162,16 @@ def _score_stories(store: Store, story_ids: list[int], counts: dict[str, int]) -
                     for a in story_articles if a["id"] in with_claims]
         reports = independent_reports(articles)
         for g in story_groups:
-            work.append((g, [c for c in claims if c.get("group_id") == g["id"]], reports))
+            members = [c for c in claims if c.get("group_id") == g["id"]]
+            touched |= {c["source_id"] for c in members}
+            work.append((g, members, reports))
+    return work, touched
+
+
+def _score_work(store: Store, work: list[tuple[dict[str, Any], list[dict[str, Any]], dict[int, str]]],
+                reported: set[int]) -> list[dict[str, Any]]:
+    """Score each group with the outlets' reliabilities as stored now. A group that fails is
+    recorded once (its id joins ``reported``) and written unscored."""
     outlets = {c["source_id"] for _, cs, _ in work for c in cs}
     evidence = store.echo_evidence(outlets) if PARAMS.detect_echo else {}
     followed = {prev for ev in evidence.values() for prev, _, _ in ev}
@@ -140,29 +181,62 @@ def _score_stories(store: Store, story_ids: list[int], counts: dict[str, int]) -
         > PARAMS.dep_threshold}
     out = []
     for g, members, reports in work:
-        touched |= {c["source_id"] for c in members}
-        row = {"group_id": g["id"], "consensus_value": None, "consensus_text": None, "checks": {}}
+        row = {"group_id": g["id"], "consensus_value": None, "consensus_text": None, "checks": {},
+               "failed": False, "undecided": False}
         try:
-            item = group_item(g, members, reports)
-            row["follows"] = {ref: (int(prev), same) for ref, _, prev, same in follow_records(item)}
+            items = group_items(g, members, reports)
+            row["follows"] = {ref: (int(prev), same) for item in items
+                              for ref, _, prev, same in follow_records(item)}
             if echoers:
-                item = mark_echoes([item], echoers)[0]
-            scored = score_item(item, weights, PARAMS)
+                items = mark_echoes(items, echoers)
+            scored, *others = [score_item(item, weights, PARAMS) for item in items]
         except Exception as exc:  # noqa: BLE001 - one hostile group must not stop the batch
-            log.warning("reliability: group %s: %s: %s", g["id"], type(exc).__name__, exc)
-            store.record_error(kind="reliability", message=f"claim group {g['id']} (story {g['story_id']}): "
-                                                           f"scoring failed: {type(exc).__name__}: {exc}")
-            counts["groups_failed"] += 1
+            if g["id"] not in reported:
+                reported.add(g["id"])
+                log.warning("reliability: group %s: %s: %s", g["id"], type(exc).__name__, exc)
+                store.record_error(kind="reliability", message=f"claim group {g['id']} (story {g['story_id']}): "
+                                                               f"scoring failed: {type(exc).__name__}: {exc}")
+            row["failed"] = True
             out.append(row)
             continue
-        counts["groups"] += 1
         if scored is not None:
-            counts["undecided"] += scored.value is None and scored.text is None
             row.update(consensus_value=scored.value, consensus_text=scored.text,
-                       checks={check.ref: check.agreement for check in scored.checks})
-            counts["checked_claims"] += len(scored.checks)
+                       checks={check.ref: check.agreement for check in scored.checks},
+                       undecided=scored.value is None and scored.text is None)
+        for other in others:
+            if other is not None:
+                row["checks"].update((check.ref, check.agreement) for check in other.checks)
         out.append(row)
-    return out, touched
+    return out
+
+
+def _outcome(rows: list[dict[str, Any]]) -> dict[int, tuple]:
+    return {r["group_id"]: (r["consensus_value"], r["consensus_text"], sorted(r["checks"].items(), key=repr))
+            for r in rows}
+
+
+def _score_batch(store: Store, story_ids: list[int], extra: set[int], now: str, changed: set[int],
+                 counts: dict[str, int]) -> None:
+    """Score the pending groups of these stories and re-score their outlets, then again with
+    the reliabilities those checks give, until the batch's consensus stops changing (at most
+    ROUNDS times): the fixed point of truth.discover over the new groups, the archive's checks
+    held. Scored once, a fresh store's first batch would weigh every outlet at its prior, so a
+    sloppy outlet's figure would tie a careful one's."""
+    work, touched = _gather(store, story_ids)
+    touched |= extra
+    rows: list[dict[str, Any]] | None = None
+    reported: set[int] = set()
+    for _ in range(ROUNDS):
+        new = _score_work(store, work, reported)
+        if rows is not None and _outcome(new) == _outcome(rows):
+            break
+        rows = new
+        store.save_group_scores(rows, now)
+        changed |= _rescore_sources(store, touched, now, changed)
+    for row in rows or []:
+        counts["groups_failed" if row["failed"] else "groups"] += 1
+        counts["undecided"] += row["undecided"]
+        counts["checked_claims"] += len(row["checks"])
 
 
 def _rescore_sources(store: Store, source_ids: Iterable[int], now: str, written: set[int]) -> set[int]:
@@ -211,9 +285,7 @@ def run_reliability(store: Store, config: Any = None, *, batch: int = 200) -> di
             touched = set(pending_sources)
             if first:
                 touched |= set(store.clear_orphan_checks()) | set(store.sources_pending_rescore())
-            rows, sources = _score_stories(store, story_ids, counts)
-            store.save_group_scores(rows, now)
-            changed |= _rescore_sources(store, touched | sources, now, changed)
+            _score_batch(store, story_ids, touched, now, changed, counts)
         pending_sources = set()
         first = False
         if not story_ids:
