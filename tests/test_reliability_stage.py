@@ -240,6 +240,24 @@ def test_fewer_than_five_checks_is_not_enough_evidence(tmp_path: Path) -> None:
     assert ledger_group["consensus_value"] == 50e6 and ledger_group["scored_at"]
 
 
+def test_thin_evidence_keeps_its_warning_and_still_ranks_a_wrong_outlet_last(tmp_path: Path) -> None:
+    """Five outlets, one story each with one or two checks (the seed story's shape): all say "not
+    enough evidence", and the one whose only checked claim was wrong stores the lowest posterior
+    and ranks last, by its interval's lower bound."""
+    w = World(tmp_path / "news.db")
+    w.story([("Grid Watch", 220, None), ("Rack Report", 220, None), ("Ledger", 220, None),
+             ("Sloppy Times", 1024, None)])
+    w.story([("Grid Watch", 300, None), ("Rack Report", 300, None), ("Acme Newsroom", 300, None)])
+    run_reliability(w.store)
+    rows = w.store.source_rows()
+    assert {r["reliability_text"] for r in rows} == {NOT_ENOUGH_EVIDENCE}
+    assert rows[-1]["name"] == "Sloppy Times" and (rows[-1]["agreed"], rows[-1]["disagreed"]) == (0, 1)
+    assert rows[-1]["reliability"] < min(r["reliability"] for r in rows[:-1])
+    assert rows[-1]["reliability_low"] < min(r["reliability_low"] for r in rows[:-1])
+    out = CliRunner().invoke(main, ["--db", str(tmp_path / "news.db"), "sources"])
+    assert out.output.splitlines()[-1].split()[1:5] == ["Sloppy", "Times", "not", "enough"]
+
+
 def test_the_stage_runs_in_the_pipeline_after_claims(tmp_path: Path) -> None:
     w = _sloppy_world(tmp_path, stories=2)
     counts = process(w.store, parse_config("feeds: []\n"), only=["reliability"])
