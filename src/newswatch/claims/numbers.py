@@ -48,6 +48,13 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("decade", re.compile(r"(?:\b(?:1[89]|20)\d0|['’]\d0)s\b")),
     # an age bracket, not seconds: "in his early 30s", "a woman in her 40s"
     ("decade", re.compile(r"\b(?:early|late|his|her|their|mid)[\s-][1-9]0s\b")),
+    # an aspect ratio or a verse, not two amounts: "16:9 monitors", "a 21:9 screen", "John 3:16"
+    # (a score written with a colon stays: "a 3:1 win")
+    ("ratio", re.compile(r"\b\d{1,3}\s?:\s?\d{1,3}\b(?![:\d])"
+                         r"(?!\s*(?:[a-z]+\s+)?(?:win|victory|defeat|loss|lead|draw|triumph|thrashing)\b)")),
+    # a match-up, not two counts: "a two-on-one", "3-on-3 basketball", "one-on-one talks"
+    ("match_up", re.compile(r"\b(?:\d{1,2}|one|two|three|four|five)\s?-\s?on\s?-\s?(?:\d{1,2}|one|two|three|four|five)\b",
+                            re.I)),
     ("emergency_number", re.compile(r"\b9\s?-\s?1\s?-\s?1\b")),
     ("version", re.compile(r"\b[vV](?:ersion)?\s?\d+(?:\.\d+)+\b|\b\d+\.\d+\.\d+(?:\.\d+)*\b")),
     ("version", re.compile(r"(?<=\b[Vv]ersion )\d+(?:\.\d+)*\b")),
@@ -230,6 +237,15 @@ def _unit_after_hyphen(text: str, pos: int) -> bool:
 _MEASURE_UNITS = {"m", "m2", "L", "kg", "W", "Wh", "B", "s", "minute", "hour", "day", "week", "month", "year"}
 
 
+# after "only one", "just one": words that make "one" a pronoun or an idiom, not a count
+_NOT_AFTER_ONLY_ONE = {
+    "of", "to", "in", "on", "at", "for", "with", "by", "from", "who", "whom", "that", "which", "is",
+    "was", "are", "were", "has", "had", "have", "will", "would", "can", "could", "thing", "way",
+    "time", "more", "other", "another", "and", "or", "but", "left", "remaining", "day",
+    "i", "he", "she", "they", "we", "you", "it", "so", "then", "here", "there", "again", "each",
+}
+
+
 def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
     """Spelled-out numbers, fractions and multiplier words in text[lo:hi]."""
     words = [(m.start() + lo, m.end() + lo, m.group(0)) for m in _WORD_RX.finditer(text[lo:hi])]
@@ -304,9 +320,10 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
             after = nxt
             if after in ("of", "a", "an", "the", "its", "their", "our", "his", "her") or prev in ("by", "than", "a", "cut", "in", "halve") \
                     or text[e:e + 1] in (".", ",", ";", ")") or (i == 0 or text[words[i - 1][1]:s].strip() in (".", ":", "-", "•")):
-                if after in ("a", "an") and i + 2 < len(words) and words[i + 2][2].lower() in SCALES:
-                    sc = words[i + 2]
-                    cores.append(Core(s, sc[1], 0.5 * SCALES[sc[2].lower()], text[s:sc[1]], is_word=True,
+                if after in ("a", "an") and i + 2 < len(words) and (
+                        words[i + 2][2].lower() in SCALES or words[i + 2][2].lower() == "dozen"):
+                    sc = words[i + 2]  # "half a million", "half a dozen"
+                    cores.append(Core(s, sc[1], 0.5 * SCALES.get(sc[2].lower(), 12.0), text[s:sc[1]], is_word=True,
                                        magnitude_done=True))
                     i += 3
                     continue
@@ -371,7 +388,9 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
             continue
         # "one" as a pronoun or an idiom is not a quantity
         if len(run) == 1 and lw == "one":
-            if prev in ("no", "each", "this", "that", "the", "any", "every", "which", "another", "someone",
+            emphatic = prev in ("only", "just", "exactly") and nxt.isalpha() and nxt.islower() \
+                and nxt not in _NOT_AFTER_ONLY_ONE and gap_next == " "  # "only one title": a count
+            if not emphatic and prev in ("no", "each", "this", "that", "the", "any", "every", "which", "another", "someone",
                         "anyone", "no-one", "last", "only", "big", "little", "new", "old", "right", "wrong",
                         "such", "other", "first", "second") or nxt in ("another", "way", "off", "time", "hand", "thing", "point") \
                     or text[e:e + 1] == "-" and not _unit_after_hyphen(text, e) \
@@ -485,6 +504,7 @@ def _join_split_numbers(text: str, cores: list[Core]) -> list[Core]:
     has (sentences.py keeps such a point inside its sentence for the same reason).
     """
     out: list[Core] = []
+    spaced: set[int] = set()  # starts of numbers already joined across a thousands space
     for c in cores:
         if out and not c.is_word and c.kind == "number" and not out[-1].is_word and out[-1].kind == "number":
             a = out[-1]
@@ -492,11 +512,15 @@ def _join_split_numbers(text: str, cores: list[Core]) -> list[Core]:
             after = text[c.end:c.end + 3]
             before = text[max(0, a.start - 3):a.start]
             plain = re.fullmatch(r"\d{1,3}", a.digits) is not None and a.value >= 0 and text[a.start].isdigit()
-            if gap in (" ", "\u202f", "\u00a0", "\u2009") and plain and re.fullmatch(r"\d{3}", c.digits) \
-                    and not re.match(r"\s?[\d\-–/.,:]", after) and not re.search(r"\d[\s,]\s?$", before):
-                # "10 000": the SI thousands separator (a space, thin or no-break); never inside a
-                # list of numbers and never before a hyphenated compound ("3 100-metre races")
+            chained = a.start in spaced and re.fullmatch(r"\d{1,3}(?:,\d{3})+", a.digits) is not None
+            group = re.fullmatch(r"\d{3}", c.digits) or chained and re.fullmatch(r"\d{3}\.\d+", c.digits)
+            more = re.match(r"[ \u202f\u00a0\u2009]\d{3}(?![\d,])", text[c.end:c.end + 6])
+            if gap in (" ", "\u202f", "\u00a0", "\u2009") and (plain or chained) and group \
+                    and (more or not re.match(r"\s?(?:[\d\-–/:]|[.,]\S)", after)) and not re.search(r"\d[\s,]\s?$", before):
+                # "10 000", "1 414 021 100": the SI thousands separator (a space, thin or no-break);
+                # never inside a list of numbers and never before a hyphenated compound ("3 100-metre races")
                 out[-1] = Core(a.start, c.end, a.value * 1000 + c.value, f"{a.digits},{c.digits}")
+                spaced.add(a.start)
                 continue
             if gap == ", " and plain and re.fullmatch(r"\d{3}", c.digits) and not re.match(r",\s?\d", after) \
                     and not re.search(r"(?:\d,|[-–])\s?$", before):

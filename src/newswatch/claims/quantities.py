@@ -204,6 +204,16 @@ _MULTIPLE_OF_RX = re.compile(
     r"(?!(?:per|after|ever|never|later|earlier|under|over|other|together|whether|either|rather)\b)[a-z]+er\b|"
     r"[a-z]+\s?['’]\s?s\b|[A-Z$€£]|\d)")
 _RATE_RX = re.compile(r"\s*(?:/|per\b)\s*", re.I)
+_INCH_MARK_RX = re.compile(r"\s?(?P<mark>[\"”″])(?=[\s+,.;:)\-]|$)")
+
+
+def _is_inch_mark(text: str, lo: int, num_start: int, mark: str) -> bool:
+    """A double prime is always inches; a straight or closing quote is, unless it closes a
+    quotation opened earlier in the sentence ('he said "we sold 10" ...')."""
+    if mark == "″":
+        return True
+    before = text[lo:num_start]
+    return before.count('"') % 2 == 0 and before.count("“") <= before.count("”")
 
 
 def _match_currency_word(rest: str) -> tuple[int, str, float] | None:
@@ -288,7 +298,7 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         if m:
             w = m.group("w")
             lw = w.lower()
-            if lw in MAGNITUDE_WORDS and not (lw == "dozens"):
+            if lw in MAGNITUDE_WORDS:
                 if lw == "hundred" and text[m.end():m.end() + 5] == " and ":
                     pass
                 value *= MAGNITUDE_WORDS[lw]
@@ -359,6 +369,14 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
             unit, raw_unit, factor = spec.canonical, form, spec.factor
             pos += skip + n
             glued_letters = False
+    if not unit and core.kind == "number" and not core.is_word:
+        im = _INCH_MARK_RX.match(text, pos, hi)
+        if im and _is_inch_mark(text, lo, core.start, im.group("mark")):
+            # '70"+ TV', 'a 10 " pipe': the inch mark, when it closes no quotation
+            unit, raw_unit, factor = "m", "in", 0.0254
+            pos = im.end()
+            if text[pos:pos + 1] == "+":
+                qualifier, pos = ">=", pos + 1
     if raw_unit.lower() in ("foot", "feet", "ft"):
         # "six-foot-five", "6 feet 2 inches", "5 ft 10 in": one height in two units
         im = _INCHES_RX.match(text, pos, hi)
@@ -666,7 +684,8 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
             if not ok and re.fullmatch(r"\s*(?:,|and|but|,\s*and|,\s*but)\s*", between) and (
                     bounds <= {">", ">=", "<", "<="} and len({q[0] for q in bounds}) == 2):
                 ok = True
-            if ok and between.strip() in ("-", "–") and _score_or_record(text, qs, i, lo, out):
+            if (ok and between.strip() in ("-", "–") or re.fullmatch(r"\s?:\s?", between)) \
+                    and _score_or_record(text, qs, i, lo, out):
                 i += 2
                 continue
             compatible = (a.unit == b.unit) or (not a.unit or a.unit == "fraction") and b.unit
@@ -723,6 +742,7 @@ _NOUN_BEFORE_RX = re.compile(
 # a part named by the whole it is part of (a determiner or a possessor, then at most two words)
 _PART_OF_RX = re.compile(r"\s+of\s+(?:the|its|their|our|his|her|this|these|those|[A-Z][\w.-]*\s?['’]\s?s)"
                          r"(?:\s+(?:[a-z][\w-]*\s?['’]\s?s|[a-z][\w-]*)){0,2}\s+")
+_OF_THE_RX = re.compile(r"\s+of\s+(?:the|its|their|our|his|her|these|those|[A-Z][\w.-]*\s?['’]\s?s)\s")
 _COLLECTIVE_NOUNS = {"staff", "headcount", "workforce", "personnel", "fleet"}
 
 
@@ -773,6 +793,13 @@ def _inherit_units(text: str, qs: list[Quantity], lo: int) -> None:
             if b.unit and b.is_count and _PART_OF_RX.fullmatch(between):
                 q.unit, q.raw_unit, q.is_count = b.unit, b.raw_unit, True
                 continue
+        if q.kind_bare:
+            # "123 of the planes", "40 of its stores": a part named by its whole's plural noun
+            om = _OF_THE_RX.match(text, q.end)
+            cc = _count_chunk(text, om.end() - 1, len(text)) if om else None
+            if cc and singular(cc[2]).lower() != cc[2].lower() and not (i + 1 < len(qs) and qs[i + 1].start < cc[0]):
+                q.unit, q.raw_unit, q.is_count = cc[1], cc[2], True
+                continue
         if i > 0:
             a = qs[i - 1]
             between = text[a.end:q.start]
@@ -791,6 +818,7 @@ def _inherit_units(text: str, qs: list[Quantity], lo: int) -> None:
                 q.is_count = a.is_count
 
 
+_ONLY_RX = re.compile(r"\b(?:only|just|exactly)\s+$", re.I)
 _RANK_AFTER_RX = re.compile(r"\s?-?\s?(?:seed(?:ed)?|caliber|calibre)\b", re.I)
 
 
@@ -903,7 +931,8 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
         if q.end <= q.start:
             continue
         if q.is_word and q.raw_value == 1 and q.digits.lower() in ("one", "a", "an") and q.qualifier == "=" \
-                and (not q.unit or q.is_count and q.unit not in _KNOWN_COUNTS and q.unit not in _PEOPLE):
+                and (not q.unit or q.is_count and q.unit not in _KNOWN_COUNTS and q.unit not in _PEOPLE) \
+                and not (q.is_count and _ONLY_RX.search(text[max(lo, q.start - 8):q.start])):
             continue  # "One striking innovation", "on one side", "phase-one capacity"
         out.append(q)
     return out

@@ -128,6 +128,10 @@ DIMENSIONS: dict[str, tuple[str, float]] = {
     "m/s": ("speed", 1.0),
     "kn": ("speed", 0.514444),
     "gCO2e/kWh": ("carbon_intensity", 1.0),
+    "hp": ("power", 745.69987158),
+    "fps": ("frame_rate", 1.0),
+    "km/L": ("fuel_economy", 1.0),
+    "mpg": ("fuel_economy", 0.4251437075),
     "": ("number", 1.0),
 }
 
@@ -328,6 +332,22 @@ def _build() -> None:
     _add(["mph", "miles per hour", "miles an hour"], "mph", 1.0, caseless=True)
     _add(["m/s", "meters per second", "metres per second"], "m/s", 1.0, caseless=True)
     _add(["knot", "knots"], "kn", 1.0, caseless=True)
+    # car and gadget news: horsepower, frame rates and fuel economy keep the unit written, as
+    # pounds and miles per hour do; DIMENSIONS relates horsepower to watts
+    _add(["hp", "bhp", "horsepower", "horse power", "brake horsepower"], "hp", 1.0, caseless=True)
+    _add(["fps", "frames per second", "frames a second"], "fps", 1.0, caseless=True)
+    _add(["mpg", "miles per gallon", "miles a gallon"], "mpg", 1.0, caseless=True)
+    _add(["km/L", "km/l", "kpl", "kilometers per liter", "kilometres per litre", "kilometers per litre",
+          "kilometres per liter"], "km/L", 1.0, caseless=True)
+    # the micro sign (µ, U+00B5) and the Greek mu (μ, U+03BC) are both written for "micro"
+    for mu in ("µ", "μ"):
+        _add([f"{mu}g"], "kg", 1e-9)
+        _add([f"{mu}m"], "m", 1e-6)
+        _add([f"{mu}s"], "s", 1e-6)
+        _add([f"{mu}L", f"{mu}l"], "L", 1e-6)
+    _add(["mcg", "microgram", "micrograms", "microgramme", "microgrammes"], "kg", 1e-9, caseless=True)
+    _add(["° Celsius", "°Celsius", "° celsius", "° Centigrade"], "°C", 1.0)
+    _add(["° Fahrenheit", "°Fahrenheit", "° fahrenheit"], "°F", 1.0)
     # carbon intensity
     _add(["gCO2e/kWh", "gCO₂e/kWh", "gCO2/kWh", "gCO₂/kWh", "g CO2e/kWh", "g CO2/kWh"],
          "gCO2e/kWh", 1.0)
