@@ -56,6 +56,15 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("match_up", re.compile(r"\b(?:\d{1,2}|one|two|three|four|five)\s?-\s?on\s?-\s?(?:\d{1,2}|one|two|three|four|five)\b",
                             re.I)),
     ("emergency_number", re.compile(r"\b9\s?-\s?1\s?-\s?1\b")),
+    ("emergency_number", re.compile(r"\b911(?=\s+(?:calls?|callers?|dispatch\w*|operators?|cent(?:er|re)s?|lines?|system)\b)")),
+    # a salary band, not a count: "a six-figure salary", "a 7-figure deal"
+    ("figure_band", re.compile(r"\b(?:\d|four|five|six|seven|eight|nine|ten)[\s-]figures?\b", re.I)),
+    # a video resolution named by its width: "4K streaming", "an 8K TV" (a count or a sum
+    # written with K stays: "$4K", "4K followers")
+    ("resolution", re.compile(
+        r"(?<![$€£¥₹\w.,])[48]\s?[kK]\b(?![.,]\d)(?!\s+(?:[a-z]+\s+)?(?:people|followers|users|views|viewers|"
+        r"subscribers|fans|runners|steps|jobs|employees|workers|members|votes|copies|units|downloads|"
+        r"visitors|readers|tickets|homes|customers|miles|words|races?|runs?|walks?)\b)")),
     ("version", re.compile(r"\b[vV](?:ersion)?\s?\d+(?:\.\d+)+\b|\b\d+\.\d+\.\d+(?:\.\d+)*\b")),
     ("version", re.compile(r"(?<=\b[Vv]ersion )\d+(?:\.\d+)*\b")),
     ("list_number", re.compile(r"(?m)^[ \t•*·\-–]*\(?\d{1,2}[.)](?=\s)")),
@@ -385,6 +394,14 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
         value = _parse_word_number(run)
         if value is None:
             i = j + 1
+            continue
+        # "one or two", "a minute or two", "a sibling or two": a vague few, not a count
+        if lw == "one" and nxt == "or" and i + 2 < len(words) and words[i + 2][2].lower() == "two":
+            i += 3
+            continue
+        if len(run) == 1 and lw == "two" and prev == "or" and i >= 3 and words[i - 3][2].lower() in ("a", "an") \
+                and text[words[i - 2][1]:words[i - 1][0]] == " ":
+            i += 1
             continue
         # "one" as a pronoun or an idiom is not a quantity
         if len(run) == 1 and lw == "one":

@@ -204,6 +204,8 @@ _MULTIPLE_OF_RX = re.compile(
     r"(?!(?:per|after|ever|never|later|earlier|under|over|other|together|whether|either|rather)\b)[a-z]+er\b|"
     r"[a-z]+\s?['’]\s?s\b|[A-Z$€£]|\d)")
 _RATE_RX = re.compile(r"\s*(?:/|per\b)\s*", re.I)
+_VERB_HEAD_RX = re.compile(r"^(?:[a-z]{3,}ing|[a-z]{3,}(?<!e)ed|became|become|went|came|met|fought|spoke|said|were|are|"
+                           r"had|have|did|do|made|took|left|sat|stood|got|began|knew|saw)$")
 _INCH_MARK_RX = re.compile(r"\s?(?P<mark>[\"”″])(?=[\s+,.;:)\-]|$)")
 
 
@@ -397,6 +399,9 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         return None  # "one of the largest AI systems", "one of them": an idiom, not a count
     if not unit and core.kind == "number":
         cc = _count_chunk(text, pos, hi)
+        if cc and core.value > 1 and _VERB_HEAD_RX.search(cc[2]) and singular(cc[2]) == cc[2] \
+                and text[pos:pos + 1] != "-":
+            cc = None  # "the two became close", "with the two rendezvousing": a verb, not what is counted
         if cc:
             cend, cunit, _head, noun_phrase = cc
             unit, raw_unit, is_count = cunit, _head, True
@@ -854,8 +859,11 @@ def _mark_age(text: str, q: Quantity, lo: int) -> None:
     if q.unit or q.is_word or not re.fullmatch(r"\d{1,3}", q.digits) or not 0 < q.raw_value < 120:
         return
     if _AGE_BEFORE_RX.search(text[max(lo, q.start - 30):q.start]) and re.match(
-            r"\s?[,)]|\s+(?:was|is|were|has|had|who|of|from)\b", text[q.end:q.end + 6]):
+            r"\s?[,)]|\s[–—-]\s|\s+(?:was|is|were|has|had|who|of|from)\b", text[q.end:q.end + 6]):
         q.unit, q.raw_unit, q.has_unit = "year", "", True
+    elif re.search(r"\b(?:at|by|from|until|since|under|over)\s+the\s+age\s+of\s+$", text[max(lo, q.start - 24):q.start],
+                   re.I):
+        q.unit, q.raw_unit, q.has_unit = "year", "", True  # "at the age of 9"
 
 
 _STAFF_BEFORE_RX = re.compile(r"\b(?:employ|employs|employed|employing|hire|hires|hired|hiring|workforce of|"
