@@ -354,3 +354,99 @@ def test_dollars_and_cents_are_one_price(text, value):
 
 def test_a_count_after_a_price_is_not_its_cents():
     assert q("He paid $15 and 50 people came.") == [(15, "USD"), (50, "person")]
+
+
+# --- web news (gadget, car, sports and general pages) ----------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ('Retailers will discount the 75"+ sets first.', 75 * 0.0254),
+    ("The 55″ model ships next month.", 55 * 0.0254),
+    ('The frame takes a 12 " print.', 12 * 0.0254),
+])
+def test_inch_mark_after_a_number(text, value):
+    x = one(text)
+    assert x.unit == "m" and math.isclose(x.value, value)
+
+
+def test_a_closing_quote_after_a_number_is_not_an_inch_mark():
+    assert q('The coach said "we needed 10" and left.') == [(10.0, "")]
+    assert q("“The score was 3”, she said.") == [(3.0, "")]
+
+
+@pytest.mark.parametrize("text, unit, value", [
+    ("The hybrid makes 219 hp combined.", "hp", 219.0),
+    ("Its motor is rated at 300 horsepower.", "hp", 300.0),
+    ("The diesel delivers 620 Nm of torque.", "N·m", 620.0),
+    ("The console version is locked at 30fps.", "fps", 30.0),
+    ("It streams at 120 frames per second.", "fps", 120.0),
+    ("The sedan is rated at 52 miles per gallon.", "mpg", 52.0),
+    ("The supplement holds 400 mcg of folate.", "kg", 400e-9),
+    ("The dose was 25 μg at most.", "kg", 25e-9),
+    ("Bake it at 180° Celsius.", "°C", 180.0),
+])
+def test_car_gadget_and_lab_units(text, unit, value):
+    x = one(text)
+    assert x.unit == unit and math.isclose(x.value, value)
+
+
+def test_an_aspect_ratio_is_not_two_amounts():
+    assert q("The studio shot the series in a 21:9 format.") == []
+
+
+def test_a_score_written_with_a_colon_is_two_counts():
+    assert q("Celtic sealed a 4:2 win at home.") == [(4.0, "point"), (2.0, "point")]
+
+
+def test_a_part_takes_the_plural_noun_of_its_whole():
+    assert q("Police detained 14 of the marchers overnight.") == [(14.0, "marcher")]
+    assert q("The chain will shut 40 of its stores.") == [(40.0, "store")]
+
+
+def test_only_one_before_a_noun_is_a_count():
+    assert q("Only one bidder was left in the auction.") == [(1.0, "bidder")]
+    assert q("She was the only one who voted no.") == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("The kit comes with half a dozen brushes.", 6.0),
+    ("They ordered four dozens for the party.", 48.0),
+])
+def test_dozens_multiply(text, value):
+    assert one(text).value == value
+
+
+def test_a_match_up_is_not_two_counts():
+    assert q("He finished a three-on-two break in the second period.") == []
+
+
+def test_space_separated_thousands_in_a_chain():
+    assert q("The census counted 2 487 903 residents.") == [(2487903.0, "resident")]
+
+
+@pytest.mark.parametrize("text", [
+    "Callers flooded the 911 lines after the blast.",
+    "She landed a seven-figure book deal.",
+    "The set supports 8K playback over HDMI.",
+    "He wanted a break or two before the final.",
+    "Expect one or two delays on the line.",
+])
+def test_names_and_vague_amounts_are_not_quantities(text):
+    assert q(text) == []
+
+
+def test_a_4k_count_is_still_a_count():
+    assert q("The channel passed 4K subscribers.") == [(4000.0, "subscriber")]
+
+
+@pytest.mark.parametrize("text", [
+    "Ortiz, 44 – who signed in March – will start.",
+    "He began racing at the age of 12.",
+])
+def test_ages_after_a_dash_or_the_age_of(text):
+    assert one(text).unit == "year"
+
+
+def test_a_verb_after_a_bare_number_is_not_what_is_counted():
+    assert q("In the end the two fought it out.") == [(2.0, "")]
+    assert q("Those two rendezvousing in orbit will dock.") == [(2.0, "")]
+    assert q("The three-building complex opened.") == [(3.0, "building")]

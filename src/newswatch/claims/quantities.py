@@ -417,6 +417,7 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         if pm_ and pm_.group(1) in _PEOPLE:
             unit, raw_unit, is_count = pm_.group(1), pm_.group(1), True  # "one man died", "one armed militant"
             pos += pm_.end()
+
     if core.kind == "fraction" and not unit:
         unit = "fraction"
     if core.kind == "multiplier":
