@@ -450,3 +450,38 @@ def test_a_verb_after_a_bare_number_is_not_what_is_counted():
     assert q("In the end the two fought it out.") == [(2.0, "")]
     assert q("Those two rendezvousing in orbit will dock.") == [(2.0, "")]
     assert q("The three-building complex opened.") == [(3.0, "building")]
+
+
+@pytest.mark.parametrize("text", [
+    "The airline grounded its 737 Max fleet.",
+    "Qantas took delivery of a 787-9 Dreamliner.",
+    "The 777x program slipped again.",
+    "The 777 program has faced delays.",
+    "Savers can borrow from a 401(k) plan.",
+])
+def test_aircraft_models_and_statute_sections_are_not_quantities(text):
+    assert q(text) == []
+
+
+def test_a_two_sided_inch_size_keeps_both_inch_marks():
+    assert q('The poster is 24" wide and 36" tall.') == [(round(24 * 0.0254, 4), "m"), (round(36 * 0.0254, 4), "m")]
+
+
+def test_an_age_after_im():
+    assert q("I’m 68 and still riding every day.") == [(68.0, "year")]
+
+
+def test_digits_in_brackets_restate_the_word():
+    assert q("Bidders have sixty (60) days to respond.") == [(60.0, "day")]
+
+
+def test_a_span_of_years_is_not_a_range():
+    assert q("The survey ran from 2011 to 2016 in four states.") == [(4.0, "state")]
+
+
+def test_an_em_dash_aside_is_not_a_range():
+    assert q("It reused a hinge from 2012—one that had failed before.") == []
+
+
+def test_a_capitalised_rate_denominator():
+    assert q("Bundle Deal: Save $8/Month") == [(8.0, "USD/month")]

@@ -57,6 +57,13 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
                             re.I)),
     ("emergency_number", re.compile(r"\b9\s?-\s?1\s?-\s?1\b")),
     ("emergency_number", re.compile(r"\b911(?=\s+(?:calls?|callers?|dispatch\w*|operators?|cent(?:er|re)s?|lines?|system)\b)")),
+    # aircraft models: "737 Max", "787-9 Dreamliner", "777x jets", "the 777 program", "Boeing 767"
+    ("aircraft_model", re.compile(
+        r"(?<=Boeing )7[0-8]7(?:-?\d{1,3})?[xX]?\b|\b7[0-8]7(?:-\d{1,3}[A-Z]{0,2}|[xX]|\s?(?:MAX|Max)\b)"
+        r"|\b7[0-8]7(?=\s+(?:Dreamliners?|jets?|jetliners?|planes?|aircraft|airliners?|freighters?|program|"
+        r"programme|fleet|family|series|model)\b)")),
+    # a US tax-code or statute section: "401(k)", "501(c)(3)"
+    ("statute", re.compile(r"\b\d{3}\s?\(\s?[a-z]\s?\)(?:\s?\(\s?\d\s?\))?")),
     # a salary band, not a count: "a six-figure salary", "a 7-figure deal"
     ("figure_band", re.compile(r"\b(?:\d|four|five|six|seven|eight|nine|ten)[\s-]figures?\b", re.I)),
     # a video resolution named by its width: "4K streaming", "an 8K TV" (a count or a sum
@@ -122,6 +129,7 @@ _STOP_CAPS = {
     "raises", "reach", "reached", "hits", "hit", "hire", "hired", "add", "added", "adds",
     "buy", "bought", "sell", "sold", "ship", "shipped", "including", "includes", "include",
     "gpus", "gpu", "mw", "gw", "quick", "key", "note", "tip", "step",
+    "i'm", "i’m", "i'd", "i’d", "i've", "i’ve", "i'll", "i’ll",
 }
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august",

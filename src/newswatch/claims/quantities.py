@@ -215,7 +215,8 @@ def _is_inch_mark(text: str, lo: int, num_start: int, mark: str) -> bool:
     if mark == "″":
         return True
     before = text[lo:num_start]
-    return before.count('"') % 2 == 0 and before.count("“") <= before.count("”")
+    quotes = len(re.findall(r'(?<!\d)(?<!\d )"', before))  # an earlier inch mark is no quotation
+    return quotes % 2 == 0 and before.count("“") <= len(re.findall(r"(?<!\d)”", before))
 
 
 def _match_currency_word(rest: str) -> tuple[int, str, float] | None:
@@ -428,6 +429,8 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
         if rm:
             rest2 = text[rm.end():hi]
             den = match_unit(rest2, glued=True)
+            if den is None and re.match(r"[A-Z][a-z]+\b", rest2):
+                den = match_unit(rest2[:1].lower() + rest2[1:], glued=True)  # "Save $5/Month"
             nm = re.match(r"(\d[\d,]*)\s+", rest2)
             den_count = None
             den_num = ""
@@ -578,6 +581,29 @@ def _merge_subunits(text: str, qs: list[Quantity]) -> list[Quantity]:
     return out
 
 
+def _drop_restated(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """'four (4) size options', 'thirty (30) days': the digits in brackets restate the word."""
+    out: list[Quantity] = []
+    for q in qs:
+        a = out[-1] if out else None
+        if a is not None and a.is_word and not q.is_word and q.raw_value == a.raw_value \
+                and re.fullmatch(r"\s?\(\s?", text[a.num_end:q.num_start]) and text[q.num_end:q.num_end + 1] == ")":
+            if not a.unit:
+                got = match_unit(text[q.num_end + 1:].lstrip(), glued=False) \
+                    if text[q.num_end + 1:q.num_end + 2] == " " else None
+                cc = _count_chunk(text, q.num_end + 1, len(text)) if got is None else None
+                if got is not None:
+                    n, spec, form = got
+                    a.unit, a.raw_unit, a.factor, a.has_unit = spec.canonical, form, spec.factor, True
+                    a.value = a.raw_value * spec.factor
+                    a.end = q.num_end + 2 + n
+                elif cc:
+                    a.unit, a.raw_unit, a.is_count, a.has_unit, a.end = cc[1], cc[2], True, True, cc[0]
+            continue
+        out.append(q)
+    return out
+
+
 _PROPORTION_RX = re.compile(r"\s+(?:in|out of)(?:\s+every)?\s+$")
 
 
@@ -686,6 +712,10 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
                 ok = False
             if ok and a.qualifier in ("up", "down") or ok and b.qualifier in ("up", "down"):
                 ok = False
+            if ok and _is_year(a, text) and _is_year(b, text):
+                ok = False  # "from 2004 to 2017": a span of years, which are not quantities
+            if ok and between.strip() == "—" and a.is_word != b.is_word:
+                ok = False  # "a design from 2015—one that it had tried": an aside, not a range
             bounds = {a.qualifier, b.qualifier}
             if not ok and re.fullmatch(r"\s*(?:,|and|but|,\s*and|,\s*but)\s*", between) and (
                     bounds <= {">", ">=", "<", "<="} and len({q[0] for q in bounds}) == 2):
@@ -862,6 +892,9 @@ def _mark_age(text: str, q: Quantity, lo: int) -> None:
     if _AGE_BEFORE_RX.search(text[max(lo, q.start - 30):q.start]) and re.match(
             r"\s?[,)]|\s[–—-]\s|\s+(?:was|is|were|has|had|who|of|from)\b", text[q.end:q.end + 6]):
         q.unit, q.raw_unit, q.has_unit = "year", "", True
+    elif re.search(r"\b(?:I['’]m|I am|(?:he|she)(?:['’]s| is| was)|I was)\s+$", text[max(lo, q.start - 10):q.start]) \
+            and re.match(r"\s?[,.;]|\s+(?:and|but|when|now)\b", text[q.end:q.end + 6]):
+        q.unit, q.raw_unit, q.has_unit = "year", "", True  # "I'm 74 and was tempted"
     elif re.search(r"\b(?:at|by|from|until|since|under|over)\s+the\s+age\s+of\s+$", text[max(lo, q.start - 24):q.start],
                    re.I):
         q.unit, q.raw_unit, q.has_unit = "year", "", True  # "at the age of 9"
@@ -918,6 +951,7 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
             q.start = max(q.start, qs[-1].end)
         qs.append(q)
         last_end = q.end
+    qs = _drop_restated(text, qs)
     qs = _merge_proportions(text, qs)
     qs = _merge_subunits(text, qs)
     qs = _merge_ranges(text, qs, lo)
