@@ -485,3 +485,37 @@ def test_an_em_dash_aside_is_not_a_range():
 
 def test_a_capitalised_rate_denominator():
     assert q("Bundle Deal: Save $8/Month") == [(8.0, "USD/month")]
+
+
+def test_score_bulge():
+    assert q("A late run made it a 41-13 bulge.") == [(41.0, "point"), (13.0, "point")]
+
+
+def test_a_signed_change_in_a_quote_table_is_not_a_range():
+    assert q("ACME CORP 88.10 -4.25 -4.6%") == [(-4.25, ""), (-4.6, "%")]
+
+
+@pytest.mark.parametrize("text", [
+    "The festival runs 9-13 June in Lyon.",
+    "Hearings are set for Oct. 14-16 in Denver.",
+])
+def test_spans_of_days_are_dates(text):
+    assert q(text) == []
+
+
+def test_currency_on_the_low_end_and_scale_on_the_high_end():
+    x = one("Analysts see $20-25 billion in new orders.")
+    assert x.unit == "USD" and (x.low, x.high) == (20e9, 25e9)
+
+
+def test_an_age_before_and_older():
+    assert q("Adults age 18 and older can apply.") == [(18.0, "year")]
+
+
+def test_a_hyphenated_rate():
+    assert q("The $7.99-a-month plan adds ads.") == [(7.99, "USD/month")]
+    assert q("It paid a 15-cent-a-share dividend.") == [(0.15, "USD")]
+
+
+def test_torque_in_pound_feet():
+    assert q("The V6 makes 295 lb-ft of torque.") == [(295.0, "lb-ft")]

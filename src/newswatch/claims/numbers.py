@@ -39,6 +39,9 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("time", re.compile(r"\b\d{1,2}(?::\s?\d{2}){1,2}(?:\s?[ap]\.?\s?m\b\.?)?", re.I)),
     ("time", re.compile(r"\b\d{1,2}(?:\.\d{2})?\s?(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b|AM\b|PM\b)")),
     ("time", re.compile(r"\b(?:\d{1,2}[.:]\s?\d{2}|[012]\d[0-5]\d)\s?(?:GMT|UTC|BST|CET|CEST|[ECMP][SD]?T|AK[SD]T|HST|IST|JST|AEST|AEDT)\b")),
+    # a span of days: "18-24 November", "Nov. 18-24", "June 3 to 5"
+    ("date", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s?(?:[-–]|to)\s?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b")),
+    ("date", re.compile(rf"\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\s?(?:[-–]|to)\s?\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s?(?:%|percent|per\s?cent))")),
     ("date", re.compile(rf"\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?")),
     ("date", re.compile(rf"\b{_MONTHS_UPPER}\.?\s+\d{{1,2}}(?:ST|ND|RD|TH)?\b(?:,?\s+\d{{4}}\b)?")),
     ("date", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTHS}\b\.?(?:,?\s+\d{{4}}\b)?")),
@@ -479,7 +482,8 @@ def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
         start = s
         if sign:
             before = text[max(lo, s - 1):s]
-            if before == " " and (re.search(r"(?:\d|\d\s?-\s?(?:for|of))\s$", text[max(lo, s - 10):s])
+            # "9 - 5" (a tokenised hyphen) is a dash; "225.86 -12.99" (a quote table) is a sign
+            if before == " " and (sign != sign.strip() and re.search(r"(?:\d|\d\s?-\s?(?:for|of))\s$", text[max(lo, s - 10):s])
                                   or sign != sign.strip() and re.search(r"(?:foot|feet|ft)\s$", text[max(lo, s - 6):s])):
                 before = "0"  # "9 - 5", "6 - foot - 8": a spaced dash (tokenised hyphen), not a sign
             # "10-12 GW": a range dash; "GPT-4": a model name; " -15": a sign

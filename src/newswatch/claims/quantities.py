@@ -203,7 +203,7 @@ _MULTIPLE_OF_RX = re.compile(
     r"\s+(?:the|as|that|what|its|his|her|their|our|this|more|less|"
     r"(?!(?:per|after|ever|never|later|earlier|under|over|other|together|whether|either|rather)\b)[a-z]+er\b|"
     r"[a-z]+\s?['’]\s?s\b|[A-Z$€£]|\d)")
-_RATE_RX = re.compile(r"\s*(?:/|per\b)\s*", re.I)
+_RATE_RX = re.compile(r"\s*(?:/|per\b|-an?-(?=[a-z])(?!share))\s*", re.I)  # "$2.49 per hour", "$6.99-a-month"
 _VERB_HEAD_RX = re.compile(r"^(?:[a-z]{3,}ing|[a-z]{3,}(?<!e)ed|became|become|went|came|met|fought|spoke|said|were|are|"
                            r"had|have|did|do|made|took|left|sat|stood|got|began|knew|saw)$")
 _INCH_MARK_RX = re.compile(r"\s?(?P<mark>[\"”″])(?=[\s+,.;:)\-]|$)")
@@ -634,7 +634,7 @@ def _merge_proportions(text: str, qs: list[Quantity]) -> list[Quantity]:
 
 _SCORE_AFTER_RX = re.compile(
     r"\s*(?:\w+\s+)?(?:win|wins|victory|victories|triumph|drubbing|rout|defeat|loss|lead|edge|run|"
-    r"score|decision|round|margin|vote|verdict|final|tie|draw|deficit|advantage|spurt|burst|streak)\b", re.I)
+    r"score|decision|round|margin|vote|verdict|final|tie|draw|deficit|advantage|spurt|burst|streak|bulge|cushion)\b", re.I)
 _RECORD_AFTER_RX = re.compile(
     r"\s*(?:record|start|mark|finish|season|(?:for|on|in|this)\s+(?:the\s+)?(?:season|year|road)|"
     r",?\s*(?:with\s+)?\d+\s*(?:KOs?|knockouts))\b", re.I)
@@ -681,7 +681,7 @@ def _score_or_record(text: str, qs: list[Quantity], i: int, lo: int, out: list[Q
         noun = b.unit if b.is_count and b.unit not in ("win", "victory", "loss", "defeat", "lead", "start", "record",
                                                        "mark", "edge", "run", "score", "margin", "drubbing",
                                                        "tie", "draw", "deficit", "advantage", "spurt",
-                                                       "burst", "streak") else ""
+                                                       "burst", "streak", "bulge", "cushion") else ""
         names = [noun or "point"] * 3
     parts = [a, b] + ([chain] if chain is not None else [])
     for k, p in enumerate(parts):
@@ -724,6 +724,12 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
                     and _score_or_record(text, qs, i, lo, out):
                 i += 2
                 continue
+            if ok and a.has_currency and not a.has_magnitude and not b.unit and b.has_magnitude \
+                    and between.strip() in ("-", "–", "to") and b.qualifier == "=":
+                # "$40-50 billion": the currency written on the low end, the scale on the high end
+                b.unit, b.raw_unit, b.has_currency, b.has_unit = a.unit, a.raw_unit, True, True
+                b.raw_value = b.value
+                a.raw_value, a.has_magnitude = a.value, False
             compatible = (a.unit == b.unit) or (not a.unit or a.unit == "fraction") and b.unit
             # "$30 to $45 per megawatt-hour": the rate written once covers both ends
             rate_end = bool(a.unit) and b.unit.startswith(a.unit + "/") and a.has_currency == b.has_currency
@@ -890,7 +896,7 @@ def _mark_age(text: str, q: Quantity, lo: int) -> None:
     if q.unit or q.is_word or not re.fullmatch(r"\d{1,3}", q.digits) or not 0 < q.raw_value < 120:
         return
     if _AGE_BEFORE_RX.search(text[max(lo, q.start - 30):q.start]) and re.match(
-            r"\s?[,)]|\s[–—-]\s|\s+(?:was|is|were|has|had|who|of|from)\b", text[q.end:q.end + 6]):
+            r"\s?[,)]|\s[–—-]\s|\s+(?:was|is|were|has|had|who|of|from|and|or)\b", text[q.end:q.end + 6]):
         q.unit, q.raw_unit, q.has_unit = "year", "", True
     elif re.search(r"\b(?:I['’]m|I am|(?:he|she)(?:['’]s| is| was)|I was)\s+$", text[max(lo, q.start - 10):q.start]) \
             and re.match(r"\s?[,.;]|\s+(?:and|but|when|now)\b", text[q.end:q.end + 6]):

@@ -131,6 +131,7 @@ DIMENSIONS: dict[str, tuple[str, float]] = {
     "hp": ("power", 745.69987158),
     "fps": ("frame_rate", 1.0),
     "N·m": ("torque", 1.0),
+    "lb-ft": ("torque", 1.3558179483),
     "km/L": ("fuel_economy", 1.0),
     "mpg": ("fuel_economy", 0.4251437075),
     "": ("number", 1.0),
@@ -338,6 +339,8 @@ def _build() -> None:
     _add(["hp", "bhp", "horsepower", "horse power", "brake horsepower"], "hp", 1.0, caseless=True)
     _add(["fps", "frames per second", "frames a second"], "fps", 1.0, caseless=True)
     _add(["Nm", "N·m", "N-m", "newton-metres", "newton-meters", "newton metres", "newton meters"], "N·m", 1.0)
+    _add(["lb-ft", "lb.-ft.", "lb ft", "lb-ft.", "pound-feet", "pound-foot", "pounds-feet", "foot-pounds",
+          "ft-lb", "ft-lbs"], "lb-ft", 1.0, caseless=True)
     _add(["mpg", "miles per gallon", "miles a gallon"], "mpg", 1.0, caseless=True)
     _add(["km/L", "km/l", "kpl", "kilometers per liter", "kilometres per litre", "kilometers per litre",
           "kilometres per liter"], "km/L", 1.0, caseless=True)
