@@ -519,3 +519,26 @@ def test_a_hyphenated_rate():
 
 def test_torque_in_pound_feet():
     assert q("The V6 makes 295 lb-ft of torque.") == [(295.0, "lb-ft")]
+
+
+@pytest.mark.parametrize("text", [
+    "It needs an iPhone 6s or later running iOS 13.",
+    "Shares of Take-Two rose after the launch.",
+])
+def test_camel_case_and_hyphenated_names_hold_no_quantity(text):
+    assert q(text) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I have coached since I was 19 (my first team was local).", 19.0),
+    ("He stepped down at age 61.", 61.0),
+    ("At 15, she left home for the academy.", 15.0),
+])
+def test_more_ages(text, value):
+    x = one(text)
+    assert x.unit == "year" and x.value == value
+
+
+def test_one_day_as_some_day_is_not_a_quantity():
+    assert q("Hackers will break through one day—and then what?") == []
+    assert q("The repair took one day to finish.") == [(1.0, "day")]

@@ -266,6 +266,12 @@ _NOT_AFTER_ONLY_ONE = {
 }
 
 
+# words before "one day" that make it a length of time ("in one day", "for one day")
+_BEFORE_A_SPAN = {"in", "for", "within", "after", "than", "only", "just", "per", "over", "about", "nearly",
+                  "almost", "under", "least", "most", "barely", "every", "each", "a", "the", "of", "and",
+                  "or", "to", "by", "on", "last", "first", "single", "extra"}
+
+
 def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
     """Spelled-out numbers, fractions and multiplier words in text[lo:hi]."""
     words = [(m.start() + lo, m.end() + lo, m.group(0)) for m in _WORD_RX.finditer(text[lo:hi])]
@@ -414,6 +420,12 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
                 and text[words[i - 2][1]:words[i - 1][0]] == " ":
             i += 1
             continue
+        # "you'll find out one day", "one day, we hope": some day, not a day's length
+        if len(run) == 1 and lw == "one" and nxt == "day" and prev not in _BEFORE_A_SPAN \
+                and not re.match(r"\s+day\s+(?:later|earlier|before|after|ago|of|in|per|a|each|to|long|only)\b|\s+day['’]s",
+                                 text[e:e + 20]):
+            i += 2
+            continue
         # "one" as a pronoun or an idiom is not a quantity
         if len(run) == 1 and lw == "one":
             emphatic = prev in ("only", "just", "exactly") and nxt.isalpha() and nxt.islower() \
@@ -432,7 +444,7 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
         if w[0].isupper() and i > 0:
             pw = words[i - 1][2]
             gap_prev = text[words[i - 1][1]:s]
-            if gap_prev.strip() == "" and pw[0].isupper() and pw.lower() not in _STOP_CAPS:
+            if gap_prev.strip() in ("", "-") and pw[0].isupper() and pw.lower() not in _STOP_CAPS:  # "Take-Two"
                 i = j + 1
                 continue
         if w[0].isupper() and i > 0 and text[words[i - 1][1]:s].strip() not in (".", ":", "!", "?", "-", "•", "*") \

@@ -524,6 +524,8 @@ def _is_name_number(text: str, q: Quantity, lo: int) -> bool:
     lw = word.lower().rstrip(".")
     if lw in _LABEL_WORDS or word.lower() in _LABEL_WORDS:
         return True
+    if re.fullmatch(r"[a-z]{1,3}[A-Z][A-Za-z]*", word):
+        return True  # "iOS 12", "iPhone 7 refurbs", "eBay 2": a camel-case product name
     if word[0].isupper() and lw not in _STOP_CAPS and lw not in _MONTH_WORDS and lw not in _WEEKDAYS:
         # sentence-initial words are handled by _STOP_CAPS; acronyms like "NVMe 8" are units, fine
         if q.is_count and word.isupper() and len(word) <= 4 and "," in q.digits:
@@ -543,6 +545,8 @@ def _is_glued_model(text: str, q: Quantity, lo: int) -> bool:
     if not m:
         return False
     word = m.group(1)
+    if re.fullmatch(r"[a-z]{1,3}[A-Z][A-Za-z]*", word):
+        return True  # "iPhone 5s"
     return word[0].isupper() and word.lower() not in _STOP_CAPS and word.lower() not in _MONTH_WORDS
 
 
@@ -899,8 +903,11 @@ def _mark_age(text: str, q: Quantity, lo: int) -> None:
             r"\s?[,)]|\s[–—-]\s|\s+(?:was|is|were|has|had|who|of|from|and|or)\b", text[q.end:q.end + 6]):
         q.unit, q.raw_unit, q.has_unit = "year", "", True
     elif re.search(r"\b(?:I['’]m|I am|(?:he|she)(?:['’]s| is| was)|I was)\s+$", text[max(lo, q.start - 10):q.start]) \
-            and re.match(r"\s?[,.;]|\s+(?:and|but|when|now)\b", text[q.end:q.end + 6]):
-        q.unit, q.raw_unit, q.has_unit = "year", "", True  # "I'm 74 and was tempted"
+            and re.match(r"\s?[,.;(]|\s+(?:and|but|when|now)\b", text[q.end:q.end + 6]):
+        q.unit, q.raw_unit, q.has_unit = "year", "", True  # "I'm 74 and was tempted", "since I was 17 ("
+    elif re.search(r"\bage\s+$", text[max(lo, q.start - 5):q.start]) and re.match(r"\s?[,.;)]|$", text[q.end:q.end + 2]) \
+            or re.fullmatch(r"\s*At\s+", text[lo:q.start]) and text[q.end:q.end + 1] == ",":
+        q.unit, q.raw_unit, q.has_unit = "year", "", True  # "retired at age 43.", "At 16, he went"
     elif re.search(r"\b(?:at|by|from|until|since|under|over)\s+the\s+age\s+of\s+$", text[max(lo, q.start - 24):q.start],
                    re.I):
         q.unit, q.raw_unit, q.has_unit = "year", "", True  # "at the age of 9"
