@@ -542,3 +542,13 @@ def test_more_ages(text, value):
 def test_one_day_as_some_day_is_not_a_quantity():
     assert q("Hackers will break through one day—and then what?") == []
     assert q("The repair took one day to finish.") == [(1.0, "day")]
+
+
+def test_a_range_written_with_k_on_both_ends():
+    x = one("Bonuses run 10k-15k for senior staff.")
+    assert (x.low, x.high) == (10e3, 15e3)
+
+
+def test_bounds_that_exclude_each_other_are_not_a_range():
+    assert q("Either more than 90 or, later, less than 20 remained.") == [(90.0, ""), (20.0, "")]
+    assert q("Bids above 40 and below 10 were rejected.") == [(40.0, ""), (10.0, "")]

@@ -508,7 +508,8 @@ def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
             else:
                 value = -value
         if text[ns - 1:ns] == "-" and ns - 2 >= 0 and text[ns - 2].isalpha() \
-                and not _MADE_OF_RX.search(text[max(lo, ns - 8):ns]):
+                and not _MADE_OF_RX.search(text[max(lo, ns - 8):ns]) \
+                and not re.search(r"\d(?:k|K|m|M|bn|mn)-$", text[max(lo, ns - 5):ns]):  # "5k-20k" is a range
             continue  # GPT-4, COVID-19, F-35 (but "7-for-14", "11-of-36" are two counts)
         if m.group("frac"):
             fa, fb = m.group("frac").strip().split("/")

@@ -723,7 +723,8 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
             bounds = {a.qualifier, b.qualifier}
             if not ok and re.fullmatch(r"\s*(?:,|and|but|,\s*and|,\s*but)\s*", between) and (
                     bounds <= {">", ">=", "<", "<="} and len({q[0] for q in bounds}) == 2):
-                ok = True
+                floor, ceiling = (a, b) if a.qualifier[0] == ">" else (b, a)
+                ok = floor.raw_value < ceiling.raw_value  # "more than 40 and less than 10" bounds nothing
             if (ok and between.strip() in ("-", "–") or re.fullmatch(r"\s?:\s?", between)) \
                     and _score_or_record(text, qs, i, lo, out):
                 i += 2
