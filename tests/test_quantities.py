@@ -552,3 +552,15 @@ def test_a_range_written_with_k_on_both_ends():
 def test_bounds_that_exclude_each_other_are_not_a_range():
     assert q("Either more than 90 or, later, less than 20 remained.") == [(90.0, ""), (20.0, "")]
     assert q("Bids above 40 and below 10 were rejected.") == [(40.0, ""), (10.0, "")]
+
+
+def test_title_case_units_in_a_headline():
+    assert q("Get 6 Months of Premium for $3") == [(6.0, "month"), (3.0, "USD")]
+
+
+def test_megapixels():
+    assert q("It pairs a 48MP main sensor with a 12-megapixel ultrawide.") == [(48.0, "MP"), (12.0, "MP")]
+
+
+def test_times_with_capital_dotted_meridiem():
+    assert q("Gates open at 8.30 A.M. and close at 6 P.M.") == []

@@ -37,7 +37,7 @@ _MASKS: list[tuple[str, re.Pattern[str]]] = [
     ("slash_date", re.compile(r"\b\d{1,2}\s?[/.]\s?\d{1,2}\s?[/.]\s?\d{2,4}\b")),
     # "9:56", "3: 30 a. m." (tokenised text puts a space after the colon), "22.34 BST", "0737 GMT"
     ("time", re.compile(r"\b\d{1,2}(?::\s?\d{2}){1,2}(?:\s?[ap]\.?\s?m\b\.?)?", re.I)),
-    ("time", re.compile(r"\b\d{1,2}(?:\.\d{2})?\s?(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b|AM\b|PM\b)")),
+    ("time", re.compile(r"\b\d{1,2}(?:\.\d{2})?\s?(?:a\.\s?m\.|p\.\s?m\.|A\.\s?M\.|P\.\s?M\.|am\b|pm\b|AM\b|PM\b)")),
     ("time", re.compile(r"\b(?:\d{1,2}[.:]\s?\d{2}|[012]\d[0-5]\d)\s?(?:GMT|UTC|BST|CET|CEST|[ECMP][SD]?T|AK[SD]T|HST|IST|JST|AEST|AEDT)\b")),
     # a span of days: "18-24 November", "Nov. 18-24", "June 3 to 5"
     ("date", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s?(?:[-–]|to)\s?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b")),

@@ -113,6 +113,11 @@ def match_unit(rest: str, glued: bool) -> tuple[int, UnitSpec, str] | None:
             continue
         if best is None or len(form) > best[0]:
             best = (len(form), spec, form)
+    if best is None and rest[:1].isupper() and rest[1:2].islower():
+        # a title-case headline: "Get 4 Months of Music", "12 Hours Of Battery"
+        m = _UNIT_RX.match(rest[:1].lower() + rest[1:])
+        if m and len(m.group(0)) >= 3 and m.group(0).isalpha() and m.group(0) not in AMBIGUOUS_SHORT:
+            best = (len(m.group(0)), UNITS[m.group(0)], rest[:len(m.group(0))])
     if best is None:
         return None
     length, spec, form = best

@@ -130,6 +130,7 @@ DIMENSIONS: dict[str, tuple[str, float]] = {
     "gCO2e/kWh": ("carbon_intensity", 1.0),
     "hp": ("power", 745.69987158),
     "fps": ("frame_rate", 1.0),
+    "MP": ("image_resolution", 1.0),
     "N·m": ("torque", 1.0),
     "lb-ft": ("torque", 1.3558179483),
     "km/L": ("fuel_economy", 1.0),
@@ -338,6 +339,7 @@ def _build() -> None:
     # pounds and miles per hour do; DIMENSIONS relates horsepower to watts
     _add(["hp", "bhp", "horsepower", "horse power", "brake horsepower"], "hp", 1.0, caseless=True)
     _add(["fps", "frames per second", "frames a second"], "fps", 1.0, caseless=True)
+    _add(["MP", "megapixel", "megapixels", "mega-pixel", "mega-pixels"], "MP", 1.0)  # camera resolution
     _add(["Nm", "N·m", "N-m", "newton-metres", "newton-meters", "newton metres", "newton meters"], "N·m", 1.0)
     _add(["lb-ft", "lb.-ft.", "lb ft", "lb-ft.", "pound-feet", "pound-foot", "pounds-feet", "foot-pounds",
           "ft-lb", "ft-lbs"], "lb-ft", 1.0, caseless=True)
