@@ -564,3 +564,8 @@ def test_megapixels():
 
 def test_times_with_capital_dotted_meridiem():
     assert q("Gates open at 8.30 A.M. and close at 6 P.M.") == []
+
+
+def test_a_one_game_margin_is_a_count():
+    assert q("They hold a one-game lead with two to play.") == [(1.0, "game"), (2.0, "")]
+    assert q("It was a one-off payment.") == []

@@ -248,10 +248,16 @@ def _parse_word_number(words: list[str]) -> float | None:
 
 
 def _unit_after_hyphen(text: str, pos: int) -> bool:
-    """'one-yard', 'one-mile': a measure; 'one-off', 'one-time', 'one-click' are not."""
+    """'one-yard', 'one-mile': a measure; 'a one-game lead', 'a one-goal win': a margin;
+    'one-off', 'one-time', 'one-click' are not."""
     m = re.match(r"-([a-z]+)\b", text[pos:pos + 16])
+    if m and m.group(1) in _MARGIN_NOUNS:
+        return True
     spec = UNITS.get(m.group(1)) if m else None
     return spec is not None and spec.canonical in _MEASURE_UNITS
+
+
+_MARGIN_NOUNS = {"game", "goal", "point", "run", "stroke", "shot", "touchdown", "possession", "match", "seat", "vote"}
 
 
 _MEASURE_UNITS = {"m", "m2", "L", "kg", "W", "Wh", "B", "s", "minute", "hour", "day", "week", "month", "year"}

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from .counts import _count_chunk
 from .numbers import (
     _LABEL_WORDS,
+    _MARGIN_NOUNS,
     _MONTH_WORDS,
     _STOP_CAPS,
     _WEEKDAYS,
@@ -994,7 +995,8 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
             continue
         if q.is_word and q.raw_value == 1 and q.digits.lower() in ("one", "a", "an") and q.qualifier == "=" \
                 and (not q.unit or q.is_count and q.unit not in _KNOWN_COUNTS and q.unit not in _PEOPLE) \
-                and not (q.is_count and _ONLY_RX.search(text[max(lo, q.start - 8):q.start])):
+                and not (q.is_count and _ONLY_RX.search(text[max(lo, q.start - 8):q.start])) \
+                and not (q.is_count and q.unit in _MARGIN_NOUNS and text[q.num_end:q.num_end + 1] == "-"):
             continue  # "One striking innovation", "on one side", "phase-one capacity"
         out.append(q)
     return out
