@@ -569,3 +569,7 @@ def test_times_with_capital_dotted_meridiem():
 def test_a_one_game_margin_is_a_count():
     assert q("They hold a one-game lead with two to play.") == [(1.0, "game"), (2.0, "")]
     assert q("It was a one-off payment.") == []
+
+
+def test_us_before_a_counted_noun_is_the_country():
+    assert q("Some 8,600 US troops remain.") == [(8600.0, "troop")]

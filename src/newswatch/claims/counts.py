@@ -70,7 +70,7 @@ def _count_chunk(text: str, pos: int, hi: int) -> tuple[int, str, str, str] | No
         if not m:
             break
         word = m.group(1).rstrip("-")
-        if word.lower() in _CHUNK_STOP or word.lower().endswith(("ly",)) and len(word) > 4 \
+        if word.lower() in _CHUNK_STOP and word != "US" or word.lower().endswith(("ly",)) and len(word) > 4 \
                 and word.lower() not in _LY_ADJECTIVES:
             break
         toks.append((m.start(1), m.start(1) + len(word), word))
