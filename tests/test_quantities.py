@@ -573,3 +573,20 @@ def test_a_one_game_margin_is_a_count():
 
 def test_us_before_a_counted_noun_is_the_country():
     assert q("Some 8,600 US troops remain.") == [(8600.0, "troop")]
+
+
+def test_quarters_of_play_are_periods_not_a_fraction():
+    assert q("It was their first goal in six quarters of play.") == [(6.0, "quarter")]
+    assert q("Three quarters of the seats were empty.") == [(0.75, "fraction")]
+
+
+def test_a_score_noun_never_names_the_score_unit():
+    assert q("It ended in a 98-61 rout.") == [(98.0, "point"), (61.0, "point")]
+
+
+def test_a_list_of_version_numbers_is_not_an_age():
+    assert all(u != "year" for _, u in q("It runs on Windows Vista, 7, 8 and 10."))
+
+
+def test_a_tokenised_decimal_before_a_spaced_hyphen():
+    assert q("A 5. 8 - magnitude quake hit the coast.") == [(5.8, "")]

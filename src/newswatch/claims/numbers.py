@@ -407,8 +407,11 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
                 break
             if lnw in FRACTION_WORDS and lnw not in ("second", "seconds") and (
                     lnw.endswith("s") or lnw in ("third", "quarter", "fourth", "fifth", "half")):
-                # "two thirds", "one-third"
-                if words[j][2].lower() in SMALL_NUMBERS or words[j][2].lower() in TENS:
+                # "two thirds", "one-third"; but "nine quarters of football", "five quarters of
+                # growth" are periods (game or fiscal), not 9/4
+                num_w = words[j][2].lower()
+                whole = SMALL_NUMBERS.get(num_w, TENS.get(num_w, 0))
+                if (num_w in SMALL_NUMBERS or num_w in TENS) and not (lnw == "quarters" and j == i and whole >= 4):
                     j += 1
                     run_end = ne
                     break
@@ -557,7 +560,7 @@ def _join_split_numbers(text: str, cores: list[Core]) -> list[Core]:
         if out and not c.is_word and c.kind == "number" and not out[-1].is_word and out[-1].kind == "number":
             a = out[-1]
             gap = text[a.end:c.start]
-            after = text[c.end:c.end + 3]
+            after = text[c.end:c.end + 4]
             before = text[max(0, a.start - 3):a.start]
             plain = re.fullmatch(r"\d{1,3}", a.digits) is not None and a.value >= 0 and text[a.start].isdigit()
             chained = a.start in spaced and re.fullmatch(r"\d{1,3}(?:,\d{3})+", a.digits) is not None

@@ -691,7 +691,9 @@ def _score_or_record(text: str, qs: list[Quantity], i: int, lo: int, out: list[Q
         noun = b.unit if b.is_count and b.unit not in ("win", "victory", "loss", "defeat", "lead", "start", "record",
                                                        "mark", "edge", "run", "score", "margin", "drubbing",
                                                        "tie", "draw", "deficit", "advantage", "spurt",
-                                                       "burst", "streak", "bulge", "cushion") else ""
+                                                       "burst", "streak", "bulge", "cushion", "rout", "triumph",
+                                                       "thrashing", "blowout", "romp", "decision", "final",
+                                                       "victory", "defeat", "loss", "win") else ""
         names = [noun or "point"] * 3
     parts = [a, b] + ([chain] if chain is not None else [])
     for k, p in enumerate(parts):
@@ -906,6 +908,8 @@ def _mark_age(text: str, q: Quantity, lo: int) -> None:
     """'King, 39, a clerk', 'Timmons, now 16,': an age after a name is a number of years."""
     if q.unit or q.is_word or not re.fullmatch(r"\d{1,3}", q.digits) or not 0 < q.raw_value < 120:
         return
+    if re.search(r"\d\s?,\s?$", text[max(lo, q.start - 4):q.start]) or re.match(r"\s?,\s?(?:and\s+)?\d", text[q.end:q.end + 8]):
+        return  # "Windows XP, Vista, 7, 8": a list of numbers, not an age
     if _AGE_BEFORE_RX.search(text[max(lo, q.start - 30):q.start]) and re.match(
             r"\s?[,)]|\s[–—-]\s|\s+(?:was|is|were|has|had|who|of|from|and|or)\b", text[q.end:q.end + 6]):
         q.unit, q.raw_unit, q.has_unit = "year", "", True
