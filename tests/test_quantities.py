@@ -590,3 +590,12 @@ def test_a_list_of_version_numbers_is_not_an_age():
 
 def test_a_tokenised_decimal_before_a_spaced_hyphen():
     assert q("A 5. 8 - magnitude quake hit the coast.") == [(5.8, "")]
+
+
+def test_one_in_every_n_after_that_is_a_proportion():
+    x = one("Researchers estimated that one in every 400 phones was affected.")
+    assert x.unit == "fraction" and math.isclose(x.value, 1 / 400)
+
+
+def test_a_spaced_dash_after_a_word_is_not_a_minus_sign():
+    assert q("Seats by region: north - 12, south - 9.") == [(12.0, ""), (9.0, "")]

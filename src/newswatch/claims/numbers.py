@@ -263,6 +263,8 @@ _MARGIN_NOUNS = {"game", "goal", "point", "run", "stroke", "shot", "touchdown", 
 _MEASURE_UNITS = {"m", "m2", "L", "kg", "W", "Wh", "B", "s", "minute", "hour", "day", "week", "month", "year"}
 
 
+_ONE_IN_N_RX = re.compile(r"\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d|two|three|four|five|six|seven|eight|nine|"
+                          r"ten|twenty|hundred|thousand|[a-z]+ty\b)")
 # after "only one", "just one": words that make "one" a pronoun or an idiom, not a count
 _NOT_AFTER_ONLY_ONE = {
     "of", "to", "in", "on", "at", "for", "with", "by", "from", "who", "whom", "that", "which", "is",
@@ -439,6 +441,8 @@ def word_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
         if len(run) == 1 and lw == "one":
             emphatic = prev in ("only", "just", "exactly") and nxt.isalpha() and nxt.islower() \
                 and nxt not in _NOT_AFTER_ONLY_ONE and gap_next == " "  # "only one title": a count
+            # "estimated that one in every 500 users": a proportion, whatever comes before
+            emphatic = emphatic or bool(_ONE_IN_N_RX.match(text, e, e + 30))
             if not emphatic and prev in ("no", "each", "this", "that", "the", "any", "every", "which", "another", "someone",
                         "anyone", "no-one", "last", "only", "big", "little", "new", "old", "right", "wrong",
                         "such", "other", "first", "second") or nxt in ("another", "way", "off", "time", "hand", "thing", "point") \
@@ -507,6 +511,9 @@ def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
             if before == " " and (sign != sign.strip() and re.search(r"(?:\d|\d\s?-\s?(?:for|of))\s$", text[max(lo, s - 10):s])
                                   or sign != sign.strip() and re.search(r"(?:foot|feet|ft)\s$", text[max(lo, s - 6):s])):
                 before = "0"  # "9 - 5", "6 - foot - 8": a spaced dash (tokenised hyphen), not a sign
+            if before == " " and sign != sign.strip() and re.search(r"[A-Za-z]\s$", text[max(lo, s - 2):s]) \
+                    and re.match(r"\s?(?:[,;)]|\.(?!\d)|$)", text[e:e + 2]):
+                before = "0"  # "Ashgabat city - 15, ...": a spaced dash after a word is punctuation
             # "10-12 GW": a range dash; "GPT-4": a model name; " -15": a sign
             if before and (before.isdigit() or before.isalpha() or before in ")"):
                 start = ns
