@@ -29,6 +29,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from . import places
 from .counts import count_chunk
 from .parse import parse
 from .quantities import Quantity, find_quantities, mask_non_quantities
@@ -43,9 +44,9 @@ __all__ = ["Claim", "Sentence", "extract_claims", "split_sentences", "claim_to_d
 
 @dataclass
 class Claim:
-    """One numeric claim. `value` is in the canonical unit named by `unit` (see units.py)."""
+    """One claim. `value` is in the canonical unit named by `unit` (see units.py)."""
 
-    value: float
+    value: float | None  # None for a non-numeric claim (value_text)
     unit: str
     surface: str
     qualifier: str = "="
@@ -115,6 +116,7 @@ _EVENT_PREPS = {"in", "during", "at", "from", "after", "since"}
 _DATELINE = re.compile(
     r"^\s*(?:(?:[A-Z][A-Za-z.]*\s*){0,4},?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\((?:[A-Z][\w .&\-]{1,30})\)"
     r"|[A-Z][A-Z .,'\-]{2,40}(?:\([A-Za-z .&\-]{2,30}\))?)\s*[-–—:]+\s*")
+_REFERENCE = re.compile(r"(?<=\w)\[\d{1,3}\]")
 _LABEL = re.compile(r"\s*(?:[-•*·▪◦–—]\s*)?([A-Z][A-Za-z0-9 &/\-’']{1,40}?):\s")
 _DIMENSION_WORDS = {"power": "power", "energy": "energy", "information": "size", "length": "length",
                     "area": "area", "mass": "weight", "time": "duration", "ratio": "share",
@@ -193,6 +195,8 @@ def _proper_in(noun: Token) -> Token | None:
 def _is_name(tok: Token) -> bool:
     if tok.text[:1].isupper() and any(c.dep_ == "nummod" and c.i == tok.i + 1 for c in tok.children):
         return True  # a numbered name the tagger took for a noun ("Colossus 1")
+    if not any(ch.isupper() for ch in tok.text) and not tok.ent_type_:
+        return False  # a lower-case word the tagger took for a name ("this closed-loop workflow")
     return tok.pos_ == "PROPN" or tok.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "PRODUCT", "NORP", "LOC",
                                                     "EVENT", "WORK_OF_ART")
 
@@ -236,6 +240,33 @@ def _subject(verb: Token) -> tuple[Token | None, Token]:
             continue
         break
     return None, verb
+
+
+# Verbs that give their subject a level: "the toll stood at 12", "the PUE hovers around 1.1".
+_LEVEL_VERBS = {"be", "stand", "hover", "sit", "remain", "stay", "come", "amount", "run", "reach", "total",
+                "hit", "top", "rise", "climb", "grow", "jump", "fall", "drop", "increase", "decrease"}
+_LEVEL_PREPS = {"at", "to", "around", "near", "about"}
+
+
+def _level_subject(anchor: Token) -> Token | None:
+    """The subject a figure gives the level of, when that subject is the quantity itself ("the
+    cost was $2 million", "the PUE hovers at 1.12", "the death toll rose to 12"): a common noun,
+    or a bare acronym that is no entity the parser knows, never a name, a pronoun or a
+    description of a thing ("the campus reached 300 MW" is the campus's figure)."""
+    verb = anchor.head
+    if anchor.dep_ == "pobj" and anchor.head.lower_ in _LEVEL_PREPS and anchor.head.dep_ == "prep":
+        verb = anchor.head.head
+    elif anchor.dep_ not in ("attr", "acomp", "dobj"):
+        return None
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in _LEVEL_VERBS \
+            or anchor.dep_ == "dobj" and verb.lemma_.lower() not in ("reach", "total", "hit", "top"):
+        return None
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.lower_ in _PRONOUNS or subj.lemma_.lower() in _DESCRIPTIONS:
+        return None
+    if subj.pos_ == "NOUN" and subj.ent_type_ in ("", *_NOT_ENTITY_ENTS):
+        return subj
+    return None
 
 
 def _owner(noun: Token, exclude: set[int]) -> Token | None:
@@ -386,12 +417,10 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
                 and anchor.head.lower_ in ("of", "at", "for"):
             prop_noun = anchor.head.head  # "a valuation of $5 billion", "capacity of 1.2 GW"
             words = [prop_noun] + _noun_modifiers(prop_noun, inside)
-        elif anchor.dep_ in ("attr", "acomp") and anchor.head.lemma_ == "be":
-            subj = next((c for c in anchor.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subj is not None and subj.pos_ == "NOUN":
-                prop_noun = subj  # "the cost was $2 million"
-                words = [subj] + _noun_modifiers(subj, inside)
-                frame.notes.append("copula")
+        elif (subj := _level_subject(anchor)) is not None:
+            prop_noun = subj  # "the cost was $2 million", "the PUE hovers at 1.12"
+            words = [subj] + _noun_modifiers(subj, inside)
+            frame.notes.append("copula")
         elif anchor.dep_ == "appos" and anchor.head.pos_ == "PROPN" and not q.has_unit:
             frame.property = "age" if 0 < q.value < 120 and float(q.value).is_integer() else ""
             frame.entity = _entity_text(anchor.head)
@@ -419,7 +448,9 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     own = _owner(prop_noun, inside) if prop_noun is not None else None
     if own is None and prop_noun is not None and prop_noun.pos_ == "NOUN":
         own = _proper_in(prop_noun) if not count else None
-    if own is not None:
+    if own is not None and (own.lower_ in _PRONOUNS or own.pos_ == "NOUN" and own.lemma_.lower() in _DESCRIPTIONS):
+        frame.notes.append("pronoun")  # "its capacity", "the site's capacity": the thing named before
+    elif own is not None:
         frame.entity = _entity_text(own)
         if _is_name(own):
             frame.notes.append("name")
@@ -492,31 +523,53 @@ def _label(text: str, st: Sentence) -> tuple[str, int]:
     return "", st.start
 
 
+def _fallback(notes: list[str], label: str, kind: str, last_entity: str, lab_entity: str, ctx_entity: str) -> str:
+    """The owner of a claim whose sentence does not name it: the thing named before, or the
+    line's label or the heading above (a list item or a labelled line belongs to its heading)."""
+    if "pronoun" in notes or not (label or kind in ("list", "table")):
+        return last_entity or lab_entity or ctx_entity
+    return lab_entity or ctx_entity or ("" if kind == "table" else last_entity)
+
+
+def _body(text: str, st: Sentence) -> tuple[str, int]:
+    """A sentence's label and where its body starts (after the label, a dateline or a bullet)."""
+    label, body = _label(text, st)
+    body = max(body, _dateline_end(text, st))
+    bm = BULLET.match(text, body) if st.kind == "list" else None
+    if bm:
+        body = bm.end()
+    if st.kind == "table":
+        cells = [c for c in text[st.start:st.end].split("|") if c.strip()]
+        label = cells[0].strip() if cells else ""
+    return label, body
+
+
 def extract_claims(text: str) -> list[Claim]:
-    """All numeric claims in `text`, in text order. Never raises on odd input."""
+    """All claims in `text`, in text order: numeric claims, and the places of the things the
+    text is about (places.py; ``value`` None, ``value_text`` the place). Never raises on odd input."""
     if not text or not text.strip():
         return []
     sents = split_sentences(text)
     masks = mask_non_quantities(text)
     found: list[tuple[Sentence, int, list[Quantity], str]] = []
+    placed: set[int] = set()  # sentences that may give a place
     for st in sents:
         qs = [q for q in find_quantities(text, st.start, st.end, masks) if q.start < q.end]
-        if not qs:
-            continue
-        label, body = _label(text, st)
-        body = max(body, _dateline_end(text, st))
-        bm = BULLET.match(text, body) if st.kind == "list" else None
-        if bm:
-            body = bm.end()
-        if st.kind == "table":
-            cells = [c for c in text[st.start:st.end].split("|") if c.strip()]
-            label = cells[0].strip() if cells else ""
-        found.append((st, body, qs, label))
+        label, body = _body(text, st)
+        if st.kind != "table" and (places.wants_parse(text[body:st.end]) or label.lower() in places.LABELS):
+            placed.add(id(st))
+        if qs or id(st) in placed:
+            found.append((st, body, qs, label))
     if not found:
         return []
-    # one parser call per article: every sentence (subjects carry over; headings name things)
+    # one parser call per article: every sentence when the text has figures (subjects carry over;
+    # headings name things), else only those that may give a place
     body_of = {id(st): body for st, body, _, _ in found}
-    docs = parse([text[body_of.get(id(st), st.start):st.end] if st.kind != "table" else "" for st in sents])
+    numeric = any(qs for _, _, qs, _ in found)
+    # reference markers ("data center[1]") glue onto words and break the parse: blanked, same length
+    plain = _REFERENCE.sub(lambda m: " " * len(m.group()), text)
+    docs = parse([plain[body_of.get(id(st), st.start):st.end]
+                  if st.kind != "table" and (numeric or id(st) in placed) else "" for st in sents])
     known = _known_names(docs)
     claims: list[Claim] = []
     last_entity = ""
@@ -537,6 +590,7 @@ def extract_claims(text: str) -> list[Claim]:
                 ctx_entity = _name_in(text[sents[j].start:sents[j].end], known)
                 if ctx_entity or sents[j].kind == "heading":
                     break
+
         for q in qs:
             if st.kind == "table" and not q.unit and label:
                 cc = count_chunk(" " + label, 0, len(label) + 1)
@@ -548,15 +602,16 @@ def extract_claims(text: str) -> list[Claim]:
                 frame = read_frame(doc, q.start - body, q.end - body, q, lab_prop)
             if "conj" in frame.notes and prev is not None and prev.sentence == text[st.start:st.end]:
                 frame.property, frame.entity = prev.property, prev.entity or frame.entity
-            if not frame.entity and "event" not in frame.notes:
-                if "pronoun" in frame.notes or not (label or st.kind in ("list", "table")):
-                    frame.entity = last_entity or lab_entity or ctx_entity
-                else:
-                    frame.entity = lab_entity or ctx_entity or ("" if st.kind == "table" else last_entity)
-            if frame.entity and ("name" in frame.notes or q.start < body or st.kind == "table"):
-                last_entity = frame.entity
             if not q.unit and re.search(r"\bPUE\b|power usage effectiveness", text[st.start:st.end], re.I):
                 frame.property = "PUE"  # a plain ratio named only by its acronym, often in brackets
+            if frame.entity and frame.entity.lower() == frame.property.lower():
+                # "the PUE hovers at 1.12": the subject is the quantity, not whose it is
+                frame.entity = ""
+                frame.notes.append("pronoun")
+            if not frame.entity and "event" not in frame.notes:
+                frame.entity = _fallback(frame.notes, label, st.kind, last_entity, lab_entity, ctx_entity)
+            if frame.entity and ("name" in frame.notes or q.start < body or st.kind == "table"):
+                last_entity = frame.entity
             attribute = _attribute(q.unit, frame.property, q)
             claims.append(Claim(
                 value=q.value, unit=q.unit, surface=text[q.start:q.end], qualifier=q.qualifier,
@@ -566,9 +621,37 @@ def extract_claims(text: str) -> list[Claim]:
                 time_ref=frame.time_ref, modality=frame.modality,
             ))
             prev = claims[-1]
-        if subj is not None and st.kind == "text" and subj.head.lemma_ not in _ATTRIBUTION:
+        if id(st) in placed:
+            claims.extend(_place_claims(text, st, body, doc, label, (last_entity, lab_entity, ctx_entity)))
+        if subj is not None and st.kind == "text" and subj.head.lemma_ not in _ATTRIBUTION \
+                and not any(c.property.lower() == _entity_text(subj).lower() for c in claims[-len(qs):]):
             last_entity = _entity_text(subj)
+    claims.sort(key=lambda c: c.start)
     return claims
+
+
+def _place_claims(text: str, st: Sentence, body: int, doc: Doc, label: str,
+                  context: tuple[str, str, str]) -> list[Claim]:
+    """The place claims of one sentence; the located thing's name as for a number's owner
+    (``context``: the last entity named, the label's and the heading's)."""
+    out = []
+    for m in places.read_places(doc) + places.label_places(doc, label):
+        thing = m.located
+        notes: list[str] = []
+        entity = ""
+        if thing is not None:
+            named = places.facility_name(thing) if thing.pos_ == "NOUN" else None
+            if named is not None or _is_name(thing):
+                entity = _entity_text(named if named is not None else thing)
+            else:
+                notes.append("pronoun")  # "the data center is located in ...": the thing named before
+        entity = entity or _fallback(notes, label, st.kind, *context)
+        value = places.with_container(m.value_text, text)
+        out.append(Claim(
+            value=None, unit="", surface=text[body + m.start:body + m.end], subject=entity,
+            attribute=places.PLACE_PROPERTY, sentence=text[st.start:st.end], start=body + m.start,
+            end=body + m.end, scope=m.scope, property=places.PLACE_PROPERTY, entity=entity, value_text=value))
+    return out
 
 
 _NAME_ENTS = {"ORG", "PRODUCT", "FAC", "GPE", "PERSON", "LOC", "EVENT"}

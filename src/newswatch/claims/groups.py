@@ -369,8 +369,11 @@ def _cluster_block(items: Sequence[ClaimRecord], canon: dict[str, str], counts: 
             allowed[i, j] = allowed[j, i] = candidates(items[i], items[j])
     if not allowed.any():
         return [[i] for i in range(n)]
-    prob = same_quantity_matrix(feature_matrices(items, [canon.get(c.entity, c.entity) for c in items],
-                                                 EVENT_ENTITY, counts))
+    owners = [canon.get(c.entity, c.entity) for c in items]
+    if all(c.value is None for c in items):
+        prob = _same_text_property(items, owners)
+    else:
+        prob = same_quantity_matrix(feature_matrices(items, owners, EVENT_ENTITY, counts))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     total = prob.copy()  # sum of pair probabilities between two live sets
     ok = allowed.copy()  # every pair between two live sets allowed
@@ -390,6 +393,16 @@ def _cluster_block(items: Sequence[ClaimRecord], canon: dict[str, str], counts: 
         ok[j, :] = ok[:, j] = False
         ok[i, i] = False
     return list(members.values())
+
+
+def _same_text_property(items: Sequence[ClaimRecord], owners: Sequence[str]) -> np.ndarray:
+    """Non-numeric claims are one quantity when they give one property of one owner: the
+    extractor names such a property exactly ("location"), and their sentences hold the values
+    themselves, which the learned score (blind to numbers only) would read as context."""
+    prop = np.array([_norm(c.property) for c in items], dtype=object)
+    owner = np.array([_norm(o) for o in owners], dtype=object)
+    named = np.array([bool(o) and o != EVENT_ENTITY for o in owner])
+    return ((prop[:, None] == prop[None, :]) & (owner[:, None] == owner[None, :]) & named[:, None]).astype(float)
 
 
 def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tuple[list[Group], list[ClaimRecord]]:
@@ -433,7 +446,7 @@ def _time_key(published: str | None) -> tuple[int, str]:
 
 def _bounds(c: ClaimRecord) -> tuple[float, float] | str:
     if c.value is None:
-        return "text:" + intervals.text_key(c.value_text or "")
+        return intervals.text_bounds(c.property, c.value_text or "")
     return intervals.interval(c.value, c.unit, c.qualifier or "=", c.surface, c.low, c.high)
 
 

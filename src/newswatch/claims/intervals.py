@@ -14,7 +14,8 @@ not, and still keeps "over 220,000" apart from "1 million":
 | `range` | [low, high] widened by rounding |
 
 Values are compared in the base unit of their dimension (units.si_factor), so 300 MW and 0.3 GW
-are one value. Non-numeric claims (a place) allow exactly their normalised text.
+are one value. Non-numeric claims allow exactly their normalised text; a place allows every place
+it can be (places.py: "Memphis, Tennessee" and "Tennessee" are one side, "Texas" another).
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from . import places
 from .units import si_factor
 
-__all__ = ["Side", "interval", "sides", "precision", "text_key", "severity"]
+__all__ = ["Side", "interval", "sides", "precision", "text_key", "text_bounds", "severity"]
 
 T = TypeVar("T")
+_PLACE = "place:"
 
 
 def precision(surface: str, value: float) -> float:
@@ -70,6 +73,14 @@ def interval(value: float, unit: str, qualifier: str = "=", surface: str = "",
     return v - abs(v) * r, v + abs(v) * r
 
 
+def text_bounds(prop: str, text: str) -> str:
+    """The key ``sides`` compares a non-numeric claim by: a place by its levels (places.py), any
+    other text as written."""
+    if prop == places.PLACE_PROPERTY:
+        return _PLACE + places.place_key(text or "")
+    return "text:" + text_key(text)
+
+
 def text_key(text: str) -> str:
     """A non-numeric value compared as written, ignoring case, accents and punctuation."""
     t = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
@@ -98,6 +109,7 @@ def sides(items: Sequence[T], bounds: Callable[[T], tuple[float, float] | str]) 
         else:
             numeric.append((b, item))
     numeric.sort(key=lambda t: (t[0][0], t[0][1]))
+    _merge_places(texts)
     out: list[Side[T]] = []
     for (lo, hi), item in numeric:
         if out and lo <= out[-1].high:
@@ -107,6 +119,24 @@ def sides(items: Sequence[T], bounds: Callable[[T], tuple[float, float] | str]) 
         else:
             out.append(Side(lo, hi, [item]))
     return out + list(texts.values())
+
+
+def _merge_places(texts: dict[str, Side[T]]) -> None:
+    """Join the sides of places that can both be true ("Memphis, Tennessee" and "Tennessee"),
+    most specific first; a vaguer place joins the side it agrees with on most levels."""
+    keys = sorted((k for k in texts if k.startswith(_PLACE)), key=lambda k: -places.specificity(k[len(_PLACE):]))
+    merged: list[tuple[str, str]] = []  # (side key in texts, the place the side describes)
+    for k in keys:
+        place = k[len(_PLACE):]
+        fits = [(places.specificity(places.merge(p, place)) - places.specificity(p) == 0, n)
+                for n, (_, p) in enumerate(merged) if places.compatible(p, place)]
+        if not fits:
+            merged.append((k, place))
+            continue
+        n = max(fits)[1] if any(f for f, _ in fits) else fits[0][1]
+        side_key, side_place = merged[n]
+        texts[side_key].items.extend(texts.pop(k).items)
+        merged[n] = (side_key, places.merge(side_place, place))
 
 
 def severity(values: Sequence[float]) -> float:
