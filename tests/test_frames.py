@@ -103,3 +103,21 @@ def test_story_entities_meet_under_their_aliases():
     both = resolve_story_entities(["Colossus", "Colossus 1", "Colossus 2"])
     assert both["Colossus 1"] != both["Colossus 2"]
     assert both["Colossus"] not in (both["Colossus 1"], both["Colossus 2"])  # ambiguous: left alone
+
+
+def test_a_subject_that_is_the_quantity_is_not_its_owner():
+    # the subject names what is measured; the owner is its possessor or the thing named before
+    c = frame("Orion 2 opened in May. Its power capacity stands at 300 MW.", "300 MW")
+    assert c.entity == "Orion 2" and c.property == "power capacity"
+    c = frame("Orion 2 trains models for Nexa. The power capacity reached 300 MW.", "300 MW")
+    assert c.entity == "Orion 2" and "power capacity" in c.property
+    c = frame("Orion 2 trains models for Nexa. The PUE stays at 1.12 year-round.", "1.12")
+    assert c.entity == "Orion 2" and c.property == "PUE"
+    c = frame("The quake hit at dawn. The death toll rose to 12 by Monday.", "12")
+    assert c.entity != "death toll" and "death toll" in c.property
+
+
+def test_a_lower_case_word_is_not_a_name_to_carry_over():
+    text = ("Orion 2 trains models for Nexa. This closed-loop workflow exemplifies how our approach cuts "
+            "latency. On the data center side, the PUE hovers at an industry-leading 1.12 year-round.")
+    assert frame(text, "1.12").entity == "Orion 2"

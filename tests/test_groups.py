@@ -8,6 +8,7 @@ forms groups too. The seed story closes the file."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -389,7 +390,9 @@ def _seed_files() -> list[Path]:
 SEED_DATES = ["2026-05-14T00:00:00Z", "2026-05-07T00:00:00Z", None, "2026-05-11T00:00:00Z", None]
 
 
+@functools.lru_cache(maxsize=1)
 def _seed_analysis():
+    """The seed story's analysis (read-only; computed once for the tests below)."""
     records, articles = [], []
     n = 0
     for k, path in enumerate(_seed_files()):
@@ -435,7 +438,16 @@ def test_seed_pue_is_an_intra_article_discrepancy():
     assert pue.kind == "intra-article" and {c.article_id for s in pue.sides for c in s.claims} == {0}
 
 
-@seed_frames
+def test_seed_location_is_a_non_numeric_conflict():
+    """000 puts Colossus 1 in Texas; 001 and 003 say Memphis, Tennessee."""
+    found = _seed_analysis()
+    (d,) = [d for d in found.discrepancies if any(s.value_text for s in d.sides)]
+    assert d.kind == "conflict" and found.groups[d.group].property == "location"
+    by_value = {s.value_text: {c.article_id for c in s.claims} for s in d.sides}
+    assert by_value == {"Texas": {0}, "Memphis, Tennessee": {1, 3}}
+    assert d.sides[d.majority].value_text == "Memphis, Tennessee"
+
+
 def test_seed_story_has_no_false_alarm():
     found = _seed_analysis()
     assert 2 <= len(found.discrepancies) <= 4  # GPUs, power, PUE (and the Texas/Memphis location)

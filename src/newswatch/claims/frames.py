@@ -187,8 +187,9 @@ def _entity_text(tok: Token) -> str:
 def _proper_in(noun: Token) -> Token | None:
     """A proper-noun modifier of a common noun ("the Colossus 1 supercomputer" -> Colossus)."""
     for c in noun.lefts:
-        if c.pos_ == "PROPN" and c.dep_ in ("compound", "nmod", "amod") and c.ent_type_ not in _NOT_ENTITY_ENTS:
-            return c
+        if c.pos_ == "PROPN" and c.dep_ in ("compound", "nmod", "amod") and c.ent_type_ not in _NOT_ENTITY_ENTS \
+                and (c.ent_type_ or any(ch.isupper() for ch in c.text)):
+            return c  # not a lower-case word the tagger took for a name ("the site's onsite substation")
     return None
 
 

@@ -283,6 +283,12 @@ def place_key(value: str) -> str:
     Tennessee" -> "memphis|tennessee|us"; "near Memphis, Tennessee" -> "|tennessee|us")."""
     near = value.strip().lower().startswith("near ")
     names = [n.strip() for n in (value.strip()[5:] if near else value).split(",") if n.strip()]
+    if names and not _level(names[0])[0]:
+        words = names[0].split()
+        for cut in range(1, len(words)):  # "Memphis Tennessee" written without its comma
+            if _level(" ".join(words[cut:]))[0] in ("region", "country"):
+                names[:1] = [" ".join(words[:cut]), " ".join(words[cut:])]
+                break
     locality = region = country = ""
     for k, n in enumerate(names):
         level, code = _level(n)
