@@ -38,7 +38,8 @@ def test_a_facility_named_by_its_place_or_with_a_place():
 def test_a_list_item_or_label_takes_the_thing_its_heading_names():
     text = ("What is Orion 2?\nOrion 2 is a supercomputer run by Nexa for model training.\nKey facts:\n"
             "- Uses over 50,000 GPUs\n- Located near Columbus, Ohio\n")
-    assert located(text) == [("near Columbus, Ohio", "Orion 2")]
+    assert located(text) == [("Columbus, Ohio", "Orion 2")]
+    assert [c.qualifier for c in extract_claims(text) if c.value is None] == ["~"]
     text = ("Nexa leases the Orion 2 cluster to a lab for two years.\nThe Orion 2 Cluster\n"
             "- Power: 90 MW of capacity.\n- Location: Columbus, Ohio — close to the grid.\n")
     assert located(text) == [("Columbus, Ohio", "Orion 2")]
@@ -80,12 +81,12 @@ def test_places_agree_or_disagree_by_level():
     key = places.place_key
     assert key("Memphis, Tennessee") == "memphis|tennessee|us"
     assert key("Texas") == "|texas|us"
-    assert key("near Memphis, Tennessee") == "|tennessee|us"
+    assert key("Memphis, Tennessee", "~") == "|tennessee|us"  # near Memphis
     assert places.compatible(key("Memphis, Tennessee"), key("Tennessee"))
     assert places.compatible(key("Memphis, Tennessee"), key("Memphis"))
     assert places.compatible(key("United States"), key("Texas"))
     assert not places.compatible(key("Memphis, Tennessee"), key("Texas"))
-    assert not places.compatible(key("near Memphis, Tennessee"), key("Texas"))
+    assert not places.compatible(key("Memphis, Tennessee", "~"), key("Texas"))
     assert not places.compatible(key("Bayern"), key("Ohio"))  # regions of two countries
     # a city's state only from the text: "Memphis" alone and "Texas" are left undecided
     assert places.compatible(key("Memphis"), key("Texas"))
@@ -96,8 +97,9 @@ def test_places_agree_or_disagree_by_level():
 _n = iter(range(1, 10_000))
 
 
-def place(article: int, value: str, entity: str = "Orion 2") -> ClaimRecord:
+def place(article: int, value: str, entity: str = "Orion 2", qualifier: str = "=") -> ClaimRecord:
     return ClaimRecord(claim_id=next(_n), article_id=article, source_id=article, value=None, surface=value,
+                       qualifier=qualifier,
                        entity=entity, property="location", value_text=value,
                        sentence=f"Report {article}: {entity} is located in {value}.")
 
@@ -109,7 +111,7 @@ def _story(claims: list[ClaimRecord]):
 
 
 def test_a_place_conflict_is_a_non_numeric_discrepancy():
-    found = _story([place(1, "Texas"), place(2, "Memphis, Tennessee"), place(3, "near Memphis, Tennessee"),
+    found = _story([place(1, "Texas"), place(2, "Memphis, Tennessee"), place(3, "Memphis, Tennessee", qualifier="~"),
                     place(4, "Tennessee")])
     (g,) = found.groups
     assert len(g.claims) == 4

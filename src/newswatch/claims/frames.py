@@ -649,7 +649,7 @@ def _place_claims(text: str, st: Sentence, body: int, doc: Doc, label: str,
         entity = entity or _fallback(notes, label, st.kind, *context)
         value = places.with_container(m.value_text, text)
         out.append(Claim(
-            value=None, unit="", surface=text[body + m.start:body + m.end], subject=entity,
+            value=None, unit="", surface=text[body + m.start:body + m.end], qualifier=m.qualifier, subject=entity,
             attribute=places.PLACE_PROPERTY, sentence=text[st.start:st.end], start=body + m.start,
             end=body + m.end, scope=m.scope, property=places.PLACE_PROPERTY, entity=entity, value_text=value))
     return out

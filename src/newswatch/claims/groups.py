@@ -446,7 +446,7 @@ def _time_key(published: str | None) -> tuple[int, str]:
 
 def _bounds(c: ClaimRecord) -> tuple[float, float] | str:
     if c.value is None:
-        return intervals.text_bounds(c.property, c.value_text or "")
+        return intervals.text_bounds(c.property, c.value_text or "", c.qualifier or "=")
     return intervals.interval(c.value, c.unit, c.qualifier or "=", c.surface, c.low, c.high)
 
 

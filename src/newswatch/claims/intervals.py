@@ -73,11 +73,11 @@ def interval(value: float, unit: str, qualifier: str = "=", surface: str = "",
     return v - abs(v) * r, v + abs(v) * r
 
 
-def text_bounds(prop: str, text: str) -> str:
+def text_bounds(prop: str, text: str, qualifier: str = "=") -> str:
     """The key ``sides`` compares a non-numeric claim by: a place by its levels (places.py), any
     other text as written."""
     if prop == places.PLACE_PROPERTY:
-        return _PLACE + places.place_key(text or "")
+        return _PLACE + places.place_key(text or "", qualifier)
     return "text:" + text_key(text)
 
 

@@ -19,7 +19,8 @@ their subdivisions, installed offline); a locality's region only from the text i
 Tennessee"). Two places disagree only when a level both know differs: "Memphis, Tennessee"
 agrees with "Tennessee" and with "Memphis", and disagrees with "Texas"; "Memphis" alone and
 "Texas" are left undecided, so they agree. A name that is a country and a region, or a region of
-two countries ("Georgia"), has no known level. "near X" keeps X's region and country, not X.
+two countries ("Georgia"), has no known level. "near X" (qualifier ``~``) keeps X's region and
+country, not X itself.
 """
 
 from __future__ import annotations
@@ -71,11 +72,12 @@ def wants_parse(sentence: str) -> bool:
 class PlaceMention:
     """A place given for a thing, as found in one parsed sentence."""
 
-    value_text: str      # the place as written: "Memphis, Tennessee", "near Memphis"
+    value_text: str      # the place as written: "Memphis, Tennessee"
     start: int           # character offsets of the place in the parsed text
     end: int
     located: Token | None  # the thing that is there (None: the sentence does not name it)
     scope: str = ""      # "planned" for a site to be built
+    qualifier: str = "="  # "~" for a place the thing is near
 
 
 # ---------------------------------------------------------------- reading places from a parse
@@ -205,9 +207,9 @@ def read_places(doc: Doc) -> list[PlaceMention]:
         if located is not None and located.lower_ in _PERSONAL:
             continue
         written = ", ".join(" ".join(s.text.split()) for s in path).strip(" ,;:")
-        value = ("near " if near else "") + written
         scope = "planned" if scope_verb is not None and _planned(scope_verb) else ""
-        out.append(PlaceMention(value, path[0].start_char, path[-1].end_char, located, scope))
+        out.append(PlaceMention(written, path[0].start_char, path[-1].end_char, located, scope,
+                                "~" if near else "="))
     return out
 
 
@@ -219,7 +221,7 @@ def label_places(doc: Doc, label: str) -> list[PlaceMention]:
         if path[0].start <= 2:
             written = ", ".join(" ".join(s.text.split()) for s in path).strip(" ,;:")
             near = any(t.lower_ == "near" for t in doc[:path[0].start])
-            return [PlaceMention(("near " if near else "") + written, path[0].start_char, path[-1].end_char, None)]
+            return [PlaceMention(written, path[0].start_char, path[-1].end_char, None, "", "~" if near else "=")]
         break
     return []
 
@@ -227,13 +229,9 @@ def label_places(doc: Doc, label: str) -> list[PlaceMention]:
 def with_container(value: str, text: str) -> str:
     """A lone locality with the container its article writes after it elsewhere ("Memphis" in an
     article that says "Memphis, Tennessee" is "Memphis, Tennessee")."""
-    if "," in value:
+    if "," in value or _level(value)[0]:
         return value
-    near = value.startswith("near ")
-    name = value[5:] if near else value
-    if _level(name)[0]:
-        return value
-    for m in re.finditer(re.escape(name) + r",\s+([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2})", text):
+    for m in re.finditer(re.escape(value) + r",\s+([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2})", text):
         if _level(m.group(1))[0] in ("region", "country"):
             return f"{value}, {m.group(1)}"
     return value
@@ -278,11 +276,10 @@ def _level(name: str) -> tuple[str, str]:
     return ("ambiguous" if c or r else ""), ""
 
 
-def place_key(value: str) -> str:
+def place_key(value: str, qualifier: str = "=") -> str:
     """A place as "locality|region|country" keys, each empty when not known ("Memphis,
-    Tennessee" -> "memphis|tennessee|us"; "near Memphis, Tennessee" -> "|tennessee|us")."""
-    near = value.strip().lower().startswith("near ")
-    names = [n.strip() for n in (value.strip()[5:] if near else value).split(",") if n.strip()]
+    Tennessee" -> "memphis|tennessee|us"; near it, qualifier "~" -> "|tennessee|us")."""
+    names = [n.strip() for n in value.split(",") if n.strip()]
     if names and not _level(names[0])[0]:
         words = names[0].split()
         for cut in range(1, len(words)):  # "Memphis Tennessee" written without its comma
@@ -301,7 +298,7 @@ def place_key(value: str) -> str:
             locality = _key(n)
         elif level == "ambiguous" and k == 0:
             return f"?{_key(n)}||"  # known only as written: agrees with everything but another name
-    if near:
+    if qualifier == "~":
         locality = ""
     return f"{locality}|{region}|{country}"
 
