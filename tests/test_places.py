@@ -33,6 +33,7 @@ def test_the_place_of_what_a_facility_houses():
 def test_a_facility_named_by_its_place_or_with_a_place():
     assert located("Nexa's Columbus supercomputer, Orion, has 50,000 GPUs.") == [("Columbus", "Orion")]
     assert located("The Stargate campus in Abilene, Texas, will draw 1.2 GW.") == [("Abilene, Texas", "Stargate")]
+    assert located("The lab trains on Orion 2, a supercomputer in Reno, Nevada.") == [("Reno, Nevada", "Orion 2")]
 
 
 def test_a_list_item_or_label_takes_the_thing_its_heading_names():
@@ -60,6 +61,8 @@ def test_a_lone_city_takes_the_state_its_article_writes_after_it():
     "Nexa's facilities in Texas and Florida run on solar power.",  # several sites
     "Nexa is building its second data center in Dayton, Ohio.",  # another site of the company
     "The data center is not located in Ohio.",  # negated
+    "Orion 2 trains models. Nexa moved the team to an office building in Dayton.",  # some unnamed site
+    "Orion 2 trains models. Crowds gathered outside the city hall building in Dayton.",
 ])
 def test_what_is_not_the_facility_location(text):
     assert located(text) == []

@@ -639,14 +639,15 @@ def _place_claims(text: str, st: Sentence, body: int, doc: Doc, label: str,
     for m in places.read_places(doc) + places.label_places(doc, label):
         thing = m.located
         notes: list[str] = []
-        entity = ""
         if thing is not None:
             named = places.facility_name(thing) if thing.pos_ == "NOUN" else None
-            if named is not None or _is_name(thing):
-                entity = _entity_text(named if named is not None else thing)
-            else:
-                notes.append("pronoun")  # "the data center is located in ...": the thing named before
-        entity = entity or _fallback(notes, label, st.kind, *context)
+            if named is None and not _is_name(thing):
+                # "a rehab facility in Malibu", "the parliament building in Athens": which thing
+                # is there is not said, and the last name before is as often a person or a town
+                continue
+            entity = _entity_text(named if named is not None else thing)
+        else:  # a list item or labelled line ("Located near Memphis"): its heading's thing
+            entity = _fallback(notes, label, st.kind, *context)
         value = places.with_container(m.value_text, text)
         out.append(Claim(
             value=None, unit="", surface=text[body + m.start:body + m.end], qualifier=m.qualifier, subject=entity,

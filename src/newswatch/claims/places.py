@@ -127,6 +127,8 @@ def facility_name(noun: Token) -> Token | None:
     for c in noun.children:
         if c.dep_ == "appos" and _named(c) and c.ent_type_ != "GPE":
             return c
+    if noun.dep_ == "appos" and _named(noun.head) and noun.head.ent_type_ != "GPE":
+        return noun.head  # "Morningside Recovery, a treatment facility in Newport Beach"
     for c in noun.lefts:
         if c.dep_ in ("compound", "nmod", "amod") and _named(c) and c.ent_type_ not in ("GPE", "LOC") \
                 and not (c.i > 0 and c.doc[c.i - 1].like_num):
