@@ -115,7 +115,8 @@ _NOT_ENTITY_ENTS = {"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT", 
 _EVENT_PREPS = {"in", "during", "at", "from", "after", "since"}
 _DATELINE = re.compile(
     r"^\s*(?:(?:[A-Z][A-Za-z.]*\s*){0,4},?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\((?:[A-Z][\w .&\-]{1,30})\)"
-    r"|[A-Z][A-Z .,'\-]{2,40}(?:\([A-Za-z .&\-]{2,30}\))?)\s*[-–—:]+\s*")
+    r"|[A-Z][A-Z .,'\-]{2,40}(?:,\s*[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+\.?)?\s*)?(?:\([A-Za-z .&\-]{2,30}\))?)"
+    r"\s*[-–—:]+\s*")  # "MANILA (Reuters) -", "MEMPHIS, Tenn. —", "NEW ALBANY, Ohio --"
 _REFERENCE = re.compile(r"(?<=\w)\[\d{1,3}\]")
 _LABEL = re.compile(r"\s*(?:[-•*·▪◦–—]\s*)?([A-Z][A-Za-z0-9 &/\-’']{1,40}?):\s")
 _DIMENSION_WORDS = {"power": "power", "energy": "energy", "information": "size", "length": "length",

@@ -19,8 +19,8 @@ their subdivisions, installed offline); a locality's region only from the text i
 Tennessee"). Two places disagree only when a level both know differs: "Memphis, Tennessee"
 agrees with "Tennessee" and with "Memphis", and disagrees with "Texas"; "Memphis" alone and
 "Texas" are left undecided, so they agree. A name that is a country and a region, or a region of
-two countries ("Georgia"), has no known level. "near X" (qualifier ``~``) keeps X's region and
-country, not X itself.
+two countries ("Georgia"), has no known level. "near X" or "outside X" (qualifier ``~``) keeps
+X's region and country, not X itself.
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ def read_places(doc: Doc) -> list[PlaceMention]:
         scope_verb: Token | None = None
         if head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.lower_ in _AT:
             prep = head.head
-            near = prep.lower_ == "near"
+            near = prep.lower_ in ("near", "outside")
             owner = prep.head
             if owner.pos_ in ("VERB", "AUX"):
                 found, located = _located_by_verb(owner)
