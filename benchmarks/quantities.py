@@ -577,7 +577,7 @@ class Score:
 
 
 def score_case(case: Case, errors: list[str] | None = None, keep=None, extract=None) -> Score:
-    preds = (extract or extract_claims)(case.text)
+    preds = [c for c in (extract or extract_claims)(case.text) if c.value is not None]  # places are no quantities
     if keep is not None:
         preds = [c for c in preds if keep(c)]
     s = Score(gold=len(case.gold), pred=len(preds))
