@@ -103,9 +103,15 @@ def resolve_story_entities(names: list[str], texts: list[str] | None = None) -> 
             uf.join(by_owned[short][0], by_owned[long_][0])
     if texts:
         display = {entity_key(n): n for n in present}
+        # Apposition needs both names in one text: look for each name once, then read only the
+        # texts that hold both (a long story has hundreds of names, most never side by side).
+        named_in = {k: {t for t, text in enumerate(texts) if rx.search(text)}
+                    for k, rx in ((k, re.compile(re.escape(display[k]), re.I)) for k in keys)}
         for i, a in enumerate(keys):
             for b in keys[i + 1:]:
-                if uf.find(a) != uf.find(b) and _apposed(display[a], display[b], texts):
+                shared = named_in[a] & named_in[b]
+                if shared and uf.find(a) != uf.find(b) \
+                        and _apposed(display[a], display[b], [texts[t] for t in sorted(shared)]):
                     uf.join(a, b)
     # the canonical name of a cluster: its most used form, proper names first
     counts = Counter(entity_key(n) for n in present)
