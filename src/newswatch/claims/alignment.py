@@ -27,11 +27,10 @@ from typing import Protocol
 
 import numpy as np
 
-from ..stories.embed import TextVectors
-from .properties import property_matrix
+from .properties import phrase_texts, phrase_vectors, property_matrix
 from .units import dimension_of
 
-__all__ = ["FEATURES", "WEIGHTS", "BIAS", "crowding_counts", "feature_matrices", "same_quantity_matrix", "masked_sentence",
+__all__ = ["FEATURES", "WEIGHTS", "BIAS", "crowding_counts", "encode_texts", "feature_matrices", "same_quantity_matrix", "masked_sentence",
            "number_window"]
 
 FEATURES = ("property_similarity", "same_entity", "context_similarity", "window_similarity", "same_unit",
@@ -74,7 +73,7 @@ def number_window(sentence: str, surface: str, words: int = 6) -> str:
     return masked_sentence(" ".join([*before, surface, *after]))
 
 
-_encode_unique = TextVectors()  # context texts -> vectors, kept for the process
+_encode_unique = phrase_vectors  # context texts -> vectors, kept for the process
 
 
 def crowding_counts(claims: Sequence[_Frame]) -> Counter:
@@ -86,16 +85,29 @@ def _dimension(c: _Frame) -> str:
     return dimension_of(c.unit) if c.value is not None else "text"
 
 
+def _contexts(claims: Sequence[_Frame], entities: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """Each claim's masked sentence, and its wide and near number windows."""
+    sentences = [c.sentence or f"{e} {c.property} {c.surface}" for c, e in zip(claims, entities, strict=True)]
+    return ([masked_sentence(x) for x in sentences],
+            [number_window(x, c.surface) for x, c in zip(sentences, claims, strict=True)],
+            [number_window(x, c.surface, 2) for x, c in zip(sentences, claims, strict=True)])
+
+
+def encode_texts(claims: Sequence[_Frame], entities: Sequence[str]) -> None:
+    """Encode now, in one model call, every text feature_matrices will compare for these claims
+    (each model call costs far more than its share of the texts: a story's blocks are many small
+    batches)."""
+    masked, wide, near = _contexts(claims, entities)
+    _encode_unique(phrase_texts([c.property for c in claims]) + masked + wide + near)
+
+
 def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: str = "the event",
                      counts: Counter | None = None) -> np.ndarray:
     """Every pair's features: an array (len(FEATURES), n, n). ``claims`` are the story's comparable
     claims (crowding counts them per article and dimension: pass ``counts`` from
     crowding_counts over the whole story when ``claims`` is a part of it); ``entities`` are their
     entities as resolved across the story; a claim with no sentence is described by its frame."""
-    sentences = [c.sentence or f"{e} {c.property} {c.surface}" for c, e in zip(claims, entities, strict=True)]
-    s = _encode_unique([masked_sentence(x) for x in sentences])
-    w = _encode_unique([number_window(x, c.surface) for x, c in zip(sentences, claims, strict=True)])
-    v = _encode_unique([number_window(x, c.surface, 2) for x, c in zip(sentences, claims, strict=True)])
+    s, w, v = (_encode_unique(texts) for texts in _contexts(claims, entities))
     ent = np.array(entities, dtype=object)
     named = np.array([bool(e) and e != event for e in entities])
     unit = np.array([c.unit for c in claims], dtype=object)

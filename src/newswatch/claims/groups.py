@@ -44,7 +44,7 @@ import numpy as np
 
 from ..stories.dedup import DisjointSets, Report, count_reports
 from . import intervals
-from .alignment import crowding_counts, feature_matrices, same_quantity_matrix
+from .alignment import crowding_counts, encode_texts, feature_matrices, same_quantity_matrix
 from .entities import different_versions, resolve_story_entities
 from .units import dimension_of, si_factor
 
@@ -354,19 +354,29 @@ def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str]) -> list[list[i
     blocks: dict[tuple[str, str, bool, str], list[int]] = {}
     for k, c in enumerate(items):
         blocks.setdefault(_block(c), []).append(k)
+    parts = [(members, [items[k] for k in members]) for members in blocks.values()]
+    allowed = [_allowed(part) for _, part in parts]
+    compared = [c for (_, part), ok in zip(parts, allowed, strict=True) if ok.any() for c in part]
+    encode_texts(compared, [canon.get(c.entity, c.entity) for c in compared])  # one model call per story
     out: list[list[int]] = []
-    for members in blocks.values():
-        part = [items[k] for k in members]
-        out.extend([members[k] for k in found] for found in _cluster_block(part, canon, counts))
+    for (members, part), ok in zip(parts, allowed, strict=True):
+        out.extend([members[k] for k in found] for found in _cluster_block(part, ok, canon, counts))
     return sorted((sorted(m) for m in out), key=lambda m: m[0])
 
 
-def _cluster_block(items: Sequence[ClaimRecord], canon: dict[str, str], counts: Counter) -> list[list[int]]:
+def _allowed(items: Sequence[ClaimRecord]) -> np.ndarray:
+    """`candidates` of every pair of a block, as a symmetric (n, n) boolean array."""
     n = len(items)
     allowed = np.zeros((n, n), dtype=bool)
     for i in range(n):
         for j in range(i + 1, n):
             allowed[i, j] = allowed[j, i] = candidates(items[i], items[j])
+    return allowed
+
+
+def _cluster_block(items: Sequence[ClaimRecord], allowed: np.ndarray, canon: dict[str, str],
+                   counts: Counter) -> list[list[int]]:
+    n = len(items)
     if not allowed.any():
         return [[i] for i in range(n)]
     owners = [canon.get(c.entity, c.entity) for c in items]

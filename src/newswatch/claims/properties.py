@@ -16,7 +16,8 @@ import numpy as np
 
 from ..stories.embed import TextVectors
 
-__all__ = ["SAME_PROPERTY", "property_key", "property_similarity", "property_matrix", "same_property"]
+__all__ = ["SAME_PROPERTY", "property_key", "property_similarity", "property_matrix", "same_property",
+           "phrase_texts", "phrase_vectors"]
 
 # Cosine similarity of two property phrases above which they name the same quantity.
 SAME_PROPERTY = 0.72
@@ -30,7 +31,14 @@ def property_key(prop: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
-_vectors = TextVectors()  # normalised property phrases -> vectors, kept for the process
+# Short texts -> vectors, kept for the process: property phrases here, claim contexts in
+# alignment.py, one cache so a story's texts can go to the model in one call.
+phrase_vectors = TextVectors()
+
+
+def phrase_texts(props: list[str]) -> list[str]:
+    """The texts property_matrix encodes for `props` (their normal forms)."""
+    return [property_key(p) or "-" for p in props]
 
 
 def property_similarity(a: str, b: str) -> float:
@@ -48,7 +56,7 @@ def property_matrix(props: list[str]) -> np.ndarray:
     keys = [property_key(p) for p in props]
     if not keys:
         return np.zeros((0, 0))
-    vectors = _vectors([k or "-" for k in keys])
+    vectors = phrase_vectors(phrase_texts(props))
     sim = np.clip(vectors @ vectors.T, 0.0, 1.0)
     k = np.array(keys, dtype=object)
     sim[k[:, None] == k[None, :]] = 1.0
