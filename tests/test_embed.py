@@ -70,3 +70,19 @@ def test_paraphrases_of_one_event_beat_another_event_of_the_same_kind(model: obj
     story = cluster.new_story(arts[0], story_id=1)
     assert cluster.assign(arts[1], [story], cluster.ClusterParams()) == 1
     assert cluster.assign(arts[2], [story], cluster.ClusterParams()) is None
+
+
+def test_waiting_model_threads_sleep_unless_told_otherwise() -> None:
+    """Spinning OpenMP threads made the claims stage's short model calls several times dearer on
+    a busy machine; importing newswatch sets the default before torch can load."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import newswatch, os; print(os.environ.get('OMP_WAIT_POLICY'))"
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "PASSIVE"
+    env["OMP_WAIT_POLICY"] = "ACTIVE"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ACTIVE"
