@@ -269,6 +269,20 @@ def read_results(db_path: Path, file_by_url: dict[str, str]) -> tuple[dict[int, 
     return claims, flags, {name: sid for name, sid in story_of.items() if name}
 
 
+def stage_costs(db_path: Path, articles: int) -> str:
+    """The embed and claims stages' milliseconds per article in the recorded run, side by side:
+    the claims stage should cost no more than embedding (the embed stage also loads the model)."""
+    db = sqlite3.connect(db_path)
+    row = db.execute("select details from runs order by id desc limit 1").fetchone()
+    db.close()
+    stages = json.loads(row[0]) if row and row[0] else {}
+    embed_s, claims_s = (float((stages.get(name) or {}).get("seconds") or 0.0) for name in ("embed", "claims"))
+    if not articles or not embed_s:
+        return "stage cost: not recorded"
+    return (f"stage cost per article: embed {1000 * embed_s / articles:.0f} ms, claims "
+            f"{1000 * claims_s / articles:.0f} ms (claims/embed {claims_s / embed_s:.2f})")
+
+
 # --- scoring ----------------------------------------------------------------------------------
 
 
@@ -450,11 +464,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         db_path, file_by_url, seconds = ran
         claims, flags, story_of = read_results(db_path, file_by_url)
+        costs = stage_costs(db_path, len(articles))
 
     result = score(articles, key, claims, flags)
     stories, events, story_notes = story_purity(articles, story_of)
     print(f"{args.set_dir}: {len(articles)} articles, {len(story_of)} stored, {events} events -> {stories} stories; "
           f"{len(claims)} claims; run --once {seconds:.1f}s")
+    print(costs)
     for note in story_notes:
         print(f"  {note}")
     if args.verbose:

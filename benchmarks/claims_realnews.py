@@ -209,8 +209,9 @@ def check_gold(data: Path, gold: dict[int, dict]) -> list[str]:
 def build_database(work: Path, data: Path, gold: dict) -> tuple[Path, dict[str, list[Path]]]:
     """The gold topics' documents as text files in work/texts, ingested per outlet into a fresh
     work/newswatch.db and processed; prints the time each took and the embed and claims stages'
-    counts side by side (the claims stage should cost no more than embedding). Returns the
-    database and the files of each outlet."""
+    counts and milliseconds per article side by side (the claims stage should cost no more
+    than embedding; the embed stage also loads the model). Returns the database and the files
+    of each outlet."""
     texts = work / "texts"
     texts.mkdir(parents=True, exist_ok=True)
     db = work / "newswatch.db"
@@ -227,9 +228,17 @@ def build_database(work: Path, data: Path, gold: dict) -> tuple[Path, dict[str, 
     process_s = time.perf_counter() - started
     ndocs = sum(len(f) for f in by_outlet.values())
     print(f"documents {ndocs} from {len(by_outlet)} outlets; ingest {ingest_s:.1f} s, process {process_s:.1f} s")
+    seconds = {}
     for line in report.splitlines():
         if line.strip().startswith(("embed", "claims")):
             print(f"  stage {line.strip()}")
+            found = re.search(r"\bseconds ([\d.]+)", line)
+            if found:
+                seconds[line.strip().split(":")[0]] = float(found.group(1))
+    if ndocs and seconds.get("embed"):
+        embed_s, claims_s = seconds["embed"], seconds.get("claims", 0.0)
+        print(f"  stage cost per article: embed {1000 * embed_s / ndocs:.0f} ms, claims {1000 * claims_s / ndocs:.0f} ms "
+              f"(claims/embed {claims_s / embed_s:.2f})")
     return db, by_outlet
 
 
