@@ -57,12 +57,24 @@ class _Union:
             self.parent[rb] = ra
 
 
+# What sets one name in apposition to another: "A, the B", "A (B)", "A, also known as B".
+_LINK = r"\s*(?:,|\(|\bis\b|\bwas\b|,?\s*(?:also\s+)?(?:known|called|dubbed|nicknamed)\s+(?:as\s+)?)\s*" \
+        r"(?:the\s+|a\s+|an\s+|its\s+|[\w.\-]+['’]s\s+)?"
+
+
+def _leads(a: str, others: list[str], texts: list[str]) -> bool:
+    """Does a text set any of `others` in apposition after `a`? (One pattern for all of them:
+    a pair is only worth reading when this holds for one of its names.)"""
+    if not others:
+        return False
+    rx = re.compile(re.escape(a) + _LINK + "(?:" + "|".join(map(re.escape, others)) + r")\b", re.I)
+    return any(rx.search(t) for t in texts)
+
+
 def _apposed(a: str, b: str, texts: list[str]) -> bool:
     """Does a text set `b` in apposition to `a` ("A, the B," / "A (B)" / "A, also known as B")?"""
-    link = r"\s*(?:,|\(|\bis\b|\bwas\b|,?\s*(?:also\s+)?(?:known|called|dubbed|nicknamed)\s+(?:as\s+)?)\s*" \
-           r"(?:the\s+|a\s+|an\s+|its\s+|[\w.\-]+['’]s\s+)?"
     for x, y in ((a, b), (b, a)):
-        rx = re.compile(re.escape(x) + link + re.escape(y) + r"\b", re.I)
+        rx = re.compile(re.escape(x) + _LINK + re.escape(y) + r"\b", re.I)
         if any(rx.search(t) for t in texts):
             return True
     return False
@@ -103,14 +115,17 @@ def resolve_story_entities(names: list[str], texts: list[str] | None = None) -> 
             uf.join(by_owned[short][0], by_owned[long_][0])
     if texts:
         display = {entity_key(n): n for n in present}
-        # Apposition needs both names in one text: look for each name once, then read only the
-        # texts that hold both (a long story has hundreds of names, most never side by side).
+        # Apposition needs both names in one text, one right after the other: find once per name
+        # the texts that hold it and whether another name follows it there, then read only the
+        # pairs that can be (a long story has a hundred names, few ever side by side).
         named_in = {k: {t for t, text in enumerate(texts) if rx.search(text)}
                     for k, rx in ((k, re.compile(re.escape(display[k]), re.I)) for k in keys)}
+        leads = {k: _leads(display[k], [display[o] for o in keys if o != k], [texts[t] for t in sorted(named_in[k])])
+                 for k in keys}
         for i, a in enumerate(keys):
             for b in keys[i + 1:]:
                 shared = named_in[a] & named_in[b]
-                if shared and uf.find(a) != uf.find(b) \
+                if shared and (leads[a] or leads[b]) and uf.find(a) != uf.find(b) \
                         and _apposed(display[a], display[b], [texts[t] for t in sorted(shared)]):
                     uf.join(a, b)
     # the canonical name of a cluster: its most used form, proper names first
