@@ -121,3 +121,19 @@ def test_a_lower_case_word_is_not_a_name_to_carry_over():
     text = ("Orion 2 trains models for Nexa. This closed-loop workflow exemplifies how our approach cuts "
             "latency. On the data center side, the PUE hovers at an industry-leading 1.12 year-round.")
     assert frame(text, "1.12").entity == "Orion 2"
+
+
+def test_known_names_of_one_length_come_in_a_fixed_order() -> None:
+    """A heading's entity is the first known name it holds: names of one length must not come in
+    the order of a set (it changes with each process's string hashing)."""
+    from types import SimpleNamespace
+
+    from newswatch.claims.frames import _known_names
+
+    names = ["Tuesday 28", "April 2009", "Mesa Works", "Cheyenne 2", "Halcyon AI", "Reno North"]
+
+    class Doc(list):
+        ents = [SimpleNamespace(label_="ORG", text=n) for n in names]
+
+    words = [SimpleNamespace(pos_="NOUN", children=[]) for _ in range(8)]
+    assert _known_names([Doc(words)]) == sorted(names)

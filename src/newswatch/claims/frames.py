@@ -674,7 +674,7 @@ def _known_names(docs: list[Doc]) -> list[str]:
         for t in doc:
             if t.pos_ == "PROPN" and any(c.dep_ == "nummod" and c.i == t.i + 1 for c in t.children):
                 names.add(_entity_text(t))
-    return sorted((n for n in names if len(n) > 1), key=len, reverse=True)
+    return sorted((n for n in names if len(n) > 1), key=lambda n: (-len(n), n))  # ties in a fixed order
 
 
 def _name_in(text: str, known: list[str]) -> str:
