@@ -587,3 +587,74 @@ def test_an_ownerless_group_is_named_for_the_storys_main_entity_and_never_contra
     groups, _ = group_claims(unowned)
     assert [g.entity for g in groups] == [""]
     assert find_discrepancy(groups[0], {}) is None
+
+
+# ---------------------------------------------------------------- what a flag needs beyond a group
+
+def _flag_group(claims, owners=None):
+    """A group as group_claims leaves it: its claims and each one's named owner."""
+    from newswatch.claims.groups import Group, named_owners
+    g = Group(entity="", property=claims[0].property, unit=claims[0].unit, scope="", time_ref="current",
+              claims=list(claims))
+    g.owners = owners if owners is not None else named_owners(claims, {})
+    return g
+
+
+def _reports(claims):
+    return {c.article_id: f"report:{c.article_id}" for c in claims}
+
+
+def test_a_value_an_article_gives_beside_the_groups_main_one_is_not_disputed():
+    """One wire story gives this round ($6.6 billion) and the earlier one ($1.5 billion); another
+    outlet misprints this round as $5.6 billion. The article told its two figures apart, so only
+    $5.6 billion against $6.6 billion is disputed."""
+    from newswatch.claims.groups import find_discrepancy
+    claims = [rec(1, 1.5e9, "$1.5 billion", unit="USD", entity="Orison", prop="raised",
+                  sentence="Orison's earlier round brought in $1.5 billion."),
+              rec(1, 6.6e9, "$6.6 billion", unit="USD", entity="Orison", prop="raised",
+                  sentence="Orison closed a $6.6 billion round on Monday."),
+              rec(2, 6.6e9, "$6.6 billion", unit="USD", entity="Orison", prop="raised",
+                  sentence="Orison has closed a $6.6 billion funding round."),
+              rec(3, 5.6e9, "$5.6 billion", unit="USD", entity="Orison", prop="raised",
+                  sentence="Orison pulled in $5.6 billion from investors.")]
+    d = find_discrepancy(_flag_group(claims), _reports(claims))
+    assert d is not None and d.kind == "conflict"
+    assert sorted(s.value for s in d.sides) == [5.6e9, 6.6e9]
+
+
+def test_sides_that_name_different_owners_are_not_a_discrepancy():
+    """A box score's figures of two players meet in one group (same words around the number);
+    no reader should be told the outlets disagree."""
+    from newswatch.claims.groups import find_discrepancy
+    claims = [rec(1, 29, "29 passes", unit="pass", entity="Thomas", prop="passes caught",
+                  sentence="Thomas caught 29 passes for 201 yards."),
+              rec(2, 39, "39 passes", unit="pass", entity="Bush", prop="passes caught",
+                  sentence="Bush caught 39 passes for 302 yards.")]
+    assert find_discrepancy(_flag_group(claims), _reports(claims)) is None
+    claims[1].entity = "Thomas"  # the same player: the outlets do disagree
+    assert find_discrepancy(_flag_group(claims), _reports(claims)) is not None
+
+
+def test_values_twice_apart_need_one_named_owner_on_both_sides():
+    """10 petaflops (a chip) against 720 petaflops (a rack of 72) is two quantities; a figure
+    outlets give for the one named machine may be far off and still be a conflict."""
+    from newswatch.claims.groups import find_discrepancy
+    chip = [rec(1, 1e16, "10 petaflops", unit="FLOPS", entity="", prop="dense FP8",
+                sentence="Each chip is rated at 10 petaflops of dense FP8."),
+            rec(2, 7.2e17, "720 petaflops", unit="FLOPS", entity="", prop="dense FP8",
+                sentence="A full rack delivers 720 petaflops of dense FP8.")]
+    assert find_discrepancy(_flag_group(chip), _reports(chip)) is None
+    gpus = [rec(1, 220000, "over 220,000 GPUs", qualifier=">", sentence="Colossus 1 uses over 220,000 GPUs."),
+            rec(2, 1024000, "1,024,000 GPUs", sentence="Colossus 1 has 1,024,000 GPUs.")]
+    d = find_discrepancy(_flag_group(gpus), _reports(gpus))
+    assert d is not None and d.kind == "conflict"
+    close = [rec(1, 150e6, "150 MW", unit="W", entity="", prop="power", sentence="It draws up to 150 MW."),
+             rec(2, 250e6, "250 MW", unit="W", entity="", prop="power", sentence="It pulls 250 MW.")]
+    assert find_discrepancy(_flag_group(close), _reports(close)) is not None
+
+
+def test_a_property_that_is_the_number_and_a_verb_is_never_compared():
+    """Scores and records read as "10 moved", "24 lead": the frame found nothing counted."""
+    from newswatch.claims.groups import comparable
+    assert not comparable(rec(1, 10, "10", unit="", prop="10 moved"))
+    assert comparable(rec(1, 10, "10 games", unit="game", prop="games missed"))
