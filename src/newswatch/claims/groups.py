@@ -542,9 +542,9 @@ def disputed_sides(found: list[intervals.Side[ClaimRecord]], group: Group,
     A group is built to collect agreement, so it may hold a second quantity beside the one
     outlets disagree on. Three signs of that, each of which sets a side apart:
 
-    * an article that gives the value most reports give and another one (in two sentences, not
-      telling a revision) while reports disagree: it tells them apart itself, so its other
-      value is another quantity (an earlier round, another player's total);
+    * an article that gives values on two sides (in two sentences, not telling a revision) while
+      other reports disagree: it tells them apart itself, so its value with fewer reports is
+      another quantity (an earlier round, another player's total);
     * two sides whose claims all name different owners ("Bush" and "Thomas");
     * two sides whose values are APART times apart, unless both name the same owner.
 
@@ -569,9 +569,7 @@ def disputed_sides(found: list[intervals.Side[ClaimRecord]], group: Group,
 
 def _own_values(found: list[intervals.Side[ClaimRecord]],
                 article_reports: dict[int, str]) -> list[intervals.Side[ClaimRecord]]:
-    """Drop the sides an article gives beside the side most reports take, when reports
-    disagree. An article whose two values both differ from the others' contradicts itself and
-    them (both stay)."""
+    """Drop the sides an article gives beside a better-reported side, when reports disagree."""
     reps = [{article_reports.get(c.article_id, f"article:{c.article_id}") for c in s.items} for s in found]
     sides_of: dict[str, set[int]] = {}
     for k, r in enumerate(reps):
@@ -587,11 +585,11 @@ def _own_values(found: list[intervals.Side[ClaimRecord]],
             by_article.setdefault(c.article_id, set()).add(k)
             if _REVISION.search(c.sentence or ""):
                 revising.add(c.article_id)
-    main = max(range(len(found)), key=lambda k: (len(reps[k]), len(found[k].items), -k))
     drop: set[int] = set()
     for article, ks in by_article.items():
-        if len(ks) > 1 and main in ks and article not in revising:
-            drop |= ks - {main}
+        if len(ks) > 1 and article not in revising:
+            keep = max(ks, key=lambda k: (len(reps[k]), len(found[k].items), -k))
+            drop |= ks - {keep}
     return [s for k, s in enumerate(found) if k not in drop]
 
 
