@@ -25,9 +25,6 @@ they cannot all be true.
      sentence are parts or a comparison), without telling a revision.
 
    Claims of one article or of copies of one report never make a conflict between outlets.
-   A group collects agreement and may hold a second quantity beside the disputed one, so only
-   the sides shown to be one quantity are a discrepancy (`disputed_sides`: not an article's own
-   second value, not different named owners, not values twice apart without a shared owner).
 
    On news nobody here wrote, most one-article "contradictions" were two different things the
    article measures (each player's yards, two ages), so an intra-article contradiction needs
@@ -105,9 +102,6 @@ class Group:
     time_ref: str
     claims: list[ClaimRecord] = field(default_factory=list)
     reports: dict[int, str] = field(default_factory=dict)  # claim id -> independent report key
-    # claim id -> the owner its sentence names, resolved in the story ("" when it names none: no
-    # entity, a common noun, the event); empty for a group built by hand
-    owners: dict[int, str] = field(default_factory=dict)
 
     @property
     def outlets(self) -> int:
@@ -284,11 +278,10 @@ def _time(c: ClaimRecord) -> str:
 
 def comparable(c: ClaimRecord) -> bool:
     """Can this claim be compared at all? It needs a property and a value, and must be asserted
-    (reported or estimated), not asked for or imagined. A "property" that is the number and a
-    verb ("10 moved", "24 lead": scores and records) names nothing counted. A claim whose owner the parse could not
+    (reported or estimated), not asked for or imagined. A claim whose owner the parse could not
     name belongs to the story's main entity (story_entities)."""
-    if not any(ch.isalpha() for ch in c.property) or c.property.split()[0][:1].isdigit():
-        return False  # no property, or one that starts with the number: nothing named is counted
+    if not any(ch.isalpha() for ch in c.property):
+        return False
     if _norm(c.modality) in NOT_COMPARED_MODALITIES:
         return False
     return c.value is not None or bool((c.value_text or "").strip())
@@ -318,14 +311,6 @@ def story_entities(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> 
     out = {n: canon.get(n) or n for n in names}
     out[""] = main
     return out
-
-
-def named_owners(claims: Sequence[ClaimRecord], canon: dict[str, str]) -> dict[int, str]:
-    """Each claim's owner when its sentence names one (a capitalised name other than the event),
-    resolved across the story; "" when it names none."""
-    return {c.claim_id: (canon.get(c.entity) or c.entity)
-            if any(ch.isupper() for ch in c.entity) and _norm(c.entity) != EVENT_ENTITY else ""
-            for c in claims}
 
 
 def candidates(a: ClaimRecord, b: ClaimRecord) -> bool:
@@ -447,7 +432,6 @@ def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tu
     for (key, name), _ in sorted(spellings.items(), key=lambda kv: (-any(ch.isupper() for ch in kv[0][1]), -kv[1])):
         shown.setdefault(key, name)
     for g in groups:
-        g.owners = named_owners(g.claims, canon)
         owners = Counter(c.entity for c in g.claims if c.entity)
         g.entity = owners.most_common(1)[0][0] if owners else shown.get(canon.get("", ""), "")
         units = Counter(c.unit for c in g.claims if c.unit) or Counter([""])
@@ -529,101 +513,12 @@ def _contradicts_itself(claims: list[ClaimRecord], side_of: dict[int, int]) -> b
     return False
 
 
-# Sides whose values are this many times apart are taken for two quantities (a chip and a rack,
-# a game and a season, the dead and the wounded) unless both sides name the same owner: a group
-# is formed to collect agreement and is looser than a flag shown to a reader should be.
-APART = 2.0
-
-
-def disputed_sides(found: list[intervals.Side[ClaimRecord]], group: Group,
-                   article_reports: dict[int, str]) -> list[intervals.Side[ClaimRecord]]:
-    """The sides of a group that dispute one quantity; fewer than two when none do.
-
-    A group is built to collect agreement, so it may hold a second quantity beside the one
-    outlets disagree on. Three signs of that, each of which sets a side apart:
-
-    * an article that gives values on two sides (in two sentences, not telling a revision) while
-      other reports disagree: it tells them apart itself, so its value with fewer reports is
-      another quantity (an earlier round, another player's total);
-    * two sides whose claims all name different owners ("Bush" and "Thomas");
-    * two sides whose values are APART times apart, unless both name the same owner.
-
-    The sides left are those linked to each other by neither sign; the largest such set
-    (by claims) is the discrepancy. Sides of a group built by hand (no owners) all stay."""
-    if len(found) < 2:
-        return found
-    found = _own_values(found, article_reports)
-    if not group.owners or len(found) < 2:
-        return found
-    sets = DisjointSets(len(found))
-    for i in range(len(found)):
-        for j in range(i + 1, len(found)):
-            if _one_quantity(found[i], found[j], group.owners):
-                sets.union(i, j)
-    parts: dict[int, list[int]] = {}
-    for k in range(len(found)):
-        parts.setdefault(sets.find(k), []).append(k)
-    best = max(parts.values(), key=lambda ks: (len(ks) > 1, sum(len(found[k].items) for k in ks), -ks[0]))
-    return [found[k] for k in best] if len(best) > 1 else []
-
-
-def _own_values(found: list[intervals.Side[ClaimRecord]],
-                article_reports: dict[int, str]) -> list[intervals.Side[ClaimRecord]]:
-    """Drop the sides an article gives beside a better-reported side, when reports disagree."""
-    reps = [{article_reports.get(c.article_id, f"article:{c.article_id}") for c in s.items} for s in found]
-    sides_of: dict[str, set[int]] = {}
-    for k, r in enumerate(reps):
-        for x in r:
-            sides_of.setdefault(x, set()).add(k)
-    held = list(sides_of.values())
-    if not any(not (a & b) for i, a in enumerate(held) for b in held[i + 1:]):
-        return found  # no two reports disagree: one article contradicting itself is judged later
-    by_article: dict[int, set[int]] = {}
-    revising: set[int] = set()
-    for k, s in enumerate(found):
-        for c in s.items:
-            by_article.setdefault(c.article_id, set()).add(k)
-            if _REVISION.search(c.sentence or ""):
-                revising.add(c.article_id)
-    drop: set[int] = set()
-    for article, ks in by_article.items():
-        if len(ks) > 1 and article not in revising:
-            keep = max(ks, key=lambda k: (len(reps[k]), len(found[k].items), -k))
-            drop |= ks - {keep}
-    return [s for k, s in enumerate(found) if k not in drop]
-
-
-def _one_quantity(a: intervals.Side[ClaimRecord], b: intervals.Side[ClaimRecord], owners: dict[int, str]) -> bool:
-    """Can two sides be one quantity? Some pair of their claims does not name two different
-    owners, and their values are less than APART times apart or both sides name one owner."""
-    oa = {owners.get(c.claim_id, "") for c in a.items}
-    ob = {owners.get(c.claim_id, "") for c in b.items}
-    if "" not in oa and "" not in ob and not oa & ob:
-        return False
-    if (oa & ob) - {""}:
-        return True
-    va, vb = _side_value(a), _side_value(b)
-    if va is None or vb is None:
-        return True
-    return min(va, vb) > 0 and max(va, vb) / min(va, vb) < APART
-
-
-def _side_value(s: intervals.Side[ClaimRecord]) -> float | None:
-    values = [abs(c.value * si_factor(c.unit)) for c in s.items if c.value is not None]
-    return statistics.median(values) if values else None
-
-
 def find_discrepancy(group: Group, article_reports: dict[int, str], index: int = 0,
                      copies: set[int] | None = None) -> Discrepancy | None:
-    """The discrepancy of one group, or None when all its values can hold together (or the
-    values that disagree are not shown to be one quantity: see `disputed_sides`)."""
-    found = disputed_sides(intervals.sides(group.claims, _bounds), group, article_reports)
+    """The discrepancy of one group, or None when all its values can hold together."""
+    found = intervals.sides(group.claims, _bounds)
     if len(found) < 2:
         return None
-    if sum(len(s.items) for s in found) < len(group.claims):
-        group = Group(entity=group.entity, property=group.property, unit=group.unit, scope=group.scope,
-                      time_ref=group.time_ref, claims=[c for s in found for c in s.items],
-                      reports=group.reports, owners=group.owners)
     side_of: dict[int, int] = {c.claim_id: k for k, s in enumerate(found) for c in s.items}
     by_article: dict[int, set[int]] = {}
     by_report: dict[str, set[int]] = {}
