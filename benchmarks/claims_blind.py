@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -432,6 +433,25 @@ def describe(flag: Flag) -> str:
     return f"  #{flag.id} {head}: {shown}\n      -> {verdict}"
 
 
+def open_set(set_dir: Path, check: Callable[[list[Article], dict[str, Any]], list[str]]
+             ) -> tuple[list[Article], dict[str, Any]] | int:
+    """A set's articles and key, read and checked by ``check`` (its problems printed), or the exit
+    code to stop with: 0 when there is no set here (the benchmark skips), 2 when it is broken."""
+    if not set_dir.is_dir() or not any(set_dir.glob("*__*.txt")):
+        print(f"no blind set at {set_dir}: nothing to score")
+        return 0
+    sys.path.insert(0, str(SRC))
+    try:
+        articles, key = read_set(set_dir)
+    except (ValueError, yaml.YAMLError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    problems = check(articles, key)
+    for problem in problems:
+        print(f"key: {problem}", file=sys.stderr)
+    return 2 if problems else (articles, key)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("set_dir", type=Path)
@@ -440,20 +460,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="keep the database and config in this folder")
     args = parser.parse_args(argv)
 
-    if not args.set_dir.is_dir() or not any(args.set_dir.glob("*__*.txt")):
-        print(f"no blind set at {args.set_dir}: nothing to score")
-        return 0
-    sys.path.insert(0, str(SRC))
-    try:
-        articles, key = read_set(args.set_dir)
-    except (ValueError, yaml.YAMLError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    problems = check_key(articles, key)
-    for problem in problems:
-        print(f"key: {problem}", file=sys.stderr)
-    if problems:
-        return 2
+    opened = open_set(args.set_dir, check_key)
+    if isinstance(opened, int):
+        return opened
+    articles, key = opened
     if args.check:
         print(f"{args.set_dir}: {len(articles)} articles, key consistent")
         return 0

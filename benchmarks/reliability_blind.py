@@ -37,12 +37,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from claims_blind import (  # noqa: E402 - the sibling benchmark's helpers, found via sys.path
-    SRC,
     Article,
     Claim,
     Flag,
@@ -50,8 +47,8 @@ from claims_blind import (  # noqa: E402 - the sibling benchmark's helpers, foun
     columns,
     matches,
     near,
+    open_set,
     read_results,
-    read_set,
     run_set,
 )
 
@@ -272,20 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="keep the database and config in this folder")
     args = parser.parse_args(argv)
 
-    if not args.set_dir.is_dir() or not any(args.set_dir.glob("*__*.txt")):
-        print(f"no blind set at {args.set_dir}: nothing to score")
-        return 0
-    sys.path.insert(0, str(SRC))
-    try:
-        articles, key = read_set(args.set_dir)
-    except (ValueError, yaml.YAMLError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    problems = check_reliability_key(articles, key)
-    for problem in problems:
-        print(f"key: {problem}", file=sys.stderr)
-    if problems:
-        return 2
+    opened = open_set(args.set_dir, check_reliability_key)
+    if isinstance(opened, int):
+        return opened
+    articles, key = opened
     outlets = key.get("outlets") or {}
     disputed = key.get("disputed") or []
     if args.check:
