@@ -12,7 +12,9 @@ benchmarks/data/README.md):
 * ``benchmarks/data/quantities_news_blind3.jsonl`` (``news-blind3``, scored only with ``--blind``)
   and ``quantities_news_dev3.jsonl`` (``news-dev3``) - sentences of web news nobody on the team
   wrote (the article-extraction benchmark's reference bodies), drawn from two disjoint halves of
-  its pages (``--sample-news-blind3``, ``--sample-news-dev3``).
+  its pages (``--sample-news-blind3``, ``--sample-news-dev3``); ``quantities_news_blind4.jsonl``
+  (``news-blind4``, scored only with ``--blind``), more sentences of the blind half's pages, none
+  of them in news-blind3 (``--sample-news-blind4``).
 * ``../shared/datasets/quantities/quantulum3/quantities.json`` (+ ``quantities.ambiguity.json``).
 * ``../shared/datasets/quantities/recognizers-text/``: the English specs run with default
   options: Number/NumberModel, NumberRangeModel, PercentModel and NumberWithUnit/Age, Currency,
@@ -48,7 +50,7 @@ same sentences, so the extractor's cost can be read against it.
 
 Usage: python benchmarks/quantities.py [--extractor NAME] [--errors DATASET] [--only A,B]
        [--blind] [--datasets DIR] [--sample-ecbplus] [--sample-ecbplus-blind2]
-       [--sample-news-blind3] [--sample-news-dev3]
+       [--sample-news-blind3] [--sample-news-blind4] [--sample-news-dev3]
 """
 
 from __future__ import annotations
@@ -73,10 +75,11 @@ BLIND_FILE = ROOT / "benchmarks" / "data" / "quantities_news_blind.jsonl"
 ECB_FILE = ROOT / "benchmarks" / "data" / "quantities_ecbplus.jsonl"
 ECB_BLIND2_FILE = ROOT / "benchmarks" / "data" / "quantities_ecbplus_blind2.jsonl"
 NEWS_BLIND3_FILE = ROOT / "benchmarks" / "data" / "quantities_news_blind3.jsonl"
+NEWS_BLIND4_FILE = ROOT / "benchmarks" / "data" / "quantities_news_blind4.jsonl"
 NEWS_DEV3_FILE = ROOT / "benchmarks" / "data" / "quantities_news_dev3.jsonl"
 ECB_DOCUMENTS = Path("/work/shared/datasets/ecbplus/documents.jsonl")
 ARTICLE_TRUTH = Path("/work/shared/datasets/article-extraction/ground-truth.json")
-HELD_BLIND = ("ecb-blind", "ecb-blind2", "news-blind3")  # scored only with --blind
+HELD_BLIND = ("ecb-blind", "ecb-blind2", "news-blind3", "news-blind4")  # scored only with --blind
 DEFAULT_DATASETS = next((p for p in (ROOT.parent / "shared" / "datasets" / "quantities",
                                      Path("/work/shared/datasets/quantities")) if p.exists()),
                         ROOT.parent / "shared" / "datasets" / "quantities")
@@ -372,12 +375,16 @@ def _web_pool(half: int, path: Path = ARTICLE_TRUTH) -> list[tuple[str, str]]:
     return out
 
 
-def sample_web(half: int, seed: int, split: str, n: int = 150, per_page: int = 3) -> list[dict]:
+def sample_web(half: int, seed: int, split: str, n: int = 150, per_page: int = 3,
+               exclude: Path | None = None) -> list[dict]:
     """n sentences drawn with random.Random(seed) from one half's pool, at most per_page from
-    one page so that many sites are in the sample."""
+    one page so that many sites are in the sample; sentences already in the labelled file
+    ``exclude`` are left out, so a later sample of the same half shares none with it."""
     import random  # noqa: PLC0415
 
-    pool = _web_pool(half)
+    used = ({json.loads(ln)["text"] for ln in exclude.read_text(encoding="utf-8").splitlines() if ln.strip()}
+            if exclude else set())
+    pool = [(pid, text) for pid, text in _web_pool(half) if text not in used]
     random.Random(seed).shuffle(pool)
     taken: dict[str, int] = {}
     out = []
@@ -394,6 +401,12 @@ def sample_web(half: int, seed: int, split: str, n: int = 150, per_page: int = 3
 def sample_news_blind3() -> list[dict]:
     """The unlabelled sentences of quantities_news_blind3.jsonl."""
     return sample_web(0, 20261203, "news-blind3")
+
+
+def sample_news_blind4() -> list[dict]:
+    """The unlabelled sentences of quantities_news_blind4.jsonl: the blind half's pages again
+    (the dev half was read by the rules' developer), none of news-blind3's sentences."""
+    return sample_web(0, 20261204, "news-blind4", exclude=NEWS_BLIND3_FILE)
 
 
 def sample_news_dev3() -> list[dict]:
@@ -767,6 +780,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="print the (unlabelled) sentences behind quantities_ecbplus_blind2.jsonl")
     ap.add_argument("--sample-news-blind3", action="store_true",
                     help="print the (unlabelled) web-news sentences behind quantities_news_blind3.jsonl")
+    ap.add_argument("--sample-news-blind4", action="store_true",
+                    help="print the (unlabelled) web-news sentences behind quantities_news_blind4.jsonl")
     ap.add_argument("--sample-news-dev3", action="store_true",
                     help="print the web-news sentences behind quantities_news_dev3.jsonl")
     ap.add_argument("--embed-cost", action="store_true",
@@ -774,14 +789,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="",
                     help="comma-separated dataset names to score (skips the subject and sample checks)")
     ap.add_argument("--blind", action="store_true",
-                    help="also score the ECB+ blind sets (only for the before/after figures); "
-                         "--only ecb-blind2 --blind scores just one")
+                    help="also score the blind sets (ECB+ and web news; only for the before/after "
+                         "figures); --only news-blind4 --blind scores just one")
     ap.add_argument("--untyped", action="store_true",
                     help="count every prediction in the one-type Recognizers-Text files")
     args = ap.parse_args(argv)
     for asked, sample, source in ((args.sample_ecbplus, sample_ecbplus, ECB_DOCUMENTS),
                                   (args.sample_ecbplus_blind2, sample_ecbplus_blind2, ECB_DOCUMENTS),
                                   (args.sample_news_blind3, sample_news_blind3, ARTICLE_TRUTH),
+                                  (args.sample_news_blind4, sample_news_blind4, ARTICLE_TRUTH),
                                   (args.sample_news_dev3, sample_news_dev3, ARTICLE_TRUTH)):
         if asked:
             if not source.exists():
@@ -797,9 +813,12 @@ def main(argv: list[str] | None = None) -> int:
     held = load_news(ECB_FILE)
     held.update(load_news(ECB_BLIND2_FILE))
     held.update(load_news(NEWS_BLIND3_FILE))
+    held.update(load_news(NEWS_BLIND4_FILE))
     if not args.blind:  # the blind sets are scored only on purpose, never while tuning
         for name in HELD_BLIND:
             held.pop(name, None)
+            if name in args.only.split(","):
+                print(f"({name} is a blind set: scored only with --blind)")
     sets.update(held)
     if args.datasets.exists():
         sets.update(load_quantulum(args.datasets))
@@ -860,7 +879,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, n, sc in rows:
         if name.startswith("ecb-"):
             line(f"{name} (ECB+ odd topics)", n, sc)
-        elif name in ("news-dev3", "news-blind3"):
+        elif name in ("news-dev3", "news-blind3", "news-blind4"):
             line(f"{name} (web news)", n, sc)
     if shared.gold:
         line("shared datasets", "", shared)
