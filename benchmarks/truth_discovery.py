@@ -5,7 +5,10 @@ Data: ../shared/datasets/truth-discovery (skipped with a message when absent):
 * flights - PClean's deep-web flight table (``pclean/flights_dirty.csv``, 38 sources x 100
   flights): an item is (flight, one of the four times), the truth is the clean table's value
   (the same on every row of a flight). Times are compared as minutes after midnight; correct
-  means the exact minute.
+  means the exact minute. A time is its first ``h:mm`` with its a/p marker if any ("7:10 a.m.",
+  "10:32aDec 4", "Thu 19:25", "12:00noon"); dates, weekdays and notes ("(Estimated runway)",
+  "Delayed", a UTC offset "(+8:00)") are ignored, and "Not Available", "Contact Airline" or an
+  empty cell are no claim.
 * population - Wikipedia edit history (``spectrum/population``): an item is (city,
   PopulationYYYY); an error is a chosen value more than 1 % away from the gold value.
 * weather - ``spectrum/weather``: an item is (place and time, property); an error is a chosen
@@ -39,6 +42,9 @@ checks (``newswatch_learned_prior``, opt-in although better on population's dev 
 to a handful of outlets that agree, the prior would make a one-claim outlet look certain);
 flights is run with the airlines' own sites (aa, ua, CO) declared first-party, and flights
 and population with DEPEN copy detection (opt-in: better on no dev half).
+Ceiling: the share of scored items where at least one source claims a correct value (no
+method that picks a claimed value can do better), printed with the share where exactly one
+source does (a method gets those right only by trusting that one source over all the others).
 Spearman: rank correlation, over the sources with at least 5 scored claims, between the
 learned reliability and the source's measured accuracy on all scored items.
 
@@ -200,6 +206,14 @@ def spearman(x: list[float], y: list[float]) -> float:
     return cov / (vx * vy) if vx and vy else float("nan")
 
 
+def reachable(items: list[Item], truth: dict, correct) -> dict:
+    """Per scored item, how many sources claim a correct value. A method that picks one claimed
+    value cannot be right where none does (the ceiling), and is right where only one does only
+    if it trusts that one source over every other."""
+    return {it.key: len({c.source for c in it.claims if correct(c.value, truth[it.key])})
+            for it in items if it.key in truth}
+
+
 def is_dev(key) -> bool:
     """The development half: a stable hash of the item key (the same split in every run)."""
     return int(hashlib.sha1(repr(key).encode()).hexdigest(), 16) % 2 == 0
@@ -245,6 +259,15 @@ def evaluate(items: list[Item], truth: dict, correct, priors=None,
             exp[part][0] += hit
             exp[part][1] += 1
     out["majority_random_ties"] = {p: (a / n if n else float("nan")) for p, (a, n) in exp.items()}
+    # the ceiling of any method that picks a claimed value, and the items only one source gets
+    right = reachable(scored, truth, correct)
+    for row, hit in (("ceiling", lambda k: right[k] > 0), ("one_source_right", lambda k: right[k] == 1)):
+        cnt = {"held-out": [0, 0], "dev": [0, 0], "all": [0, 0]}
+        for it in scored:
+            for part in ("dev" if is_dev(it.key) else "held-out", "all"):
+                cnt[part][0] += hit(it.key)
+                cnt[part][1] += 1
+        out[row] = {p: (a / n if n else float("nan")) for p, (a, n) in cnt.items()}
     src_ok: dict = defaultdict(lambda: [0, 0])
     for it in scored:
         for c in it.claims:
@@ -263,6 +286,8 @@ def evaluate(items: list[Item], truth: dict, correct, priors=None,
 
 ROWS = ("majority", "majority_random_ties", "median", "crh_vote", "crh_median", "truthfinder",
         "catd", "gtm", "newswatch")
+# rows that measure the data, not a method: printed below the methods, as shares of items
+DATA_ROWS = ("ceiling", "one_source_right")
 
 
 def _print_table(results: dict[str, tuple[dict, bool]], part: str) -> None:
@@ -277,6 +302,10 @@ def _print_table(results: dict[str, tuple[dict, bool]], part: str) -> None:
             v = r.get(row, {}).get(part) if isinstance(r.get(row), dict) else None
             cells.append(f"{'-' if v is None else f'{(1 - v) if err else v:.3f}':>26}")
         print(f"{row:<22}" + "".join(cells))
+    print("share of items where some source is right (the ceiling of picking a claimed value), "
+          "and where exactly one is")
+    for row in DATA_ROWS:
+        print(f"{row:<22}" + "".join(f"{results[n][0][row][part]:>26.3f}" for n in names))
 
 
 GRID = {"n_false": (2.0, 3.0, 5.0, 10.0, 100.0), "near_weight": (0.0, 0.5),
@@ -330,7 +359,8 @@ def main() -> int:
           "lower middle claimed value; GTM and CATD -> claimed value nearest their estimate; "
           "flights correct = exact minute, population error = >1% off, weather error = not "
           "exactly a gold value; JSON figures are held-out unless suffixed _dev or _all; "
-          "flights_accuracy is blind (no first-party sources)")
+          "flights_accuracy is blind (no first-party sources); ceiling = share of items some "
+          "source gets right")
 
     def exact(v, gold):
         return v is not None and any(abs(v - g) < 1e-9 for g in gold)
@@ -375,7 +405,7 @@ def main() -> int:
             for part, v in parts.items():
                 key = f"{n}_{measure[n]}" if row == "newswatch" else f"{n}_{row}"
                 key += {"held-out": "", "dev": "_dev", "all": "_all"}[part]
-                summary[key] = (1 - v) if err else v
+                summary[key] = (1 - v) if err and row not in DATA_ROWS else v
         summary[f"{n}_spearman"] = r["spearman"]
     print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in summary.items()}))
     return 0

@@ -263,3 +263,19 @@ def test_default_prior_is_fitted_to_the_sources_checks() -> None:
     assert discover(_items(rows)).prior_mean == 0.75  # opt-in
     # a one-off source that agreed sits near the fitted prior, not near a fixed 0.75
     assert res.sources["once0"].reliability < 0.75
+
+
+def test_benchmark_ceiling_counts_the_sources_right_per_item() -> None:
+    """The ceiling counts, per scored item, the sources that claim a correct value: none (no
+    method picking a claimed value gets it), one (only by trusting that one over the rest)."""
+    bench = _bench()
+    items = [Item("a", [Claim("x", 1.0), Claim("y", 2.0), Claim("z", 2.0)]),
+             Item("b", [Claim("x", 5.0), Claim("y", 6.0)]),
+             Item("c", [Claim("x", 7.0), Claim("y", 7.0)]),
+             Item("unscored", [Claim("x", 9.0)])]
+    truth = {"a": {1.0}, "b": {4.0}, "c": {7.0}}
+
+    def exact(v, g):
+        return v is not None and v in g
+
+    assert bench.reachable(items, truth, exact) == {"a": 1, "b": 0, "c": 2}
