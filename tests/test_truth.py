@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -214,6 +215,10 @@ def test_public_sets_held_out_beat_majority() -> None:
     assert r["spearman"] > 0.7
     first_party = bench.evaluate(items, truth, exact, {a: FIRST_PARTY for a in bench.AIRLINES})
     assert first_party["newswatch"]["held-out"] >= r["newswatch"]["held-out"]
+    # declared decisive, the airlines' sites win the items only they get right
+    authority = replace(FIRST_PARTY, decisive=True)
+    decisive = bench.evaluate(items, truth, exact, {a: authority for a in bench.AIRLINES})
+    assert decisive["newswatch"]["held-out"] >= first_party["newswatch"]["held-out"] + 0.02
     # DEPEN judged from the copy-blind fixed point does not undo it (judged from the first
     # round's majority it marked the airline's own site a copier and lost 0.11)
     depen = bench.evaluate(items, truth, exact, params=Params(detect_copies=True))
@@ -279,3 +284,19 @@ def test_benchmark_ceiling_counts_the_sources_right_per_item() -> None:
         return v is not None and v in g
 
     assert bench.reachable(items, truth, exact) == {"a": 1, "b": 0, "c": 2}
+
+
+def test_a_decisive_source_outvotes_a_group_that_a_strong_prior_does_not() -> None:
+    # five outlets repeat one figure on every item; on the last the company's own site differs
+    items = [Item(i, [Claim(f"o{k}", 10.0 + i) for k in range(5)] + [Claim("company", 10.0 + i)])
+             for i in range(10)]
+    items.append(Item("own", [Claim(f"o{k}", 99.0) for k in range(5)] + [Claim("company", 42.0)]))
+    strong = discover(items, priors={"company": FIRST_PARTY})
+    assert strong.items["own"].value == 99.0
+    decisive = discover(items, priors={"company": replace(FIRST_PARTY, decisive=True)})
+    assert decisive.items["own"].value == 42.0
+    assert decisive.sources["o0"].disagreed == 1.0 and strong.sources["o0"].disagreed == 0.0
+    # two decisive sources that differ are weighed as usual: the one the outlets back wins
+    two = [Item(0, [Claim("a", 1.0), Claim("b", 2.0), Claim("o", 2.0)])]
+    auth = replace(FIRST_PARTY, decisive=True)
+    assert discover(two, priors={"a": auth, "b": auth}).items[0].value == 2.0

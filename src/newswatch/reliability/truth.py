@@ -17,7 +17,8 @@ Srivastava 2009) with the parts news needs:
   consensus value (equal, inside its range or bound, within the rounding the caller declared),
   0 otherwise. Accuracy is a Beta posterior over these checks, starting from the source's prior
   (first-party sources start with a strong one), so a source with few checked claims stays
-  near its prior.
+  near its prior. A prior can also be `decisive` (opt-in): the source's report decides its
+  item, as a declared authority on it, and the others are checked against it.
 * **Copying is not corroboration.** Claims that share a ``report`` key (one outlet's several
   feeds, a credited wire copy) are one vote; a claim marked ``copy`` neither raises nor lowers
   its source. A source that echoes (`detect_echo`, on): one whose claims repeat the claim just
@@ -112,10 +113,18 @@ class Item:
 
 @dataclass(frozen=True)
 class SourcePrior:
-    """Beta prior on a source's accuracy: `mean` and `strength` (pseudo-claims)."""
+    """Beta prior on a source's accuracy: `mean` and `strength` (pseudo-claims).
+
+    `decisive` makes the source's report decide its item: its vote counts more than all the
+    other reports of the item together (two decisive reports that differ are weighed against
+    each other as usual). For a source declared to be the authority on what it reports (an
+    airline's own flight times): however strong, a prior alone gives one vote, which a group
+    of outlets repeating one feed's figure outnumbers.
+    """
 
     mean: float = 0.75
     strength: float = 2.0
+    decisive: bool = False
 
     @property
     def alpha(self) -> float:
@@ -693,6 +702,8 @@ def _fixed_point(items: list[Item], priors: Mapping[str, SourcePrior], params: P
     b0 = np.array([priors.get(s, DEFAULT_PRIOR).beta for s in pb.sources])
     acc = a0 / (a0 + b0)
     free = np.array([s not in priors for s in pb.sources], dtype=bool)
+    decisive = np.array([priors.get(s, DEFAULT_PRIOR).decisive for s in pb.sources], dtype=bool)
+    rep_decisive = decisive[pb.rep_source] if len(decisive) else np.zeros(pb.n_reps, bool)
     dep_prob = np.zeros(len(pb.dep_pairs))
     log_n = math.log(params.n_false)
     c_rate = params.copy_rate
@@ -724,6 +735,10 @@ def _fixed_point(items: list[Item], priors: Mapping[str, SourcePrior], params: P
             later = np.where((aa < ab) | ((aa == ab) & (ra > rb)), ra, rb)
             np.add.at(indep, later, np.log1p(-c_rate * pd))
         vote = vote_src[pb.rep_source] * np.exp(indep)
+        if rep_decisive.any():
+            others = np.bincount(pb.rep_item, weights=np.where(rep_decisive, 0.0, vote),
+                                 minlength=pb.n_items)
+            vote = np.where(rep_decisive, vote + others[pb.rep_item] + 1.0, vote)
         # 2. candidate scores; the consensus is the best-supported candidate (ties: the first
         #    claimed); its probability is a softmax with n unseen wrong values at score 0
         contrib = vote[pb.pair_rep] * pb.pair_sim
