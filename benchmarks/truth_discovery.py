@@ -401,7 +401,9 @@ def main() -> int:
               f"{r['spearman_sources']} sources; dependent pairs {r['dependent_pairs']}; "
               f"echoing sources {len(r['echoes'])} ({', '.join(r['echoes'][:5]) or '-'}); "
               f"{r['iterations']} iterations, {r['seconds']}s")
-    summary: dict = {}
+    print(f"flights, airlines declared decisive: spearman {fd['spearman']:.2f} over "
+          f"{fd['spearman_sources']} sources")
+    summary: dict = {"flights_first_party_decisive_spearman": fd["spearman"]}
     measure = {"flights": "accuracy", "population": "error", "weather": "error"}
     for n, (r, err) in results.items():
         for row, parts in r.items():
