@@ -216,6 +216,14 @@ def test_first_party_release_starts_trusted(tmp_path: Path) -> None:
     (g,) = w.store.story_groups(story_id)
     assert g["consensus_value"] == 300e6  # the company's own figure outweighs two outlets' other one
     assert acme["reliability"] > 0.95 and w.source("Grid Watch")["disagreed"] == 1
+    # the company decides what its own release reports, against any number of outlets
+    leads = ["toured the halls", "read the utility filing", "asked the county clerk", "heard from a contractor",
+             "saw the permit board's agenda", "called the grid operator"]
+    many = w.story([("Acme Newsroom", 500, None)] + [(f"Outlet {k}", 650, f"Outlet {k} {lead} about campus {{n}}.")
+                                                     for k, lead in enumerate(leads)])
+    run_reliability(w.store, cfg)
+    assert w.store.story_groups(many)[0]["consensus_value"] == 500e6
+    assert w.source("Outlet 0")["disagreed"] == 1
     # the same story without the first-party flag: two outlets outvote one
     plain = World(tmp_path / "plain.db")
     sid = plain.story([("Acme Newsroom", 300, None), ("Grid Watch", 400, None), ("Rack Report", 400, None)])
@@ -285,6 +293,16 @@ def test_sources_and_show_source_explain_the_score(tmp_path: Path) -> None:
     missing = CliRunner().invoke(main, ["--db", db, "show-source", "Nobody"])
     assert missing.exit_code == 1 and len(missing.output.strip().splitlines()) == 1
     assert "no outlet called 'Nobody'" in missing.output
+
+
+def test_score_item_lets_a_decisive_source_decide() -> None:
+    item = Item("d", [Claim("co", 42.0)] + [Claim(f"o{k}", 99.0) for k in range(5)])
+    assert score_item(item, {"co": 0.98}).value == 99.0  # five outlets outvote a trusted one
+    scored = score_item(item, {"co": 0.98}, decisive={"co"})
+    assert scored.value == 42.0 and {(c.source, c.agreement) for c in scored.checks if c.source == "o0"} == {("o0", 0.0)}
+    # two decisive reports that differ are weighed as usual: the outlets decide between them
+    two = score_item(Item("t", [Claim("a", 1.0), Claim("b", 2.0), Claim("o", 2.0)]), {}, decisive={"a", "b"})
+    assert two.value == 2.0
 
 
 def test_score_item_weighs_sources_and_decides_nothing_on_a_tie() -> None:

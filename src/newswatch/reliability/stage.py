@@ -175,7 +175,9 @@ def _score_work(store: Store, work: list[tuple[dict[str, Any], list[dict[str, An
     outlets = {c["source_id"] for _, cs, _ in work for c in cs}
     evidence = store.echo_evidence(outlets) if PARAMS.detect_echo else {}
     followed = {prev for ev in evidence.values() for prev, _, _ in ev}
-    weights = _accuracy(store.sources_to_score(outlets | followed))
+    rows = store.sources_to_score(outlets | followed)
+    weights = _accuracy(rows)
+    authorities = {str(sid) for sid, r in rows.items() if r.get("first_party")}
     echoers = {str(sid) for sid, ev in evidence.items() if ev and echo_probability(
         str(sid), [(str(prev), same, n) for prev, same, n in ev], weights, PARAMS).probability
         > PARAMS.dep_threshold}
@@ -189,7 +191,7 @@ def _score_work(store: Store, work: list[tuple[dict[str, Any], list[dict[str, An
                               for ref, _, prev, same in follow_records(item)}
             if echoers:
                 items = mark_echoes(items, echoers)
-            scored, *others = [score_item(item, weights, PARAMS) for item in items]
+            scored, *others = [score_item(item, weights, PARAMS, decisive=authorities) for item in items]
         except Exception as exc:  # noqa: BLE001 - one hostile group must not stop the batch
             if g["id"] not in reported:
                 reported.add(g["id"])

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -136,7 +136,9 @@ class SourcePrior:
 
 
 DEFAULT_PRIOR = SourcePrior()
-FIRST_PARTY = SourcePrior(mean=0.98, strength=50.0)
+# A first-party source (the company's own release or filing, an airline's own site) is the
+# authority on what it reports: trusted from the start and deciding its items.
+FIRST_PARTY = SourcePrior(mean=0.98, strength=50.0, decisive=True)
 
 
 @dataclass(frozen=True)
@@ -861,13 +863,13 @@ class ItemScore:
 
 
 def score_item(item: Item, accuracy: Mapping[str, float], params: Params | None = None,
-               default: float = DEFAULT_PRIOR.mean) -> ItemScore | None:
+               default: float = DEFAULT_PRIOR.mean, decisive: Collection[str] = ()) -> ItemScore | None:
     """Consensus and checks of one item with the sources' accuracies held fixed.
 
     The incremental form of `discover`: a live store scores each new claim group once with the
     reliabilities learned so far (``accuracy``; ``default`` for a source not in it) instead of
     re-running the fixed point over the whole archive. Votes, candidates, copies and checks are
-    as in `discover`. When the best candidates tie and some report agrees with one of them but
+    as in `discover`; a report by a `decisive` source decides the item as a decisive prior does. When the best candidates tie and some report agrees with one of them but
     not another, the consensus is undecided and only the reports that the tie does not affect
     (agreeing with all the tied values, or with none) are checked: charging an outlet for the
     loser of a coin toss would be noise. Tied values every report treats alike ("230,000" and
@@ -879,9 +881,11 @@ def score_item(item: Item, accuracy: Mapping[str, float], params: Params | None 
     if not pb.n_items:
         return None
     acc = np.clip(np.array([accuracy.get(s, default) for s in pb.sources], float), 1e-4, 1 - 1e-4)
-    vote_src = np.maximum(math.log(params.n_false) + np.log(acc / (1 - acc)), 0.0)
-    score = np.bincount(pb.pair_cand, weights=vote_src[pb.rep_source][pb.pair_rep] * pb.pair_sim,
-                        minlength=pb.n_cands)
+    vote = np.maximum(math.log(params.n_false) + np.log(acc / (1 - acc)), 0.0)[pb.rep_source]
+    rep_decisive = np.array([pb.sources[s] in decisive for s in pb.rep_source], dtype=bool)
+    if rep_decisive.any():
+        vote = np.where(rep_decisive, vote + vote[~rep_decisive].sum() + 1.0, vote)
+    score = np.bincount(pb.pair_cand, weights=vote[pb.pair_rep] * pb.pair_sim, minlength=pb.n_cands)
     order = sorted(range(pb.n_cands), key=lambda k: (-score[k], k))
     best = order[0]
     top = float(score[best])
