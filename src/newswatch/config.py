@@ -39,7 +39,7 @@ class FeedConfig:
     source: str
     interval: int = DEFAULT_INTERVAL  # seconds
     line: int = 0  # where it was declared, for messages
-    kind: str = "outlet"  # "first-party": the company's own releases (a strong reliability prior)
+    kind: str = "outlet"  # "first-party": the company's own releases (trusted, and decides its claim groups)
 
 
 @dataclass

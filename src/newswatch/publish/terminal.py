@@ -140,7 +140,7 @@ def source_detail(row: dict[str, Any], lowered: list[dict[str, Any]], raised: li
     it and those that raised it, each with its value as written, the group's consensus, the
     other outlets' values, the quote and the link. Web text is cleaned before printing."""
     mean, interval = _score_cells(row)
-    head = f"{clean(row['outlet'])}{' (first-party: strong prior)' if row.get('first_party') else ''}: "
+    head = f"{clean(row['outlet'])}{' (first-party: decides its groups)' if row.get('first_party') else ''}: "
     if interval:
         head += f"reliability {mean}, 90% interval {interval}"
     elif row.get("reliability") is not None:

@@ -17,7 +17,7 @@ Srivastava 2009) with the parts news needs:
   consensus value (equal, inside its range or bound, within the rounding the caller declared),
   0 otherwise. Accuracy is a Beta posterior over these checks, starting from the source's prior
   (first-party sources start with a strong one), so a source with few checked claims stays
-  near its prior. A prior can also be `decisive` (opt-in): the source's report decides its
+  near its prior. A prior can also be `decisive` (`FIRST_PARTY` is): the source's report decides its
   item, as a declared authority on it, and the others are checked against it.
 * **Copying is not corroboration.** Claims that share a ``report`` key (one outlet's several
   feeds, a credited wire copy) are one vote; a claim marked ``copy`` neither raises nor lowers
