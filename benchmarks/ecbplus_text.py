@@ -26,6 +26,9 @@ def detokenize(line: str, plus: bool = False) -> str:
         s = re.sub(r"(\d) , (\d{3})(?!\d)", r"\1,\2", s)
         s = re.sub(r"(\d) \. (\d)", r"\1.\2", s)
         s = re.sub(r"(\d) : (\d)", r"\1:\2", s)
+        # an abbreviation's period ("Dec . 27", "No . 9") stays on its word; after any other
+        # word the period starts a decimal ("a . 357 revolver", "over . 500")
+        s = re.sub(r"\b([A-Z][A-Za-z]{0,3}) \. (?=\d)", r"\1. ", s)
         s = re.sub(r"(?<=[^\d\s]) \. (?=\d)", " .", s)
         s = re.sub(r"(?<=\w) - (?=\w)", "-", s)
         s = re.sub(r" \u2019 (s|t|re|ve|ll|d|m)\b", "\u2019\\1", s)

@@ -20,6 +20,9 @@ def test_ecbplus_numbers_and_hyphens_are_joined_back():
     assert detokenize("Klitschko ( 58 - 3 , 51 KO ) , 8 . 7 acres", plus=True) == "Klitschko (58-3, 51 KO), 8.7 acres"
     assert detokenize("a loaded . 38 - caliber revolver", plus=True) == "a loaded .38-caliber revolver"
     assert detokenize("fell about 2 , 000ft while", plus=True) == "fell about 2,000ft while"
+    # an abbreviation's period is no decimal point: "Dec . 27" is a date, not 0.27
+    assert detokenize("the Falcons on Dec . 27 , Thomas", plus=True) == "the Falcons on Dec. 27, Thomas"
+    assert detokenize("ships Oct . 18 .", plus=True) == "ships Oct. 18."
     # the ECB half: ' - ' is a dash and stays
     assert detokenize("Malibu , California - the same facility") == "Malibu, California - the same facility"
 
