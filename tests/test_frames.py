@@ -137,3 +137,24 @@ def test_known_names_of_one_length_come_in_a_fixed_order() -> None:
 
     words = [SimpleNamespace(pos_="NOUN", children=[]) for _ in range(8)]
     assert _known_names([Doc(words)]) == sorted(names)
+
+
+def test_an_age_is_the_age_of_the_person_it_describes():
+    # a duration here would meet every other span of years in the story, and "old" dated it
+    climber = frame("On Sunday, 41-year-old Welshman Gareth Pryce slipped on the ice.", "41-year")
+    assert climber.property == "age" and climber.entity.endswith("Gareth Pryce")
+    assert climber.time_ref == "current"
+    hiker = frame("A 28-year-old German hiker died after a fall.", "28-year")
+    assert hiker.property == "age" and hiker.entity == "German hiker" and hiker.time_ref == "current"
+    deal = frame("The club gave him a three-year contract.", "three-year")
+    assert deal.property != "age"
+
+
+def test_a_side_of_a_record_or_score_is_counted_by_its_unit():
+    # the number itself used to head the property ("9 sit", "10 moved"), so every tally met
+    text = "The Hawks sit at the bottom of the table with a 9-14 record."
+    wins, losses = frame(text, "9"), frame(text, "14")
+    assert wins.property == "wins record" and losses.property == "losses record"
+    assert wins.entity == "Hawks"
+    lead = frame("The Rams were leading 24-20 at the half.", "24")
+    assert lead.property == "points" and not any(ch.isdigit() for ch in lead.property)

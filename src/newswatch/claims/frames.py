@@ -284,12 +284,15 @@ def _owner(noun: Token, exclude: set[int]) -> Token | None:
     return None
 
 
-def _time_ref(tokens: list[Token]) -> str:
-    """An earlier time or event a figure is dated to, from the words attached to its noun and verb."""
+def _time_ref(tokens: list[Token], skip: set[int] = frozenset()) -> str:
+    """An earlier time or event a figure is dated to, from the words attached to its noun and verb.
+    The figure's own words (`skip`) date nothing: the "old" of "a 36-year-old man" is an age."""
     for t in tokens:
         if t is None:
             continue
         for c in t.children:
+            if skip and any(x.i in skip for x in c.subtree):
+                continue
             if c.lower_ in _EARLIER and c.dep_ in ("amod", "advmod", "npadvmod"):
                 return _entity_text(t) if t.pos_ == "NOUN" else c.text.lower()
             if any(x.lower_ in ("double", "triple", "twice", "half", "than") for x in c.subtree):
@@ -379,7 +382,14 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     words: list[Token] = []
     verb: Token | None = None
     measured = anchor
-    if count:
+    tally = ""
+    if "score" in q.notes:
+        tally = _tally(anchor, q.unit)
+    elif dimension_of(q.unit) == "time" and anchor.head.lemma_.lower() == "old" and anchor.head.i not in inside:
+        return _age(anchor.head, toks, anchor, q, inside)
+    if tally:
+        pass  # a side of a score or record: what it counts is its unit, never the words around
+    elif count:
         # the counted noun is inside the span: "5 people", "over 220,000 Nvidia GPUs"
         nouns = [t for t in toks if t.pos_ in ("NOUN", "PROPN") and not t.like_num and t.ent_type_ != "ORG"]
         prop_noun = nouns[-1] if nouns else anchor
@@ -428,7 +438,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
             frame.entity = _entity_text(anchor.head)
     if frame.property and frame.entity:
         verb = _clause_verb(measured)
-        frame.time_ref = _time_ref([measured, verb] if verb is not None else [measured])
+        frame.time_ref = _time_ref([measured, verb] if verb is not None else [measured], inside)
         frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, None)
         return frame
     # the predicate: the verb the noun (or the number) takes part in
@@ -437,7 +447,9 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     pred = ""
     if verb is not None and verb.lemma_.lower() not in _LIGHT_VERBS and verb.lemma_.lower() not in _ATTRIBUTION:
         pred = verb.text.lower() if verb.tag_ in ("VBN", "VBD") else verb.lemma_.lower()
-    if words:
+    if tally:
+        frame.property = tally
+    elif words:
         frame.property = " ".join([_words(words).lower()] + ([pred] if pred and pred not in _words(words).lower() else []))
     elif label:
         frame.property = label.lower()
@@ -476,8 +488,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
                 frame.notes.append("pronoun")
             elif _is_name(subj):
                 frame.notes.append("name")
-            if _time_ref([subj]) != "current":
-                frame.time_ref = _time_ref([subj])
+            if _time_ref([subj], inside) != "current":
+                frame.time_ref = _time_ref([subj], inside)
             if subj.lower_ in _PRONOUNS:
                 frame.notes.append("pronoun")
         if "event" in frame.notes:
@@ -491,8 +503,50 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
             frame.entity = "the event"
     nodes = [n for n in (prop_noun, verb, anchor) if n is not None]
     if frame.time_ref == "current":
-        frame.time_ref = _time_ref(nodes)
+        frame.time_ref = _time_ref(nodes, inside)
     frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, prop_noun)
+    return frame
+
+
+def _plural(noun: str) -> str:
+    if re.search(r"(?:s|x|ch|sh)$", noun):
+        return noun + "es"
+    return noun[:-1] + "ies" if re.search(r"[^aeiou]y$", noun) else noun + "s"
+
+
+def _tally(anchor: Token, unit: str) -> str:
+    """The property of one side of a score or record ("a 9-14 record", "leading 24-20"): the
+    unit it counts and the noun the pair modifies ("wins record", "points lead"). Without this
+    the number itself became the property's head ("9 occupy"), and any two tallies met."""
+    side = anchor
+    while side.head.i != side.i and (side.head.like_num or side.head.pos_ in ("NUM", "SYM", "PUNCT")):
+        side = side.head
+    head = side.head
+    words = [_plural(unit.lower())] if unit else []
+    if head.i != side.i and head.pos_ == "NOUN" and head.lemma_.lower() != unit.lower():
+        words.append(head.lemma_.lower())
+    return " ".join(words)
+
+
+def _age(old: Token, toks: list[Token], anchor: Token, q: Quantity, inside: set[int]) -> Frame:
+    """ "a 36-year-old climber", "32-year-old Englishman Robert Buckley", "the 23-year-old
+    finished": an age of the person it describes, not a duration (which would meet every other
+    span of years in the story)."""
+    frame = Frame(property="age")
+    person = old.head if old.pos_ == "ADJ" and old.dep_ == "amod" and old.head.pos_ in ("NOUN", "PROPN") else None
+    while person is not None and person.dep_ == "compound" and person.head.pos_ == "PROPN":
+        person = person.head  # "Englishman Robert Buckley": the name, not the description
+    if person is not None and (_is_name(person) or _proper_in(person) is not None):
+        frame.entity = _entity_text(person)
+        frame.notes.append("name")
+    elif person is not None:
+        frame.entity = _words([person] + _noun_modifiers(person, inside)).strip()
+        frame.notes.append("described")
+    else:
+        frame.notes.append("pronoun")  # "the 23-year-old": the person named before
+    verb = _clause_verb(old)
+    frame.time_ref = _time_ref([old] + ([verb] if verb is not None else []), inside)
+    frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, None)
     return frame
 
 
