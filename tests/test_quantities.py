@@ -599,3 +599,12 @@ def test_one_in_every_n_after_that_is_a_proportion():
 
 def test_a_spaced_dash_after_a_word_is_not_a_minus_sign():
     assert q("Seats by region: north - 12, south - 9.") == [(12.0, ""), (9.0, "")]
+
+
+def test_zero_joined_to_a_noun_names_a_kind_not_an_amount():
+    # "zero-day" (an exploit) was read as 0 days and flagged against real spans of days
+    assert q("Hackers used a zero-day hole in the router firmware.") == []
+    assert q("Browser zero-days sell for large sums.") == []
+    assert q("The city bought zero-emission buses.") == []
+    assert q("The tank held zero litres after the leak.") == [(0.0, "L")]
+    assert q("The bank offered zero percent interest.") == [(0.0, "%")]

@@ -892,6 +892,11 @@ def _not_an_amount(text: str, q: Quantity, lo: int) -> bool:
         return True  # "the Colts 16-yard line": a place on the field, not a distance
     if not q.unit and _LABEL_LIST_RX.search(text[max(lo, q.start - 60):q.start]):
         return True  # "Internet Explorer versions 6, 7, 8, and 9"
+    if q.is_word and q.raw_value == 0 and q.unit not in ("%", "°") \
+            and re.fullmatch(r"(?:-\s?[a-z]+s?|\s[a-z]*[^s\W])", text[q.num_end:q.end], re.I):
+        # "a zero-day flaw", "zero-days", "zero-emission buses": zero joined to a noun names a
+        # kind of thing; an amount of nothing takes the plural ("zero days", "zero degrees")
+        return True
     return False
 
 
