@@ -158,3 +158,12 @@ def test_a_side_of_a_record_or_score_is_counted_by_its_unit():
     assert wins.entity == "Hawks"
     lead = frame("The Rams were leading 24-20 at the half.", "24")
     assert lead.property == "points" and not any(ch.isdigit() for ch in lead.property)
+
+
+def test_a_number_or_there_owns_no_figure():
+    # "At least 5,000 are staying in 11 schools" made "5,000" the schools' owner; "there" owned
+    # existential counts
+    halls = frame("At least 3,000 are sleeping in 14 church halls across the city.", "14 church")
+    assert not any(ch.isdigit() for ch in halls.entity)
+    blasts = frame("Witnesses said there were four loud blasts near the port.", "four")
+    assert blasts.entity.lower() != "there"

@@ -105,7 +105,7 @@ _QUANT_WORDS = {"more", "less", "fewer", "other", "least", "most", "many", "seve
                 "new", "additional", "about", "nearly", "almost", "over", "under", "than", "only",
                 "just", "roughly", "approximately", "around", "up", "to", "total", "estimated",
                 "another", "first", "remaining", "further", "such", "same", "all", "each"}
-_PRONOUNS = {"it", "its", "they", "their", "them", "he", "his", "she", "her", "this", "that",
+_PRONOUNS = {"it", "its", "they", "their", "them", "he", "his", "she", "her", "this", "that", "what", "old",
              "which", "who", "whom", "whose", "these", "those", "we", "our", "i", "you"}
 # Nouns that describe a thing named earlier ("the site", "the company"): they refer back.
 _DESCRIPTIONS = {"site", "facility", "campus", "company", "firm", "plant", "cluster", "supercomputer",
@@ -269,6 +269,11 @@ def _level_subject(anchor: Token) -> Token | None:
     if subj.pos_ == "NOUN" and subj.ent_type_ in ("", *_NOT_ENTITY_ENTS):
         return subj
     return None
+
+
+def _no_owner(tok: Token) -> bool:
+    """A number, a date or a time owns no figure: "29 of 34 passes for 364 yards", "on March 13"."""
+    return tok.like_num or tok.pos_ == "NUM" or tok.ent_type_ in ("DATE", "TIME")
 
 
 def _owner(noun: Token, exclude: set[int]) -> Token | None:
@@ -462,6 +467,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     own = _owner(prop_noun, inside) if prop_noun is not None else None
     if own is None and prop_noun is not None and prop_noun.pos_ == "NOUN":
         own = _proper_in(prop_noun) if not count else None
+    if own is not None and _no_owner(own):
+        own = None
     if own is not None and (own.lower_ in _PRONOUNS or own.pos_ == "NOUN" and own.lemma_.lower() in _DESCRIPTIONS):
         frame.notes.append("pronoun")  # "its capacity", "the site's capacity": the thing named before
     elif own is not None:
@@ -470,10 +477,13 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
             frame.notes.append("name")
     elif verb is not None:
         subj, on = _subject(verb)
-        if subj is not None and (subj.i in inside or subj == carrier or subj.head == carrier and subj.dep_ != "poss"):
-            subj = None  # the figure is itself the subject: "five people were killed"
+        if subj is not None and (subj.i in inside or subj == carrier or subj.head == carrier and subj.dep_ != "poss"
+                                 or subj.dep_ == "expl"):
+            subj = None  # the figure is itself the subject: "five people were killed", "there were 3 blasts"
             if "copula" not in frame.notes:
                 frame.notes.append("event")
+        if subj is not None and _no_owner(subj):
+            subj = None
         if subj is not None and (subj.lemma_.lower() in _ATTRIBUTION or on.lemma_.lower() in _ATTRIBUTION):
             subj = None
         if subj is not None:
