@@ -156,8 +156,11 @@ def test_a_side_of_a_record_or_score_is_counted_by_its_unit():
     wins, losses = frame(text, "9"), frame(text, "14")
     assert wins.property == "wins record" and losses.property == "losses record"
     assert wins.entity == "Hawks"
-    lead = frame("The Rams were leading 24-20 at the half.", "24")
-    assert lead.property == "points" and not any(ch.isdigit() for ch in lead.property)
+    # a score's two numbers are two sides' points: the leader's and the other side's
+    text = "The Rams were leading 24-20 at the half."
+    ahead, behind = frame(text, "24"), frame(text, "20")
+    assert ahead.property.startswith("points") and not any(ch.isdigit() for ch in ahead.property)
+    assert behind.property.startswith("opponent points")
 
 
 def test_a_number_or_there_owns_no_figure():
@@ -167,3 +170,13 @@ def test_a_number_or_there_owns_no_figure():
     assert not any(ch.isdigit() for ch in halls.entity)
     blasts = frame("Witnesses said there were four loud blasts near the port.", "four")
     assert blasts.entity.lower() != "there"
+
+
+def test_a_time_at_the_head_of_a_sentence_dates_its_subordinate_clauses():
+    # the earlier disaster's toll met this one's when only the figure's own verb was read
+    old = frame("In 1999, a strong quake off the coast set off a wave that drowned 4,000 people.", "4,000")
+    assert "1999" in old.time_ref
+    season = frame("Last season, the coach led the club to the playoffs after a 20-31 start.", "20")
+    assert season.time_ref.lower() == "last season"
+    now = frame("A strong quake struck the coast on Tuesday, killing at least 12 people.", "at least 12")
+    assert now.time_ref == "current"

@@ -289,6 +289,21 @@ def _owner(noun: Token, exclude: set[int]) -> Token | None:
     return None
 
 
+def _governing_verbs(verb: Token | None) -> list[Token]:
+    """`verb` and the verbs whose clauses it sits in ("In 2004 a quake triggered a tsunami that
+    killed 170,000", "Last season, he guided them to an 18-30 record"): a time said once at the
+    head of a sentence dates the figures of its subordinate clauses too."""
+    out: list[Token] = []
+    v = verb
+    while v is not None and v not in out and len(out) < 5:
+        out.append(v)
+        if v.dep_ not in ("relcl", "advcl", "xcomp", "conj", "acl", "pcomp") or v.head.i == v.i:
+            break
+        up = v.head
+        v = up if up.pos_ in ("VERB", "AUX") else _clause_verb(up)
+    return out
+
+
 def _time_ref(tokens: list[Token], skip: set[int] = frozenset()) -> str:
     """An earlier time or event a figure is dated to, from the words attached to its noun and verb.
     The figure's own words (`skip`) date nothing: the "old" of "a 36-year-old man" is an age."""
@@ -389,7 +404,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     measured = anchor
     tally = ""
     if "score" in q.notes:
-        tally = _tally(anchor, q.unit)
+        tally = _tally(anchor, q.unit, "side 2" in q.notes)
     elif dimension_of(q.unit) == "time" and anchor.head.lemma_.lower() == "old" and anchor.head.i not in inside:
         return _age(anchor.head, toks, anchor, q, inside)
     if tally:
@@ -443,7 +458,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
             frame.entity = _entity_text(anchor.head)
     if frame.property and frame.entity:
         verb = _clause_verb(measured)
-        frame.time_ref = _time_ref([measured, verb] if verb is not None else [measured], inside)
+        frame.time_ref = _time_ref([measured, *_governing_verbs(verb)], inside)
         frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, None)
         return frame
     # the predicate: the verb the noun (or the number) takes part in
@@ -511,7 +526,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
                             if tr != "current":
                                 frame.time_ref = tr
             frame.entity = "the event"
-    nodes = [n for n in (prop_noun, verb, anchor) if n is not None]
+    nodes = [n for n in (prop_noun, anchor) if n is not None] + _governing_verbs(verb)
     if frame.time_ref == "current":
         frame.time_ref = _time_ref(nodes, inside)
     frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, prop_noun)
@@ -524,17 +539,23 @@ def _plural(noun: str) -> str:
     return noun[:-1] + "ies" if re.search(r"[^aeiou]y$", noun) else noun + "s"
 
 
-def _tally(anchor: Token, unit: str) -> str:
+def _tally(anchor: Token, unit: str, second: bool) -> str:
     """The property of one side of a score or record ("a 9-14 record", "leading 24-20"): the
-    unit it counts and the noun the pair modifies ("wins record", "points lead"). Without this
-    the number itself became the property's head ("9 occupy"), and any two tallies met."""
+    unit it counts, whose side it is, and the word the pair goes with ("wins record", "opponent
+    points lead"). Without this the number itself headed the property ("9 occupy"). A score's
+    second number is the other side's (the leader's or winner's comes first); a record's sides
+    are told apart by their units (wins, losses)."""
     side = anchor
     while side.head.i != side.i and (side.head.like_num or side.head.pos_ in ("NUM", "SYM", "PUNCT")):
         side = side.head
     head = side.head
     words = [_plural(unit.lower())] if unit else []
-    if head.i != side.i and head.pos_ == "NOUN" and head.lemma_.lower() != unit.lower():
-        words.append(head.lemma_.lower())
+    record = unit in ("win", "loss", "draw")
+    if second and not record:
+        words.insert(0, "opponent")
+    if head.i != side.i and head.lemma_.lower() != unit.lower() and (
+            head.pos_ == "NOUN" or head.pos_ == "VERB" and not record and side.dep_ in ("dobj", "npadvmod")):
+        words.append(head.lemma_.lower())  # "record", "start", "lead" ("leading 24-20")
     return " ".join(words)
 
 
