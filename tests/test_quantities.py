@@ -608,3 +608,10 @@ def test_zero_joined_to_a_noun_names_a_kind_not_an_amount():
     assert q("The city bought zero-emission buses.") == []
     assert q("The tank held zero litres after the leak.") == [(0.0, "L")]
     assert q("The bank offered zero percent interest.") == [(0.0, "%")]
+
+
+def test_half_joined_to_a_kinship_noun_is_no_fraction():
+    assert q("Police also arrested his two half-brothers on Monday.") == []
+    assert q("Half-sister Maria Lopez testified on Friday.") == []
+    assert q("They walked a half-mile to the camp.") == [(804.672, "m")]
+    assert q("Sales fell by half.") == [(0.5, "fraction")]

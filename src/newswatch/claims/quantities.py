@@ -700,7 +700,7 @@ def _score_or_record(text: str, qs: list[Quantity], i: int, lo: int, out: list[Q
         out.append(Quantity(
             value=p.raw_value, unit=names[k], start=p.num_start, end=p.num_end, raw_value=p.raw_value,
             is_count=True, has_unit=True, num_start=p.num_start, num_end=p.num_end, digits=p.digits,
-            notes=["score"]))
+            notes=["score", f"side {k + 1}"]))
     if chain is not None:
         qs.pop(i + 2)
     return True
@@ -897,6 +897,9 @@ def _not_an_amount(text: str, q: Quantity, lo: int) -> bool:
         # "a zero-day flaw", "zero-days", "zero-emission buses": zero joined to a noun names a
         # kind of thing; an amount of nothing takes the plural ("zero days", "zero degrees")
         return True
+    if q.unit == "fraction" and q.digits.lower().endswith("half") and q.end == q.num_end \
+            and re.match(r"\s?-\s?[A-Za-z]", text[q.num_end:q.num_end + 4]):
+        return True  # "half-brothers", "Half-sister": a kinship, not half of something
     return False
 
 
