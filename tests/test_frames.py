@@ -180,3 +180,12 @@ def test_a_time_at_the_head_of_a_sentence_dates_its_subordinate_clauses():
     assert season.time_ref.lower() == "last season"
     now = frame("A strong quake struck the coast on Tuesday, killing at least 12 people.", "at least 12")
     assert now.time_ref == "current"
+
+
+def test_a_difference_is_a_change_not_a_level():
+    # "four years older" was an age of 4 and "13 more than" a points total of 13
+    older = frame("By the rematch the champion was six years older.", "six years")
+    assert older.scope == "change" and older.property != "age"
+    ahead = frame("She now has 1,904 points, 11 more than the old record.", "11")
+    assert ahead.scope == "change"
+    assert frame("She now has 1,904 points, 11 more than the old record.", "1,904").scope == ""

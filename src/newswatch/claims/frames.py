@@ -356,6 +356,9 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
     elif lemmas & {"estimate", "believe", "project", "forecast"} or "estimated" in near or q.qualifier == "~":
         modality = "estimated"
     # scope
+    if any(t.tag_ in ("JJR", "RBR") and t.i > anchor.i
+           for t in (anchor.head, *(anchor.children if anchor.like_num else ()))):
+        return "change", modality  # a difference: "four years older", "13 more than Buford"
     preps = {anchor.head.lower_} if anchor.dep_ == "pobj" else set()
     if q.qualifier in ("up", "down") or "by" in preps and lemmas & _CHANGE_VERBS \
             or lemmas & _CHANGE_VERBS and anchor.dep_ in ("dobj", "npadvmod") and q.unit in ("%", "pp", "bp"):
@@ -405,7 +408,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     tally = ""
     if "score" in q.notes:
         tally = _tally(anchor, q.unit, "side 2" in q.notes)
-    elif dimension_of(q.unit) == "time" and anchor.head.lemma_.lower() == "old" and anchor.head.i not in inside:
+    elif dimension_of(q.unit) == "time" and anchor.head.lower_ == "old" and anchor.head.i not in inside:
         return _age(anchor.head, toks, anchor, q, inside)
     if tally:
         pass  # a side of a score or record: what it counts is its unit, never the words around
