@@ -189,3 +189,9 @@ def test_a_difference_is_a_change_not_a_level():
     ahead = frame("She now has 1,904 points, 11 more than the old record.", "11")
     assert ahead.scope == "change"
     assert frame("She now has 1,904 points, 11 more than the old record.", "1,904").scope == ""
+
+
+def test_a_conjoined_figure_of_another_unit_names_its_own_property():
+    # "six touchdowns" took "length" from the yards before it and met every yardage
+    text = "She had 412 yards and five touchdowns on 90 carries."
+    assert frame(text, "five touchdowns").property.startswith("touchdown")

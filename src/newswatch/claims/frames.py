@@ -690,7 +690,10 @@ def extract_claims(text: str) -> list[Claim]:
                 frame = Frame(property=lab_prop, entity=lab_entity)
             else:
                 frame = read_frame(doc, q.start - body, q.end - body, q, lab_prop)
-            if "conj" in frame.notes and prev is not None and prev.sentence == text[st.start:st.end]:
+            if "conj" in frame.notes and prev is not None and prev.sentence == text[st.start:st.end] \
+                    and dimension_of(prev.unit) == dimension_of(q.unit):
+                # "$5 billion in the quarter and $18 billion for the year" share a property;
+                # "793 yards and six touchdowns" do not (the touchdowns name their own)
                 frame.property, frame.entity = prev.property, prev.entity or frame.entity
             if not q.unit and re.search(r"\bPUE\b|power usage effectiveness", text[st.start:st.end], re.I):
                 frame.property = "PUE"  # a plain ratio named only by its acronym, often in brackets
