@@ -195,3 +195,9 @@ def test_a_conjoined_figure_of_another_unit_names_its_own_property():
     # "six touchdowns" took "length" from the yards before it and met every yardage
     text = "She had 412 yards and five touchdowns on 90 carries."
     assert frame(text, "five touchdowns").property.startswith("touchdown")
+
+
+def test_a_record_in_brackets_after_a_name_is_that_names():
+    text = "Rivera ran for 90 yards as the Eagles (11-4) beat the Giants (3-12) on Sunday."
+    assert frame(text, "11").entity == "Eagles"
+    assert frame(text, "12").entity == "Giants"

@@ -411,7 +411,16 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     elif dimension_of(q.unit) == "time" and anchor.head.lower_ == "old" and anchor.head.i not in inside:
         return _age(anchor.head, toks, anchor, q, inside)
     if tally:
-        pass  # a side of a score or record: what it counts is its unit, never the words around
+        # a side of a score or record: what it counts is its unit, never the words around; a
+        # record in brackets right after a name is that name's ("the Chiefs (2-13)")
+        first = min((t for t in anchor.doc if t.i <= anchor.i and t.like_num and anchor.i - t.i <= 4
+                     and all(x.like_num or x.pos_ in ("SYM", "PUNCT") for x in anchor.doc[t.i:anchor.i + 1])),
+                    key=lambda t: t.i, default=anchor)
+        if first.i >= 2 and anchor.doc[first.i - 1].text == "(":
+            named = anchor.doc[first.i - 2]
+            if named.pos_ in ("PROPN", "NOUN") and (_is_name(named) or named.pos_ == "PROPN"):
+                frame.property, frame.entity = tally, _entity_text(named)
+                frame.notes.append("name")
     elif count:
         # the counted noun is inside the span: "5 people", "over 220,000 Nvidia GPUs"
         nouns = [t for t in toks if t.pos_ in ("NOUN", "PROPN") and not t.like_num and t.ent_type_ != "ORG"]
