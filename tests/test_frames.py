@@ -201,3 +201,11 @@ def test_a_record_in_brackets_after_a_name_is_that_names():
     text = "Rivera ran for 90 yards as the Eagles (11-4) beat the Giants (3-12) on Sunday."
     assert frame(text, "11").entity == "Eagles"
     assert frame(text, "12").entity == "Giants"
+
+
+def test_an_age_after_a_name_is_an_age_and_a_list_of_versions_is_not():
+    # "Gray, 16, was shot" was a count of 16 with property "shot"; "IE6, 7, 8" gave 7 an age
+    teen = frame("Marcus Bell, 17, was arrested on Friday.", "17")
+    assert teen.property == "age" and teen.entity == "Marcus Bell"
+    listed = frame("The fix can be applied to IE6, 7, 8, 9, and 10 on Windows XP.", "8")
+    assert listed.property != "age"

@@ -409,7 +409,12 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     if "score" in q.notes:
         tally = _tally(anchor, q.unit, "side 2" in q.notes)
     elif dimension_of(q.unit) == "time" and anchor.head.lower_ == "old" and anchor.head.i not in inside:
-        return _age(anchor.head, toks, anchor, q, inside)
+        old = anchor.head
+        person = old.head if old.pos_ == "ADJ" and old.dep_ == "amod" and old.head.pos_ in ("NOUN", "PROPN") else None
+        return _age(person, old, toks, anchor, q, inside)
+    elif "age" in q.notes:  # "Gray, 16, was shot"
+        person = anchor.head if anchor.dep_ == "appos" and anchor.head.pos_ in ("NOUN", "PROPN") else None
+        return _age(person, anchor, toks, anchor, q, inside)
     if tally:
         # a side of a score or record: what it counts is its unit, never the words around; a
         # record in brackets right after a name is that name's ("the Chiefs (2-13)")
@@ -465,7 +470,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
             prop_noun = subj  # "the cost was $2 million", "the PUE hovers at 1.12"
             words = [subj] + _noun_modifiers(subj, inside)
             frame.notes.append("copula")
-        elif anchor.dep_ == "appos" and anchor.head.pos_ == "PROPN" and not q.has_unit:
+        elif anchor.dep_ == "appos" and anchor.head.pos_ == "PROPN" and not q.has_unit and _aside(anchor):
             frame.property = "age" if 0 < q.value < 120 and float(q.value).is_integer() else ""
             frame.entity = _entity_text(anchor.head)
     if frame.property and frame.entity:
@@ -545,6 +550,17 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     return frame
 
 
+def _aside(num: Token) -> bool:
+    """ "Gray, 16, was shot": a bare number set off by a comma right after a name (an age), not
+    one item of a list ("IE6, 7, 8") or a figure after a dash ("seven bullets - three to the back")."""
+    doc = num.doc
+    before = doc[num.i - 1] if num.i > 0 else None
+    after = doc[num.i + 1: num.i + 3]
+    if before is None or before.text != "," or num.i < 2 or not doc[num.i - 2].text[:1].isalpha():
+        return False
+    return not (len(after) == 2 and after[0].text in (",", "and", "or") and after[1].like_num)
+
+
 def _plural(noun: str) -> str:
     if re.search(r"(?:s|x|ch|sh)$", noun):
         return noun + "es"
@@ -571,12 +587,12 @@ def _tally(anchor: Token, unit: str, second: bool) -> str:
     return " ".join(words)
 
 
-def _age(old: Token, toks: list[Token], anchor: Token, q: Quantity, inside: set[int]) -> Frame:
-    """ "a 36-year-old climber", "32-year-old Englishman Robert Buckley", "the 23-year-old
-    finished": an age of the person it describes, not a duration (which would meet every other
-    span of years in the story)."""
+def _age(person: Token | None, old: Token, toks: list[Token], anchor: Token, q: Quantity,
+         inside: set[int]) -> Frame:
+    """ "a 36-year-old climber", "32-year-old Englishman Robert Buckley", "Gray, 16,", "the
+    23-year-old finished": an age of the person it describes, not a duration (which would meet
+    every other span of years in the story) nor a count of what the verb does ("16 shot")."""
     frame = Frame(property="age")
-    person = old.head if old.pos_ == "ADJ" and old.dep_ == "amod" and old.head.pos_ in ("NOUN", "PROPN") else None
     while person is not None and person.dep_ == "compound" and person.head.pos_ == "PROPN":
         person = person.head  # "Englishman Robert Buckley": the name, not the description
     if person is not None and (_is_name(person) or _proper_in(person) is not None):

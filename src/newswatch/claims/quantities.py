@@ -940,15 +940,19 @@ def _mark_age(text: str, q: Quantity, lo: int) -> None:
     if _AGE_BEFORE_RX.search(text[max(lo, q.start - 30):q.start]) and re.match(
             r"\s?[,)]|\s[–—-]\s|\s+(?:was|is|were|has|had|who|of|from|and|or)\b", text[q.end:q.end + 6]):
         q.unit, q.raw_unit, q.has_unit = "year", "", True
+        q.notes.append("age")
     elif re.search(r"\b(?:I['’]m|I am|(?:he|she)(?:['’]s| is| was)|I was)\s+$", text[max(lo, q.start - 10):q.start]) \
             and re.match(r"\s?[,.;(]|\s+(?:and|but|when|now)\b", text[q.end:q.end + 6]):
-        q.unit, q.raw_unit, q.has_unit = "year", "", True  # "I'm 74 and was tempted", "since I was 17 ("
+        q.unit, q.raw_unit, q.has_unit = "year", "", True
+        q.notes.append("age")  # "I'm 74 and was tempted", "since I was 17 ("
     elif re.search(r"\bage\s+$", text[max(lo, q.start - 5):q.start]) and re.match(r"\s?[,.;)]|$", text[q.end:q.end + 2]) \
             or re.fullmatch(r"\s*At\s+", text[lo:q.start]) and text[q.end:q.end + 1] == ",":
-        q.unit, q.raw_unit, q.has_unit = "year", "", True  # "retired at age 43.", "At 16, he went"
+        q.unit, q.raw_unit, q.has_unit = "year", "", True
+        q.notes.append("age")  # "retired at age 43.", "At 16, he went"
     elif re.search(r"\b(?:at|by|from|until|since|under|over)\s+the\s+age\s+of\s+$", text[max(lo, q.start - 24):q.start],
                    re.I):
-        q.unit, q.raw_unit, q.has_unit = "year", "", True  # "at the age of 9"
+        q.unit, q.raw_unit, q.has_unit = "year", "", True
+        q.notes.append("age")  # "at the age of 9"
 
 
 _STAFF_BEFORE_RX = re.compile(r"\b(?:employ|employs|employed|employing|hire|hires|hired|hiring|workforce of|"
