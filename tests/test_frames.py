@@ -150,17 +150,14 @@ def test_an_age_is_the_age_of_the_person_it_describes():
     assert deal.property != "age"
 
 
-def test_a_side_of_a_record_or_score_is_counted_by_its_unit():
-    # the number itself used to head the property ("9 sit", "10 moved"), so every tally met
+def test_a_side_of_a_record_or_score_is_kept_but_never_compared():
+    # the number itself used to head the property ("9 sit", "10 moved"), so tallies of other
+    # teams and games met; a side alone is half a figure
     text = "The Hawks sit at the bottom of the table with a 9-14 record."
     wins, losses = frame(text, "9"), frame(text, "14")
-    assert wins.property == "wins record" and losses.property == "losses record"
-    assert wins.entity == "Hawks"
-    # a score's two numbers are two sides' points: the leader's and the other side's
-    text = "The Rams were leading 24-20 at the half."
-    ahead, behind = frame(text, "24"), frame(text, "20")
-    assert ahead.property.startswith("points") and not any(ch.isdigit() for ch in ahead.property)
-    assert behind.property.startswith("opponent points")
+    assert wins.property == "" and losses.property == "" and wins.entity == "Hawks"
+    lead = frame("The Rams were leading 24-20 at the half.", "24")
+    assert lead.property == "" and lead.value == 24
 
 
 def test_a_number_or_there_owns_no_figure():

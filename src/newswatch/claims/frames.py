@@ -405,10 +405,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     words: list[Token] = []
     verb: Token | None = None
     measured = anchor
-    tally = ""
-    if "score" in q.notes:
-        tally = _tally(anchor, q.unit, "side 2" in q.notes)
-    elif dimension_of(q.unit) == "time" and anchor.head.lower_ == "old" and anchor.head.i not in inside:
+    tally = "score" in q.notes
+    if not tally and dimension_of(q.unit) == "time" and anchor.head.lower_ == "old" and anchor.head.i not in inside:
         old = anchor.head
         person = old.head if old.pos_ == "ADJ" and old.dep_ == "amod" and old.head.pos_ in ("NOUN", "PROPN") else None
         return _age(person, old, toks, anchor, q, inside)
@@ -416,16 +414,19 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         person = anchor.head if anchor.dep_ == "appos" and anchor.head.pos_ in ("NOUN", "PROPN") else None
         return _age(person, anchor, toks, anchor, q, inside)
     if tally:
-        # a side of a score or record: what it counts is its unit, never the words around; a
-        # record in brackets right after a name is that name's ("the Chiefs (2-13)")
+        # one side of a score or record ("a 9-14 record", "leading 24-20") is half a figure:
+        # kept with its owner but never compared (no property). Compared alone, the sides of
+        # other teams, games and seasons met, and the number itself headed the property
+        # ("9 occupy", "10 moved"). A record in brackets right after a name is that name's.
         first = min((t for t in anchor.doc if t.i <= anchor.i and t.like_num and anchor.i - t.i <= 4
                      and all(x.like_num or x.pos_ in ("SYM", "PUNCT") for x in anchor.doc[t.i:anchor.i + 1])),
                     key=lambda t: t.i, default=anchor)
         if first.i >= 2 and anchor.doc[first.i - 1].text == "(":
             named = anchor.doc[first.i - 2]
             if named.pos_ in ("PROPN", "NOUN") and (_is_name(named) or named.pos_ == "PROPN"):
-                frame.property, frame.entity = tally, _entity_text(named)
+                frame.entity = _entity_text(named)
                 frame.notes.append("name")
+                return frame
     elif count:
         # the counted noun is inside the span: "5 people", "over 220,000 Nvidia GPUs"
         nouns = [t for t in toks if t.pos_ in ("NOUN", "PROPN") and not t.like_num and t.ent_type_ != "ORG"]
@@ -485,7 +486,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     if verb is not None and verb.lemma_.lower() not in _LIGHT_VERBS and verb.lemma_.lower() not in _ATTRIBUTION:
         pred = verb.text.lower() if verb.tag_ in ("VBN", "VBD") else verb.lemma_.lower()
     if tally:
-        frame.property = tally
+        frame.property = ""
     elif words:
         frame.property = " ".join([_words(words).lower()] + ([pred] if pred and pred not in _words(words).lower() else []))
     elif label:
@@ -559,32 +560,6 @@ def _aside(num: Token) -> bool:
     if before is None or before.text != "," or num.i < 2 or not doc[num.i - 2].text[:1].isalpha():
         return False
     return not (len(after) == 2 and after[0].text in (",", "and", "or") and after[1].like_num)
-
-
-def _plural(noun: str) -> str:
-    if re.search(r"(?:s|x|ch|sh)$", noun):
-        return noun + "es"
-    return noun[:-1] + "ies" if re.search(r"[^aeiou]y$", noun) else noun + "s"
-
-
-def _tally(anchor: Token, unit: str, second: bool) -> str:
-    """The property of one side of a score or record ("a 9-14 record", "leading 24-20"): the
-    unit it counts, whose side it is, and the word the pair goes with ("wins record", "opponent
-    points lead"). Without this the number itself headed the property ("9 occupy"). A score's
-    second number is the other side's (the leader's or winner's comes first); a record's sides
-    are told apart by their units (wins, losses)."""
-    side = anchor
-    while side.head.i != side.i and (side.head.like_num or side.head.pos_ in ("NUM", "SYM", "PUNCT")):
-        side = side.head
-    head = side.head
-    words = [_plural(unit.lower())] if unit else []
-    record = unit in ("win", "loss", "draw")
-    if second and not record:
-        words.insert(0, "opponent")
-    if head.i != side.i and head.lemma_.lower() != unit.lower() and (
-            head.pos_ == "NOUN" or head.pos_ == "VERB" and not record and side.dep_ in ("dobj", "npadvmod")):
-        words.append(head.lemma_.lower())  # "record", "start", "lead" ("leading 24-20")
-    return " ".join(words)
 
 
 def _age(person: Token | None, old: Token, toks: list[Token], anchor: Token, q: Quantity,

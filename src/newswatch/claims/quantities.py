@@ -719,7 +719,7 @@ def _score_or_record(text: str, qs: list[Quantity], i: int, lo: int, out: list[Q
         out.append(Quantity(
             value=p.raw_value, unit=names[k], start=p.num_start, end=p.num_end, raw_value=p.raw_value,
             is_count=True, has_unit=True, num_start=p.num_start, num_end=p.num_end, digits=p.digits,
-            notes=["score", f"side {k + 1}"]))
+            notes=["score"]))
     if chain is not None:
         qs.pop(i + 2)
     return True
