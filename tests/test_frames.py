@@ -206,3 +206,13 @@ def test_an_age_after_a_name_is_an_age_and_a_list_of_versions_is_not():
     assert teen.property == "age" and teen.entity == "Marcus Bell"
     listed = frame("The fix can be applied to IE6, 7, 8, 9, and 10 on Windows XP.", "8")
     assert listed.property != "age"
+
+
+def test_a_conversion_in_brackets_is_never_compared():
+    # the converted figure, rounded by the writer, met the original as a second, differing report
+    claims = {c.surface: c for c in extract_claims("The fault lies 40 kilometres (25 miles) below the town.")}
+    assert claims["40 kilometres"].property and claims["25 miles"].property == ""
+    feet = {c.surface: c for c in extract_claims("He fell about 90 metres (300 feet) into the gorge.")}
+    assert feet["300 feet"].property == ""
+    # a bracket that is no conversion stays comparable
+    assert all(c.property for c in extract_claims("The site grew to 100 MW (up from 50 MW)."))

