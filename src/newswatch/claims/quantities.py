@@ -593,10 +593,10 @@ def _merge_subunits(text: str, qs: list[Quantity]) -> list[Quantity]:
 
 
 def _converted(text: str, a: Quantity, q: Quantity) -> bool:
-    """'55 kilometers (34 miles)', 'about 60 metres (200 feet)', 'US$1 million ($1.52 million)':
-    a figure in brackets right after another of the same dimension in another unit restates it
-    (rounded as the converter pleased). It is a quantity, but no second report of one: noted
-    "converted" for the claims stage to skip."""
+    """'55 kilometers (34 miles)', 'about 60 metres (200 feet)', '€15 ($16)': a figure in
+    brackets right after another of the same dimension in another unit restates it (rounded as
+    the converter pleased). It is a quantity, but no second report of one: noted "converted",
+    and frames.py leaves it uncompared."""
     if not (a.unit and q.unit and a.has_unit and q.has_unit) or a.is_count or q.is_count:
         return False
     if not re.fullmatch(r"\s?\(\s?", text[a.end:q.start]) or not re.match(r"\s?\)", text[q.end:q.end + 2]):
