@@ -88,6 +88,9 @@ def test_interval_uses_written_precision():
     ([rec(1, 220000, "more than 220,000", qualifier=">"), rec(2, 1e6, "1 million")], [[1], [2]]),
     ([rec(1, 4.2e9, "$4.2bn", unit="USD", prop="revenue"), rec(2, 4.6e9, "$4.6 billion", unit="USD", prop="revenue")],
      [[1], [2]]),
+    # written to one digit and one apart: they touch only at the rounding boundary, so they differ
+    ([rec(1, 1.4e9, "$1.4bn", unit="USD", prop="cost"), rec(2, 1.5e9, "$1.5 billion", unit="USD", prop="cost"),
+      rec(3, 1.4e9, "$1.4 billion", unit="USD", prop="cost")], [[1, 3], [2]]),
 ])
 def test_values_that_cannot_all_hold_are_a_conflict_with_every_claim_on_a_side(claims, sides):
     (d,) = analyse(claims).discrepancies

@@ -112,13 +112,20 @@ def sides(items: Sequence[T], bounds: Callable[[T], tuple[float, float] | str]) 
     _merge_places(texts)
     out: list[Side[T]] = []
     for (lo, hi), item in numeric:
-        if out and lo <= out[-1].high:
+        if out and _overlaps(lo, out[-1].high):
             s = out[-1]
             s.low, s.high = max(s.low, lo), min(s.high, hi)
             s.items.append(item)
         else:
             out.append(Side(lo, hi, [item]))
     return out + list(texts.values())
+
+
+def _overlaps(lo: float, high: float) -> bool:
+    """Does an interval starting at ``lo`` share more than an end point with one ending at
+    ``high``? Two figures written to one digit that differ in it ("$1.4bn", "$1.5bn") only touch
+    at the rounding boundary: one of them is wrong, as every reader takes it, not both right."""
+    return lo < high - 1e-9 * max(abs(lo), abs(high))
 
 
 def _merge_places(texts: dict[str, Side[T]]) -> None:
