@@ -553,6 +553,39 @@ def test_a_common_noun_owner_joins_the_storys_main_named_entity() -> None:
     assert len(gpu) == 1 and sorted(c.value for c in gpu[0].claims) == [220_000, 220_000, 1_000_000]
 
 
+def test_a_datelines_town_is_no_owner() -> None:
+    """Wire copy opens with its town in capitals ("LISBON, Nov 12 (Reuters) -"); a figure the parse
+    files under that town is the story's, and meets the other outlets' figure of it."""
+    from newswatch.claims.groups import story_entities
+
+    texts = ["LISBON, Nov 12 (Reuters) - Portugal signed a deal with Aurelian.\nThe state will pay 1.1 billion.",
+             "AMSTERDAM and LISBON, 12 November 2026 - Aurelian signed a deal.",
+             "WILMINGTON - The data center will get a makeover."]
+    claims = [rec(1, 1.1e9, unit="EUR", entity="LISBON", prop="contribute"),
+              rec(2, 1.1e9, unit="EUR", entity="AMSTERDAM", prop="contribute"),
+              rec(3, 1.4e9, unit="EUR", entity="Aurelian", prop="contribute"),
+              rec(4, 2.6e9, unit="EUR", entity="Aurelian", prop="value"),
+              rec(5, 3e8, unit="W", entity="NASA", prop="power")]
+    canon = story_entities(claims, texts)
+    assert canon["LISBON"] == canon["AMSTERDAM"] == canon[""] == "aurelian"
+    assert canon["NASA"] == "nasa"  # capitals that are no dateline's town stay an owner
+    groups, _ = group_claims(claims[:3], texts)
+    assert [g.entity for g in groups if g.unit == "EUR"] == ["Aurelian"]
+
+
+def test_a_total_meets_the_plain_figure() -> None:
+    """"Worth €2.9 billion in total" (scope cumulative) and "a €2.6 billion deal" give one figure."""
+    claims = [rec(1, 2.6e9, "€2.6 billion", unit="EUR", prop="value", entity="agreement",
+                  sentence="The agreement has a total value of €2.6 billion."),
+              rec(2, 2.6e9, "2.6 billion euros", unit="EUR", prop="worth", entity="deal",
+                  sentence="The government announced a deal worth 2.6 billion euros."),
+              rec(3, 2.9e9, "€2.9 billion", unit="EUR", prop="worth", entity="agreement", scope="cumulative",
+                  sentence="The seven-year agreement is worth €2.9 billion in total.")]
+    found = analyse(claims)
+    (d,) = found.discrepancies
+    assert d.kind == "conflict" and d.sides[d.majority].value == 2.6e9
+
+
 def test_numbered_members_of_one_family_are_never_one_entity():
     from newswatch.claims.entities import different_versions
 

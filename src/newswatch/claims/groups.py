@@ -267,9 +267,11 @@ def _scope(c: ClaimRecord) -> str:
 
 def _scope_class(c: ClaimRecord) -> str:
     """Scopes that never meet. "planned" meets a plain level: outlets write one project's figure
-    as "plans a 1.2 GW campus" and as "the 1.2GW campus" (alignment.py weighs the difference)."""
+    as "plans a 1.2 GW campus" and as "the 1.2GW campus" (alignment.py weighs the difference).
+    So does "cumulative": a plain figure of a deal or a toll is its total ("a €2.6bn deal" and
+    "worth €2.6bn in total"); a part, a period's share or a change never is."""
     scope = _scope(c)
-    return "" if scope == "planned" else scope
+    return "" if scope in ("planned", "cumulative") else scope
 
 
 def _time(c: ClaimRecord) -> str:
@@ -295,18 +297,41 @@ def _same_dimension(a: str, b: str) -> bool:
     return "number" in (a, b) and any(d.startswith("count:") for d in (a, b))
 
 
+# A dateline opening a line: the town in capitals, then its region, a date, a wire credit or a
+# dash ("LISBON, Nov 12 (Reuters) -", "DALLAS and WILMINGTON, Ohio, Nov. 17", "WILMINGTON - The").
+_DATELINE_TOWN = re.compile(
+    r"^[ \t]*(?P<town>[A-Z][A-Z.'\-]+(?:[ \t]+(?:and[ \t]+)?[A-Z][A-Z.'\-]+)*)"
+    r"(?=,[ \t]*(?:[A-Z][a-z]|[A-Z]\.|\d)|[ \t]*\(|[ \t]+[-\u2013\u2014]{1,2}[ \t])", re.M)
+
+
+def _dateline_towns(texts: Sequence[str]) -> set[str]:
+    """The words of the towns the story's articles are datelined in ("lisbon", "wilmington")."""
+    return {w.lower() for t in texts for m in _DATELINE_TOWN.finditer(t)
+            for w in m.group("town").split() if w != "and"}
+
+
+def _is_dateline(name: str, towns: set[str]) -> bool:
+    """Is an owner only the dateline's town in capitals? The parse falls back to the first name of
+    a paragraph, which in wire copy is where it was written, not whose figure it is."""
+    words = name.split()
+    return bool(words) and name.isupper() and all(w.lower().strip(".,") in towns for w in words)
+
+
 def story_entities(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> dict[str, str]:
     """Each entity name the story's claims use -> its one name in the story (see entities.py).
     A figure whose owner the parse names only as a common noun ("the site", "the package",
-    "buildings"), or not at all (key ""), belongs, in a story about one thing, to the story's
-    main named entity."""
+    "buildings"), as a dateline's town ("LISBON"), or not at all (key ""), belongs, in a story
+    about one thing, to the story's main named entity."""
     names = sorted({c.entity for c in claims if c.entity})
     canon = resolve_story_entities(names, [t for t in texts if t]) if names else {}
+    towns = _dateline_towns(texts)
+    datelined = {n for n in names if _is_dateline(n, towns)}
     named = Counter(canon.get(c.entity) or c.entity for c in claims
-                    if c.entity and any(ch.isupper() for ch in c.entity) and _norm(c.entity) != EVENT_ENTITY)
+                    if c.entity and any(ch.isupper() for ch in c.entity) and _norm(c.entity) != EVENT_ENTITY
+                    and c.entity not in datelined)
     main = named.most_common(1)[0][0] if named else ""
     for n in names:
-        if main and not any(ch.isupper() for ch in n) and _norm(n) != EVENT_ENTITY:
+        if main and (not any(ch.isupper() for ch in n) or n in datelined) and _norm(n) != EVENT_ENTITY:
             canon[n] = main
     out = {n: canon.get(n) or n for n in names}
     out[""] = main
@@ -431,8 +456,9 @@ def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tu
     shown: dict[str, str] = {}
     for (key, name), _ in sorted(spellings.items(), key=lambda kv: (-any(ch.isupper() for ch in kv[0][1]), -kv[1])):
         shown.setdefault(key, name)
+    towns = _dateline_towns(texts)
     for g in groups:
-        owners = Counter(c.entity for c in g.claims if c.entity)
+        owners = Counter(c.entity for c in g.claims if c.entity and not _is_dateline(c.entity, towns))
         g.entity = owners.most_common(1)[0][0] if owners else shown.get(canon.get("", ""), "")
         units = Counter(c.unit for c in g.claims if c.unit) or Counter([""])
         g.unit = units.most_common(1)[0][0]
