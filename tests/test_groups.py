@@ -623,3 +623,43 @@ def test_an_ownerless_group_is_named_for_the_storys_main_entity_and_never_contra
     groups, _ = group_claims(unowned)
     assert [g.entity for g in groups] == [""]
     assert find_discrepancy(groups[0], {}) is None
+
+
+def test_the_figure_a_sentence_compares_with_is_not_its_level():
+    """"240MW, up from 150MW today": the 150MW is an earlier time's figure; it meets other outlets'
+    earlier figures, never the 240MW others report (and it is no conflict with them)."""
+    s1 = "The upgrade takes total IT capacity at the site to 240MW, up from 150MW today."
+    s2 = "When the work is complete, the campus will offer 240 megawatts of IT capacity."
+    s3 = "Halvard's optics use 16 lasers, versus 128 for an equivalent pluggable design."
+    s4 = "The switch uses 16 external lasers per switch."
+    claims = [rec(1, 2.4e8, "240MW", unit="W", prop="it capacity", entity="Corvane", sentence=s1),
+              rec(1, 1.5e8, "150MW", unit="W", prop="it capacity", entity="Corvane", sentence=s1),
+              rec(2, 2.4e8, "240 megawatts", unit="W", prop="it capacity", entity="Corvane", sentence=s2),
+              rec(3, 16, "16 lasers", unit="laser", prop="lasers", entity="Corvane", sentence=s3),
+              rec(3, 128, "128", unit="laser", prop="lasers", entity="Corvane", sentence=s3),
+              rec(4, 16, "16 external lasers", unit="laser", prop="lasers", entity="Corvane", sentence=s4)]
+    found = analyse(claims)
+    assert found.discrepancies == []
+    assert [c.baseline for c in claims] == [False, True, False, False, True, False]
+    assert {g.time_ref for g in found.groups if any(c.value == 1.5e8 for c in g.claims)} == {"baseline"}
+
+
+def test_a_source_named_with_from_is_no_baseline():
+    from newswatch.claims.groups import mark_baselines
+
+    s = "Brightwater will buy 1,000 megawatts from the 1,200-megawatt plant, rising from 300 MW to 1,000 MW."
+    claims = [rec(1, 1e9, "1,000 megawatts", unit="W", sentence=s), rec(1, 1.2e9, "1,200-megawatt", unit="W", sentence=s),
+              rec(1, 3e8, "300 MW", unit="W", sentence=s), rec(1, 1e9, "1,000 MW", unit="W", sentence=s)]
+    mark_baselines(claims)
+    assert [c.baseline for c in claims] == [False, False, True, False]
+
+
+def test_counts_of_one_family_are_one_unit_to_the_pair_score():
+    """"1,700 construction jobs" and "1,100 construction workers" count the same people."""
+    from newswatch.claims.alignment import FEATURES, feature_matrices
+
+    claims = [rec(1, 1700, "1,700 construction jobs", unit="job", prop="construction jobs"),
+              rec(2, 1100, "1,100 construction workers", unit="employee", prop="construction workers"),
+              rec(3, 1100, "1,100 people", unit="person", prop="people")]
+    same_unit = feature_matrices(claims, ["x"] * 3)[FEATURES.index("same_unit")]
+    assert same_unit[0, 1] == 1.0 and same_unit[0, 2] == same_unit[1, 2] == 0.0

@@ -28,7 +28,7 @@ from typing import Protocol
 import numpy as np
 
 from .properties import phrase_texts, phrase_vectors, property_matrix
-from .units import dimension_of
+from .units import dimension_of, is_count_unit
 
 __all__ = ["FEATURES", "WEIGHTS", "BIAS", "crowding_counts", "encode_texts", "feature_matrices", "same_quantity_matrix", "masked_sentence",
            "number_window"]
@@ -81,6 +81,12 @@ def crowding_counts(claims: Sequence[_Frame]) -> Counter:
     return Counter((c.article_id, _dimension(c)) for c in claims)
 
 
+def _unit_class(unit: str) -> str:
+    """What "same unit" compares: a count's family ("jobs" and "workers" count employees, "GPUs"
+    and "chips" accelerators), any other unit as it is."""
+    return dimension_of(unit) if is_count_unit(unit) else unit
+
+
 def _dimension(c: _Frame) -> str:
     return dimension_of(c.unit) if c.value is not None else "text"
 
@@ -110,7 +116,7 @@ def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: s
     s, w, v = (_encode_unique(texts) for texts in _contexts(claims, entities))
     ent = np.array(entities, dtype=object)
     named = np.array([bool(e) and e != event for e in entities])
-    unit = np.array([c.unit for c in claims], dtype=object)
+    unit = np.array([_unit_class(c.unit) for c in claims], dtype=object)
     article = np.array([c.article_id for c in claims])
     per_article = counts if counts is not None else crowding_counts(claims)
     crowd = np.log([max(1, per_article[(c.article_id, _dimension(c))]) for c in claims])

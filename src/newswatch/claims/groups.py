@@ -78,6 +78,7 @@ class ClaimRecord:
     sentence: str = ""
     published: str | None = None  # the article's publication time, ISO-8601 UTC, or None
     outlet: str = ""
+    baseline: bool = False  # what its sentence compares another figure with (set by group_claims)
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,42 @@ def _scope_class(c: ClaimRecord) -> str:
 
 
 def _time(c: ClaimRecord) -> str:
-    return _norm(c.time_ref) or "current"
+    return BASELINE if c.baseline else _norm(c.time_ref) or "current"
+
+
+BASELINE = "baseline"  # the time of a figure a sentence compares its own with
+# Words that set up the figure after them as what another is compared with ("up from 150MW",
+# "compared with an average of 17kW", "versus 128", "bigger than the 450MW"); "more than" and
+# "less than" are qualifiers, not comparisons. A bare "from" is a comparison only in "from X to
+# Y" ("buy 1,000 MW from the 1,200 MW plant" names a source).
+_LEAD = r"\s+(?:(?:an?|the|its|their|average|of|about|approximately|around|roughly|some|nearly|just|only)\s+){0,4}$"
+_COMPARED = re.compile(
+    r"(?:\b(?:up|down)\s+from|\bcompared\s+(?:with|to)|\bversus|\bvs\.?|\bagainst|(?<!more)(?<!less)(?<!fewer)\s+than)"
+    + _LEAD, re.I)
+_FROM = re.compile(r"\bfrom" + _LEAD, re.I)
+_TO_NEXT = re.compile(r"^[^.;,]{0,60}?\bto\s+(?:(?:about|around|roughly|approximately|nearly|some|just)\s+)?[$€£\d]", re.I)
+
+
+def mark_baselines(claims: Sequence[ClaimRecord]) -> None:
+    """Mark the figures a sentence compares another one of the same dimension with: "240 MW, up
+    from 150 MW today", "132 kW per rack, compared with an average of 17 kW", "16 lasers versus
+    128 for pluggables". Such a figure is an earlier time's or another thing's, never the level the
+    sentence reports, so it only meets other outlets' baselines (`_time`)."""
+    by_sentence: dict[tuple[int, str], list[ClaimRecord]] = {}
+    for c in claims:
+        if c.value is not None and c.sentence.strip():
+            by_sentence.setdefault((c.article_id, " ".join(c.sentence.split())), []).append(c)
+    for same in by_sentence.values():
+        for c in same:
+            at = c.sentence.find(c.surface) if c.surface else -1
+            if at < 0:
+                continue
+            before, after = c.sentence[max(0, at - 60):at], c.sentence[at + len(c.surface):]
+            if not (_COMPARED.search(before) or _FROM.search(before) and _TO_NEXT.search(after)):
+                continue
+            dim = dimension_of(c.unit)
+            c.baseline = any(o is not c and o.surface != c.surface
+                             and _same_dimension(dim, dimension_of(o.unit)) for o in same)
 
 
 def comparable(c: ClaimRecord) -> bool:
@@ -445,6 +481,7 @@ def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tu
     which tell which names are one entity. Returns the groups, in order of their first claim, and
     the claims left ungrouped."""
     canon = story_entities(claims, texts)
+    mark_baselines(claims)
     ungrouped = [c for c in claims if not comparable(c)]
     items = [c for c in claims if comparable(c)]
     groups = [Group(entity="", property="", unit="", scope=_scope(items[members[0]]),
