@@ -124,7 +124,7 @@ def test_an_article_does_not_move_to_a_story_outside_its_time_window() -> None:
         1: [reno(1), reno(2, wobble=0.01), cheyenne(3, day=1)],
         2: [cheyenne(4, day=28), cheyenne(5, day=29, wobble=0.01)],  # 27 days later
     }
-    result = regroup.regroup(stories, PARAMS, counter(), touched={2})
+    result = regroup.regroup(stories, replace(PARAMS, window_days=10), counter(), touched={2})
     assert all(m.article_id != 3 for m in result.moves)
 
 

@@ -159,7 +159,10 @@ class ClusterParams:
     merge_threshold: float = 3.6
     min_cosine: float = 0.3  # below this embedding similarity, shared names alone never join
     candidates: int = 5  # rescore only the top-k stories by embedding similarity
-    window_days: float = 10.0  # the store's time window around an article's date
+    # The store's time window around an article's date. A month: follow-ups that revise a
+    # figure (an order expanded, a toll revised) come weeks after the first reports, and the
+    # score above separates same-kind events without any window (ECB+ is scored in one window).
+    window_days: float = 30.0
     min_split: int = 3  # regroup: each half of a split story has at least this many articles
     regroup_rounds: int = 3  # regroup: passes of the move step (it stops early when stable)
     neighbours: int = 10  # regroup: nearest stories looked at around each touched story
