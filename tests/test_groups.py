@@ -663,3 +663,15 @@ def test_counts_of_one_family_are_one_unit_to_the_pair_score():
               rec(3, 1100, "1,100 people", unit="person", prop="people")]
     same_unit = feature_matrices(claims, ["x"] * 3)[FEATURES.index("same_unit")]
     assert same_unit[0, 1] == 1.0 and same_unit[0, 2] == same_unit[1, 2] == 0.0
+
+
+def test_changes_reported_days_apart_are_two_periods():
+    """"Shares rose 33%" on the day of the offer and "rose 6.4%" two weeks later are two days' moves."""
+    claims = [rec(1, 33, "33%", unit="%", qualifier="up", prop="shares rose", entity="Lumenstack",
+                  published="2026-10-06T10:00:00Z", sentence="Lumenstack shares rose 33% on the news."),
+              rec(2, 6.4, "6.4%", unit="%", qualifier="up", prop="shares rose", entity="Lumenstack",
+                  published="2026-10-20T10:00:00Z", sentence="Lumenstack shares rose 6.4% on the news."),
+              rec(3, 30, "30%", unit="%", qualifier="up", prop="shares rose", entity="Lumenstack",
+                  published="2026-10-06T15:00:00Z", sentence="Lumenstack shares rose 30% on the news.")]
+    found = analyse(claims)
+    assert [sorted(c.value for c in g.claims) for g in found.groups] == [[30, 33], [6.4]]

@@ -39,6 +39,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 
@@ -386,7 +387,23 @@ def candidates(a: ClaimRecord, b: ClaimRecord) -> bool:
         return False
     if _time(a) != _time(b) or _scope_class(a) != _scope_class(b) or (a.value is None) != (b.value is None):
         return False
+    if _scope(a) == "change" and _days_apart(a.published, b.published) > CHANGE_DAYS:
+        return False
     return a.value is None or _same_dimension(dimension_of(a.unit), dimension_of(b.unit))
+
+
+# A change ("shares rose 6.4%", "up 12%") is over the period that ends when it is reported: reports
+# published further apart than this describe two periods, never one figure.
+CHANGE_DAYS = 1.5
+
+
+def _days_apart(a: str | None, b: str | None) -> float:
+    """Days between two ISO-8601 publication times; 0 when either is unknown or unreadable."""
+    try:
+        return abs((datetime.fromisoformat(a.replace("Z", "+00:00")) -
+                    datetime.fromisoformat(b.replace("Z", "+00:00"))).total_seconds()) / 86400 if a and b else 0.0
+    except (TypeError, ValueError):
+        return 0.0
 
 
 # Average pair probability (alignment.py) above which two sets of claims merge. The model is
