@@ -47,7 +47,7 @@ def collect_pairs(db: Path, gold: dict) -> tuple[np.ndarray, np.ndarray, np.ndar
     from urllib.parse import urlparse
 
     from newswatch.claims.alignment import feature_matrices
-    from newswatch.claims.groups import candidates, comparable, story_entities
+    from newswatch.claims.groups import candidates, comparable, mark_baselines, story_entities
     from newswatch.claims.stage import _record
     from newswatch.store import Store
 
@@ -59,6 +59,7 @@ def collect_pairs(db: Path, gold: dict) -> tuple[np.ndarray, np.ndarray, np.ndar
     for sid in story_ids:
         rows = store.story_claims(sid)
         every = [_record(row) for row in rows]
+        mark_baselines(every)  # as groups.group_claims does: a comparison's baseline meets only baselines
         records = [r for r in every if comparable(r)]
         if len(records) < 2:
             continue
