@@ -75,6 +75,13 @@ def test_agreeing_claims_form_one_group_and_no_discrepancy(a, b):
     assert g.outlets == 2 and g.independent_reports == 2
 
 
+def test_exact_zeros_are_one_side_and_touching_roundings_two():
+    zeros = [rec(k, 0, "0", unit="point", prop="points") for k in (1, 2, 3)]
+    assert len(intervals.sides(zeros, lambda c: intervals.interval(c.value, c.unit, "=", c.surface))) == 1
+    pair = [rec(1, 7.5, "7.5", unit="", prop="magnitude"), rec(2, 7.6, "7.6", unit="", prop="magnitude")]
+    assert len(intervals.sides(pair, lambda c: intervals.interval(c.value, c.unit, "=", c.surface))) == 2
+
+
 def test_interval_uses_written_precision():
     lo, hi = intervals.interval(220000, "GPU", "=", "220,000")
     assert lo == pytest.approx(215000) and hi == pytest.approx(225000)

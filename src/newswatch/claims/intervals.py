@@ -112,7 +112,7 @@ def sides(items: Sequence[T], bounds: Callable[[T], tuple[float, float] | str]) 
     _merge_places(texts)
     out: list[Side[T]] = []
     for (lo, hi), item in numeric:
-        if out and _overlaps(lo, out[-1].high):
+        if out and _overlaps(lo, hi, out[-1]):
             s = out[-1]
             s.low, s.high = max(s.low, lo), min(s.high, hi)
             s.items.append(item)
@@ -121,11 +121,16 @@ def sides(items: Sequence[T], bounds: Callable[[T], tuple[float, float] | str]) 
     return out + list(texts.values())
 
 
-def _overlaps(lo: float, high: float) -> bool:
-    """Does an interval starting at ``lo`` share more than an end point with one ending at
-    ``high``? Two figures written to one digit that differ in it ("$1.4bn", "$1.5bn") only touch
-    at the rounding boundary: one of them is wrong, as every reader takes it, not both right."""
-    return lo < high - 1e-9 * max(abs(lo), abs(high))
+def _overlaps(lo: float, hi: float, side: Side[T]) -> bool:
+    """Does the interval [lo, hi] share more than an end point with the side's? Two figures
+    written to one digit that differ in it ("$1.4bn", "$1.5bn") only touch at the rounding
+    boundary: one of them is wrong, as every reader takes it, not both right. An exact point
+    (zero) meets what contains it."""
+    tol = 1e-9 * max(abs(lo), abs(side.high), abs(hi), abs(side.low))
+    if lo > side.high + tol:
+        return False
+    touching = lo >= side.high - tol
+    return not touching or hi - lo <= tol or side.high - side.low <= tol
 
 
 def _merge_places(texts: dict[str, Side[T]]) -> None:
