@@ -659,6 +659,11 @@ def test_a_source_named_with_from_is_no_baseline():
               rec(1, 3e8, "300 MW", unit="W", sentence=s), rec(1, 1e9, "1,000 MW", unit="W", sentence=s)]
     mark_baselines(claims)
     assert [c.baseline for c in claims] == [False, False, True, False]
+    # "from X to Y" compares even when Y is written without its unit
+    s = "Water use drops from about 290 million gallons a year to 45 million once the towers go."
+    claims = [rec(1, 2.9e8, "about 290 million gallons", unit="gal", sentence=s), rec(1, 4.5e7, "45 million", unit="", sentence=s)]
+    mark_baselines(claims)
+    assert [c.baseline for c in claims] == [True, False]
 
 
 def test_counts_of_one_family_are_one_unit_to_the_pair_score():

@@ -308,11 +308,12 @@ def mark_baselines(claims: Sequence[ClaimRecord]) -> None:
             if at < 0:
                 continue
             before, after = c.sentence[max(0, at - 60):at], c.sentence[at + len(c.surface):]
-            if not (_COMPARED.search(before) or _FROM.search(before) and _TO_NEXT.search(after)):
-                continue
-            dim = dimension_of(c.unit)
-            c.baseline = any(o is not c and o.surface != c.surface
-                             and _same_dimension(dim, dimension_of(o.unit)) for o in same)
+            if _FROM.search(before) and _TO_NEXT.search(after):
+                c.baseline = True  # "from about 290 million gallons a year to 45 million"
+            elif _COMPARED.search(before):
+                dim = dimension_of(c.unit)
+                c.baseline = any(o is not c and o.surface != c.surface
+                                 and _same_dimension(dim, dimension_of(o.unit)) for o in same)
 
 
 def comparable(c: ClaimRecord) -> bool:
