@@ -7,8 +7,10 @@ they cannot all be true.
    texts (stories/dedup.py's MinHash) are one report whoever publishes them; articles that credit
    a wire in their dateline ("(Reuters) -", "AP reports") are that wire's one report. Within a
    group, claims that credit the same press release or wire are counted once as well;
-2. **groups** the claims that measure one quantity: claims of one time, one unit dimension and
-   one scope (a planned figure meets a plain one) are clustered by alignment.py's learned
+2. **groups** the claims that measure one quantity: claims of one time (the figure a sentence
+   compares its own with, "up from 150 MW", is a baseline's time; changes reported days apart
+   are two periods), one unit dimension and one scope (a planned figure and a total meet a
+   plain one) are clustered by alignment.py's learned
    probability that two claims are one quantity (property, entity as resolved across the story by
    entities.resolve_story_entities, masked context, unit, crowding), average linkage. What someone
    asks for or imagines (modality `asked`, `hypothetical`) and claims with no property stay
