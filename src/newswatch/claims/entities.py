@@ -12,6 +12,10 @@ Outlets name one thing differently: "xAI's Colossus", "Colossus 1", "the Memphis
 * the story's own texts tie a name to a description when one stands in apposition to the other
   ("Colossus 1, xAI's Memphis supercomputer, ...", "the Memphis supercomputer (Colossus 1)").
 
+`story_owners` goes further for grouping: which owners the story makes known, distinct things
+(surnames, titles, spelling variants, descriptions written before or in apposition to a name,
+a company and what it possesses), so figures of two different players or firms are kept apart.
+
 Reading who a single number belongs to is frames.py's work; this module only joins names.
 """
 
@@ -20,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-__all__ = ["entity_key", "resolve_story_entities", "different_versions"]
+__all__ = ["entity_key", "resolve_story_entities", "different_versions", "story_owners"]
 
 _ARTICLES = {"the", "a", "an", "its", "their", "this", "that"}
 
@@ -153,3 +157,123 @@ def different_versions(a: str, b: str) -> bool:
         return False
     stem_a, stem_b = re.sub(r"[\d\s\-.]+", " ", ka).split(), re.sub(r"[\d\s\-.]+", " ", kb).split()
     return bool(stem_a) and stem_a == stem_b
+
+
+# Titles and descriptions that stand before a person's name ("Sgt. Mario Ruiz", "Englishman Robert
+# Buckley"): the name without them is the same person.
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sgt", "sergeant", "officer", "detective", "det", "lt",
+           "capt", "captain", "gen", "general", "col", "president", "gov", "governor", "sen", "senator",
+           "rep", "judge", "justice", "prof", "professor", "coach", "ceo", "chief", "minister", "prime",
+           "rev", "st", "sir", "dame", "lord", "lady", "prince", "princess", "king", "queen", "rb", "qb",
+           "wr", "te"}
+_JOINERS = {"of", "de", "del", "la", "le", "van", "von", "der", "da", "and", "for", "the", "bin", "al"}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+           "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+           "saturday", "sunday"}
+
+
+def _bare(key: str) -> str:
+    """A key without leading titles and the possessor ("sgt. mario ruiz" -> "mario ruiz")."""
+    words = _owned(key).split()
+    while len(words) > 1 and words[0].strip(".") in _TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _is_proper(name: str, texts: list[str]) -> bool:
+    """Is an owner a proper name? It has a capital letter, is no date, and the story never
+    writes it in lower case (a capitalised "Showrunner" opening a sentence is a description)."""
+    if not any(ch.isupper() for ch in name) or name.strip().lower() == "the event":
+        return False
+    if any(w[0].islower() and w not in _JOINERS for w in re.findall(r"[^\W\d_][\w'’.\-]*", _owned(name))):
+        return False  # "Australian man" describes; every word of a name is capitalised
+    words = entity_key(name).replace("'s ", " ").split()
+    if not words or any(w.strip(".,") in _MONTHS for w in words) or any(ch.isdigit() for ch in words[0]):
+        return False
+    low = re.compile(r"(?<![\w.])" + re.escape(name.strip().lower()) + r"\b")
+    if any(low.search(t) for t in texts):
+        return False
+    if len(words) > 1 or not texts:
+        return True
+    # one capitalised word is a name only where a sentence does not open with it
+    inside = re.compile(r"[\w,;:)]\s+" + re.escape(name.strip()) + r"\b")
+    return any(inside.search(t) for t in texts)
+
+
+def _spelling_variants(a: str, b: str) -> bool:
+    """Two spellings of one long name ("duncan rait" and "duncan raite"): one edit apart, same
+    word count, no digits."""
+    if len(a) < 8 or len(b) < 8 or a == b or _digits(a) or _digits(b) or len(a.split()) != len(b.split()):
+        return False
+    if a[0] != b[0] or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def story_owners(names: list[str], texts: list[str] | None = None) -> dict[str, str]:
+    """Which owners of a story's claims are known to be which thing: name -> an identity key,
+    for names the story makes a proper name or ties to one; names left out are unknown.
+
+    Two claims whose owners have different identity keys are about different things ("Thomas"
+    and "Bush", "Kimani Gray" and the sergeant named "Mario Ruiz"). Beyond
+    resolve_story_entities' joins, a name is its spelling variants, its form with titles or
+    descriptions before it ("Englishman Robert Buckley"), its surname or given name alone when
+    one full name in the story has it, a description written right before it or in apposition
+    ("Australian man Duncan Rait", "Duncan Rait, 36, an Australian climber"), and a company is its
+    possession ("xAI's Colossus" ties xAI and Colossus): outlets name one owner all these ways, and
+    a wrongly split owner would hide a real disagreement."""
+    texts = [t for t in (texts or []) if t]
+    present = sorted({n for n in names if n and entity_key(n)})
+    canon = resolve_story_entities(present, texts)
+    proper = {n for n in present if _is_proper(n, texts)}
+    keys = sorted({entity_key(n) for n in present})
+    uf = _Union(keys)
+    for n in present:
+        if entity_key(canon[n]) in uf.parent:
+            uf.join(entity_key(n), entity_key(canon[n]))
+    proper_keys = {entity_key(n) for n in proper}
+    bare = {k: _bare(k) for k in keys}
+    for k in keys:
+        if "'s " in k and k.split("'s ", 1)[0] in uf.parent:
+            uf.join(k, k.split("'s ", 1)[0])  # the possessor owns what it possesses
+    pk = sorted(proper_keys)
+    for i, a in enumerate(pk):
+        for b in pk[i + 1:]:
+            ba, bb = bare[a], bare[b]
+            wa, wb = ba.split(), bb.split()
+            if ba == bb or _spelling_variants(ba, bb) or \
+                    (len(wa) > 1 and len(wb) > 1 and wa[0] == wb[0] and wa[-1] == wb[-1] and not _digits(ba + bb)):
+                uf.join(a, b)
+                continue
+            short, long_ = sorted((ba, bb), key=len)
+            if not (long_.endswith(" " + short) or long_.startswith(short + " ")) or _digits(short) != _digits(long_):
+                continue
+            # the short form names one person only when a single longer proper name has it
+            holders = {uf.find(k) for k in pk if bare[k] != short and
+                       (bare[k].endswith(" " + short) or bare[k].startswith(short + " "))}
+            if len(holders) == 1:
+                uf.join(a, b)
+    if texts:
+        display = {entity_key(n): n for n in present}
+        described = [k for k in keys if k not in proper_keys and not _digits(k) and k != "event"]
+        for d in described:
+            found = None
+            for p in pk:
+                x, y = re.escape(display[p]), re.escape(display[d])
+                rx = re.compile(
+                    rf"\b{y}\s+{x}\b|\b{x}\s*,\s*(?:\d+\s*,\s*)?(?:the|a|an|[\w.\-]+['’]s)\s+(?:[\w\-]+\s+){{0,2}}{y}\b",
+                    re.I)
+                if any(rx.search(t) for t in texts):
+                    if found is not None and uf.find(found) != uf.find(p):
+                        found = None  # described as two different people: leave it unknown
+                        break
+                    found = p
+            if found is not None:
+                uf.join(found, d)
+                proper_keys.add(d)
+    known_roots = {uf.find(k) for k in proper_keys}
+    return {n: uf.find(entity_key(n)) for n in present if uf.find(entity_key(n)) in known_roots}

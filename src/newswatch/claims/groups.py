@@ -12,7 +12,8 @@ they cannot all be true.
    are two periods), one unit dimension and one scope (a planned figure and a total meet a
    plain one) are clustered by alignment.py's learned
    probability that two claims are one quantity (property, entity as resolved across the story by
-   entities.resolve_story_entities, masked context, unit, crowding), average linkage. What someone
+   entities.resolve_story_entities, masked context, unit, crowding), lowered for two owners the
+   story makes different known things (entities.story_owners), average linkage. What someone
    asks for or imagines (modality `asked`, `hypothetical`) and claims with no property stay
    ungrouped: they are kept, never compared. A group exists whether its claims agree or not:
    agreement is evidence too;
@@ -48,7 +49,7 @@ import numpy as np
 from ..stories.dedup import DisjointSets, Report, count_reports
 from . import intervals
 from .alignment import crowding_counts, encode_texts, feature_matrices, same_quantity_matrix
-from .entities import different_versions, resolve_story_entities
+from .entities import different_versions, resolve_story_entities, story_owners
 from .units import dimension_of, si_factor
 
 __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
@@ -378,6 +379,14 @@ def story_entities(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> 
     return out
 
 
+def _known_owners(claims: Sequence[ClaimRecord], texts: Sequence[str]) -> dict[str, str]:
+    """entities.story_owners for the story's owners, less dateline towns (where a report was
+    written, not whose figure it is)."""
+    towns = _dateline_towns(texts)
+    names = sorted({c.entity for c in claims if c.entity and not _is_dateline(c.entity, towns)})
+    return story_owners(names, list(texts)) if names else {}
+
+
 def candidates(a: ClaimRecord, b: ClaimRecord) -> bool:
     """Could two comparable claims measure one quantity by their frames' hard facts alone? One
     time, one scope, text with text and numbers of one dimension, not two values of one sentence
@@ -415,6 +424,11 @@ def _days_apart(a: str | None, b: str | None) -> float:
 # (benchmarks/claims_realnews.py, benchmarks/claims_blind.py), measured at 0.2-0.5.
 SAME_QUANTITY = 0.2
 
+# How much less likely two claims are one quantity when the story makes their owners two different
+# known things ("Thomas" and "Bush"). Not zero: the parse sometimes names the wrong owner (a
+# modifier, "a TSMC switch die"), and a hard rule then splits a real figure's reports.
+OWNERS_APART = 0.3
+
 
 def _block(c: ClaimRecord) -> tuple[str, str, bool, str]:
     """Claims of different blocks are never candidates: one time, scope class, kind of value and
@@ -425,10 +439,12 @@ def _block(c: ClaimRecord) -> tuple[str, str, bool, str]:
     return _time(c), _scope_class(c), c.value is None, dim
 
 
-def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str]) -> list[list[int]]:
+def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str],
+             owners: dict[str, str] | None = None) -> list[list[int]]:
     """Average-linkage clustering of claims by alignment.py's pair probability: the two sets
     whose pairs are on average most likely one quantity merge while that average is at least
-    SAME_QUANTITY and no pair of them is ruled out by `candidates`. Each block of claims that
+    SAME_QUANTITY and no pair of them is ruled out by `candidates`; a pair whose known
+    ``owners`` (entities.story_owners) differ counts OWNERS_APART of its probability. Each block of claims that
     could meet (`_block`) is clustered alone, which keeps a long story's cost down. Sets come
     back in order of their first claim."""
     counts = crowding_counts(items)
@@ -441,7 +457,7 @@ def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str]) -> list[list[i
     encode_texts(compared, [canon.get(c.entity, c.entity) for c in compared])  # one model call per story
     out: list[list[int]] = []
     for (members, part), ok in zip(parts, allowed, strict=True):
-        out.extend([members[k] for k in found] for found in _cluster_block(part, ok, canon, counts))
+        out.extend([members[k] for k in found] for found in _cluster_block(part, ok, canon, counts, owners or {}))
     return sorted((sorted(m) for m in out), key=lambda m: m[0])
 
 
@@ -455,8 +471,22 @@ def _allowed(items: Sequence[ClaimRecord]) -> np.ndarray:
     return allowed
 
 
+_PERSONAL = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
+
+
+def _owners_apart(items: Sequence[ClaimRecord], owners: dict[str, str]) -> np.ndarray:
+    """Pairs whose owners the story makes two different known things (entities.story_owners);
+    an unknown owner is apart from none. An owner counts only where the claim's own sentence
+    names it, or refers to a person the parse took from an earlier sentence ("he had five
+    catches"); an owner carried over to an impersonal sentence is the parse's guess."""
+    who = np.array([owners.get(c.entity, "") if c.entity and (c.entity in c.sentence or _PERSONAL.search(c.sentence))
+                    else "" for c in items], dtype=object)
+    known = who != ""
+    return (who[:, None] != who[None, :]) & known[:, None] & known[None, :]
+
+
 def _cluster_block(items: Sequence[ClaimRecord], allowed: np.ndarray, canon: dict[str, str],
-                   counts: Counter) -> list[list[int]]:
+                   counts: Counter, known: dict[str, str]) -> list[list[int]]:
     n = len(items)
     if not allowed.any():
         return [[i] for i in range(n)]
@@ -465,6 +495,7 @@ def _cluster_block(items: Sequence[ClaimRecord], allowed: np.ndarray, canon: dic
         prob = _same_text_property(items, owners)
     else:
         prob = same_quantity_matrix(feature_matrices(items, owners, EVENT_ENTITY, counts))
+    prob = np.where(_owners_apart(items, known), prob * OWNERS_APART, prob)
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     total = prob.copy()  # sum of pair probabilities between two live sets
     ok = allowed.copy()  # every pair between two live sets allowed
@@ -506,7 +537,7 @@ def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tu
     items = [c for c in claims if comparable(c)]
     groups = [Group(entity="", property="", unit="", scope=_scope(items[members[0]]),
                     time_ref=_time(items[members[0]]), claims=[items[k] for k in members])
-              for members in _cluster(items, canon)] if items else []
+              for members in _cluster(items, canon, _known_owners(claims, texts))] if items else []
     # Each owner as the story writes it most (canonical names are lower-cased keys); a group of
     # ownerless figures is the story's main entity's.
     spellings = Counter((canon.get(c.entity, c.entity), c.entity) for c in claims if c.entity)

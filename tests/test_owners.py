@@ -1,0 +1,62 @@
+"""Owners resolved across a story's articles, and owner disagreement in grouping."""
+
+from __future__ import annotations
+
+from newswatch.claims.entities import story_owners
+from newswatch.claims.groups import ClaimRecord, group_claims
+
+TEXTS = [
+    "Veteran guard Marla Quince, 29, scored 31 points. Quince said the team had trained hard.",
+    "Guard Marla Quinse scored 30 points, while rookie Dev Ortiz added 12 points for the visitors.",
+    "The Halvard Labs campus, Halvard's Tessel site, drew 40 megawatts. Ortiz called it a blowout.",
+    "Harbour officials said veteran climber Jonah Pell, 41, was rescued. The climber later thanked them.",
+]
+
+
+def test_one_owner_named_several_ways_is_one_known_owner():
+    owners = story_owners(["Marla Quince", "Quince", "Marla Quinse", "Guard Marla Quinse", "Dev Ortiz",
+                           "Ortiz", "veteran climber", "Jonah Pell"], TEXTS)
+    assert owners["Marla Quince"] == owners["Quince"] == owners["Marla Quinse"] == owners["Guard Marla Quinse"]
+    assert owners["Dev Ortiz"] == owners["Ortiz"] != owners["Quince"]
+    assert owners["veteran climber"] == owners["Jonah Pell"]  # "veteran climber Jonah Pell"
+
+
+def test_a_company_is_its_possession_and_descriptions_stay_unknown():
+    owners = story_owners(["Halvard", "Halvard's Tessel", "Tessel", "the team", "the event"], TEXTS)
+    assert owners["Halvard"] == owners["Tessel"]
+    assert "the team" not in owners and "the event" not in owners
+
+
+def test_a_capitalised_word_opening_a_sentence_is_no_name():
+    owners = story_owners(["Harbour", "Dev Ortiz"], TEXTS)
+    assert "Harbour" not in owners and "Dev Ortiz" in owners
+
+
+def _claim(cid, article, value, entity, sentence):
+    return ClaimRecord(claim_id=cid, article_id=article, source_id=article, value=value, unit="point",
+                       surface=f"{value} points", entity=entity, property="points scored", sentence=sentence)
+
+
+def test_claims_of_two_known_owners_are_kept_apart_but_an_unknown_owner_meets_either():
+    quince = _claim(1, 1, 31, "Marla Quince", "Veteran guard Marla Quince, 29, scored 31 points.")
+    ortiz = _claim(3, 3, 12, "Dev Ortiz", "Dev Ortiz scored 12 points on the night.")
+    player = _claim(4, 4, 31, "player", "The player scored 31 points on the night.")
+    texts = TEXTS + [ortiz.sentence, player.sentence]
+    apart, _ = group_claims([quince, ortiz], texts)
+    assert len(apart) == 2  # Ortiz's points are not Quince's
+    together, _ = group_claims([quince, player], texts)
+    assert len(together) == 1
+
+
+def test_an_owner_the_sentence_does_not_name_is_unknown():
+    quince = _claim(1, 1, 31, "Marla Quince", "Veteran guard Marla Quince, 29, scored 31 points.")
+    carried = _claim(3, 3, 12, "Dev Ortiz", "The visitors scored 12 points on the night.")
+    together, _ = group_claims([quince, carried], TEXTS + [carried.sentence])
+    assert len(together) == 1
+
+
+def test_a_person_the_sentence_refers_to_by_pronoun_stays_known():
+    quince = _claim(1, 1, 31, "Marla Quince", "Veteran guard Marla Quince, 29, scored 31 points.")
+    ortiz = _claim(3, 3, 12, "Dev Ortiz", "He added 12 points in the second half.")
+    apart, _ = group_claims([quince, ortiz], TEXTS + [ortiz.sentence])
+    assert len(apart) == 2
