@@ -193,6 +193,15 @@ _CHANGE_AFTER_RX = re.compile(
 _DOWN_AFTER = {"decrease", "decline", "drop", "fall", "reduction", "cut", "lower", "less", "cheaper",
                "fewer", "smaller", "slower", "discount", "loss"}
 
+# A figure named as a density of a counted thing is per that thing ("rack densities of up to
+# 123kW", "per-GPU power of 1.2kW", "power per server of 10kW"), as "123kW per rack" is.
+_PER_THING_RX = re.compile(
+    r"\b(?:(?P<n>[A-Za-z]+)[- ](?:power[- ])?densit(?:y|ies)|per[- ](?P<n2>[A-Za-z]+)[- ]"
+    r"(?:power|density|densities|draw|load)|(?:power|density|draw|load)\s+per\s+(?P<n3>[A-Za-z]+))"
+    r"(?:\s+(?:of|at|reaching|reach|reaches|hitting|as high as|up to|to|around|about|above|over|of up to|"
+    r"will|can|could|may|be|is|are|was|were|exceeding|topping|more than|nearly|roughly|approximately|some)){0,4}\s*$",
+    re.I)
+
 _KNOWN_COUNTS = set(COUNT_NOUNS.values())
 # one of these is a count that news reports ("one man died", "killed one child")
 _PEOPLE = {"man", "woman", "child", "boy", "girl", "baby", "person", "soldier", "civilian", "officer",
@@ -459,6 +468,12 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
             elif den_count is not None:
                 unit = f"{unit}/{(den_num + ' ') if den_num else ''}{den_count[1]}"
                 pos = den_count[0]
+    if unit and "/" not in unit and not is_count and not has_currency and unit not in ("%", "x", "fraction", "pp", "bp"):
+        dm = _PER_THING_RX.search(text[max(lo, start - 60):start])
+        thing = next((n for n in (dm.group("n"), dm.group("n2"), dm.group("n3")) if n), "") if dm else ""
+        per = COUNT_NOUNS.get(thing) or COUNT_NOUNS.get(singular(thing)) or COUNT_NOUNS.get(singular(thing).lower())
+        if per:
+            unit = f"{unit}/{per}"  # "rack densities of up to 123kW" is 123kW per rack
     value = value * factor
     # --- qualifier before
     before = text[lo:start]
@@ -748,6 +763,15 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
                 ok = False  # "from 2004 to 2017": a span of years, which are not quantities
             if ok and between.strip() == "—" and a.is_word != b.is_word:
                 ok = False  # "a design from 2015—one that it had tried": an aside, not a range
+            if ok and "to" in between and _change_from(text[lo:a.start]):
+                # "cut water use from 290 million gallons to 45 million": two levels, the earlier
+                # and the current one, never one range between them
+                _share_units(a, b)
+                a.notes.append("change-from")
+                b.notes.append("change-to")
+                out.extend((a, b))
+                i += 2
+                continue
             bounds = {a.qualifier, b.qualifier}
             if not ok and re.fullmatch(r"\s*(?:,|and|but|,\s*and|,\s*but)\s*", between) and (
                     bounds <= {">", ">=", "<", "<="} and len({q[0] for q in bounds}) == 2):
@@ -803,6 +827,48 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
         out.append(a)
         i += 1
     return out
+
+
+# A verb or noun of change right before "from X to Y" makes it a move from one level to another
+# ("rose from", "cut its water use from", "a reduction in PUE from"); without one it is a range
+# ("temperatures from 18 to 27 C", "rates from $30 to $45").
+_CHANGE_WORDS = (rf"{_UP_VERBS}|{_DOWN_VERBS}|go|goes|going|gone|went|mov(?:e|ed|es|ing)|"
+                 r"chang(?:e|ed|es|ing)|shift(?:ed|s|ing)?|rais(?:e|ed|es|ing)|doubl(?:e|ed|es|ing)|"
+                 r"tripl(?:e|ed|es|ing)|halv(?:e|ed|es|ing)|upgrad(?:e|ed|es|ing)|revis(?:e|ed|es|ing)|"
+                 r"bump(?:ed|s|ing)?|scal(?:e|ed|es|ing)|ramp(?:ed|s|ing)?|bring|brings|brought|"
+                 r"tak(?:e|es|ing)|took|taken|increase|reduction|decrease|decline|drop|fall|rise|growth|"
+                 r"jump|expansion|improvement|upgrade|cut|shift|move|change|switch(?:ed|es|ing)?")
+_CHANGE_FROM_RX = re.compile(
+    rf"\b(?:{_CHANGE_WORDS})\b(?:\s+(?!(?:and|but|or|while|which|that)\b)[\w'’.-]+){{0,6}}?\s+from\s+"
+    r"(?:(?:about|around|roughly|approximately|nearly|some|just|an estimated|more than|over|under|"
+    r"less than|almost)\s+)?$", re.I)
+
+
+def _change_from(before: str) -> bool:
+    """Does `before` (the text up to the first figure) end in a change's "from"?"""
+    clause = re.split(r"[;:()]|,\s", before)[-1]
+    return bool(_CHANGE_FROM_RX.search(clause))
+
+
+def _share_units(a: Quantity, b: Quantity) -> None:
+    """'from 290 to 45 million gallons', 'from 290 million gallons to 45 million': the unit (and
+    the scale) written at one end of a change covers the other."""
+    if not a.unit and b.unit:
+        mag = 1.0
+        if b.has_magnitude and not a.has_magnitude:
+            for m in (1e12, 1e9, 1e6, 1e3):
+                if b.raw_value / m >= 1 and abs(b.raw_value / m - round(b.raw_value / m, 6)) < 1e-9:
+                    mag = m if a.raw_value < b.raw_value / m * 10 else 1.0
+                    break
+        a.raw_value *= mag
+        a.unit, a.raw_unit, a.factor = b.unit, b.raw_unit, b.factor
+        a.value = a.raw_value * b.factor
+        a.has_currency, a.is_count, a.has_magnitude = b.has_currency, b.is_count, a.has_magnitude or mag > 1
+        a.has_unit = b.has_unit
+    elif not b.unit and a.unit and a.unit not in ("x", "fraction"):
+        b.unit, b.raw_unit, b.factor = a.unit, a.raw_unit, a.factor
+        b.value = b.raw_value * a.factor
+        b.has_currency, b.is_count, b.has_unit = a.has_currency, a.is_count, a.has_unit
 
 
 _NOUN_BEFORE_RX = re.compile(
