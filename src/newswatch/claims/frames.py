@@ -78,6 +78,10 @@ def claim_to_dict(claim: Claim) -> dict:
 _LIGHT_VERBS = {"be", "have", "include", "total", "number", "reach", "stand", "hit", "see", "get",
                 "become", "remain", "contain", "feature", "boast", "comprise", "say", "put", "bring",
                 "make", "give", "count", "top", "exceed", "surpass"}
+# Verbs that move a measured thing about ("260MW of capacity will go to", "take 500MW of power"):
+# with a noun to name what is measured they add nothing; the noun alone is the property.
+_HANDOVER_VERBS = {"go", "come", "take", "offer", "provide", "raise", "receive", "allocate", "dedicate",
+                   "deliver", "supply", "secure", "obtain", "earmark", "assign", "reserve"}
 # Verbs that attribute a statement to a speaker: their subject is a source, never an owner.
 _ATTRIBUTION = {"say", "tell", "report", "announce", "state", "add", "confirm", "claim", "according",
                 "note", "explain", "write", "estimate", "believe", "think", "show", "reveal",
@@ -372,7 +376,7 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
     after_words = " ".join(t.lower_ for t in after)
     if re.match(r"(?:a|per|each|every|an)\s+(?:year|annum|month|week|day|quarter|season|game|hour|night)\b",
                 after_words) or after and after[0].lower_ in _PERIOD and after[0].lower_.endswith("ly") \
-            or "quarter" in sent_words and q.has_currency:
+            or q.has_currency and _period_modifies(anchor, chain, prop_noun):
         return "per-period", modality
     left = {t.lower_ for t in anchor.subtree if t.i < span_toks[0].i} | {t.lower_ for t in anchor.ancestors
                                                                          if t.dep_ == "prep"}
@@ -387,6 +391,36 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
                                                                                     text_after):
         return "cumulative", modality
     return "", modality
+
+
+_QUARTER = {"quarter", "quarters", "quarterly", "q1", "q2", "q3", "q4"}
+
+
+def _period_modifies(anchor: Token, chain: list[Token], prop_noun: Token | None) -> bool:
+    """Is a quarter the period of this figure ("revenue of $4bn in the first quarter", "quarterly
+    revenue", "first-quarter sales")? A quarter elsewhere in the sentence dates something else
+    ("a $2bn plant, with work starting in the first quarter")."""
+    # the figure's own verb and the verbs it completes ("expected to report"); not a verb it is
+    # an aside to ("raised $410m in the quarter, valuing it at $3.9bn")
+    own = chain[:next((k + 1 for k, v in enumerate(chain) if v.dep_ != "xcomp"), len(chain))]
+    targets = {t.i for t in own} | ({prop_noun.i} if prop_noun is not None else set())
+    t = anchor
+    while t.head.i != t.i and len(targets) < 20:
+        if t.dep_ != "conj":  # "$5bn in the quarter and $18bn for the year": a sibling, not a modifier
+            targets.add(t.i)
+        if t.pos_ in ("VERB", "AUX"):
+            break
+        t = t.head
+    targets.add(t.i)
+    for w in anchor.sent:
+        if w.lower_ not in _QUARTER:
+            continue
+        h = w.head
+        if w.dep_ == "pobj" and h.dep_ == "prep":
+            h = h.head  # "in the quarter", "for the quarter"
+        if h.i in targets or w.i in targets:
+            return True
+    return False
 
 
 def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Frame:
@@ -458,8 +492,14 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
             words = [head] + _noun_modifiers(head, inside)
     else:
         # a measure or a bare number: the noun it measures or the verb it completes
-        of_child = next((p for c in anchor.rights if c.dep_ == "prep" and c.lower_ == "of"
+        of_child = next((p for t in toks for c in t.rights if c.dep_ == "prep" and c.lower_ == "of"
                          for p in c.children if p.dep_ == "pobj" and not p.like_num), None)
+        nxt = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
+        if of_child is None and nxt is not None and nxt.lower_ == "of" and nxt.head.pos_ in ("VERB", "AUX"):
+            # "offer 20MW of capacity": the parse hung "of capacity" on the verb, but it names
+            # what the figure measures
+            of_child = next((p for p in nxt.children if p.dep_ == "pobj" and not p.like_num
+                             and p.pos_ == "NOUN"), None)
         if of_child is not None and (q.has_unit or q.has_currency):
             prop_noun = of_child  # "300 megawatts of capacity"
             words = [of_child] + _noun_modifiers(of_child, inside)
@@ -483,7 +523,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     carrier = prop_noun if prop_noun is not None else anchor
     verb = _clause_verb(carrier)
     pred = ""
-    if verb is not None and verb.lemma_.lower() not in _LIGHT_VERBS and verb.lemma_.lower() not in _ATTRIBUTION:
+    if verb is not None and verb.lemma_.lower() not in _LIGHT_VERBS and verb.lemma_.lower() not in _ATTRIBUTION \
+            and not (words and verb.lemma_.lower() in _HANDOVER_VERBS):
         pred = verb.text.lower() if verb.tag_ in ("VBN", "VBD") else verb.lemma_.lower()
     if tally:
         frame.property = ""
@@ -695,6 +736,8 @@ def extract_claims(text: str) -> list[Claim]:
                 # "$5 billion in the quarter and $18 billion for the year" share a property;
                 # "793 yards and six touchdowns" do not (the touchdowns name their own)
                 frame.property, frame.entity = prev.property, prev.entity or frame.entity
+            if "change-from" in q.notes and frame.time_ref == "current":
+                frame.time_ref = "earlier"  # "cut from 290 million gallons to 45 million": the level before
             if "converted" in q.notes:
                 frame.property = ""  # "55 km (34 miles)": shown, but no second report to compare
             if not q.unit and re.search(r"\bPUE\b|power usage effectiveness", text[st.start:st.end], re.I):
