@@ -32,7 +32,10 @@ Scoring (as in the CQE evaluation): per sentence, each gold quantity matches at 
 prediction and vice versa. A value matches when it is within 1e-5 relative (1e-8 absolute)
 either in canonical units (gold converted with the table below) or as written. Ranges match
 as (low, high) pairs; quantulum3 stores a range as its mean, so there a predicted range
-matches by its midpoint. value+unit additionally needs the unit to agree after normalisation.
+matches by its midpoint. A change written "from X to Y" ("fell from 80 ms to 12 ms") is two
+levels to newswatch, an earlier one and the current one; the sets label it a range, so a gold
+range is also matched by two predictions that are its bounds, counted as one prediction.
+value+unit additionally needs the unit to agree after normalisation.
 Precision counts every prediction, including those in sentences whose gold is empty, except in
 the one-type Recognizers-Text files (see _RT_TYPED; --untyped counts everything there too).
 
@@ -560,6 +563,23 @@ def value_match(g: Gold, c) -> bool:
     return c.raw_value is not None and _close(float(g.raw), c.raw_value)
 
 
+def _change_ends(g: Gold, preds: list, used: set[int]) -> tuple[int, int] | None:
+    """Two unused plain predictions whose values are a gold range's bounds (either order), or,
+    where the set stores a range as its mean, whose mean it is."""
+    for i, c in enumerate(preds):
+        for j, d in enumerate(preds):
+            if i == j or i in used or j in used or "range" in (c.qualifier, d.qualifier):
+                continue
+            for lo_v, hi_v, gv in ((c.value, d.value, g.value), (c.raw_value, d.raw_value, g.raw)):
+                if lo_v is None or hi_v is None:
+                    continue
+                if isinstance(gv, tuple) and _close(gv[0], lo_v) and _close(gv[1], hi_v):
+                    return (i, j)
+                if g.mean_range and not isinstance(gv, tuple) and j == i + 1 and _close(float(gv), (lo_v + hi_v) / 2):
+                    return (i, j)
+    return None
+
+
 def unit_match(g: Gold, c) -> bool:
     if g.unit is None:
         return False
@@ -605,6 +625,17 @@ def score_case(case: Case, errors: list[str] | None = None, keep=None, extract=N
                 break
             if best is None:
                 best = (i, False)
+        if best is None and (isinstance(g.value, tuple) or g.mean_range):
+            ends = _change_ends(g, preds, used)
+            if ends is not None:
+                used.update(ends)
+                s.pred -= 1  # the two ends are one quantity as written
+                s.value += 1
+                if all(unit_match(g, preds[i]) for i in ends):
+                    s.value_unit += 1
+                elif errors is not None:
+                    errors.append(f"UNIT  gold={g.unit} got={preds[ends[0]].unit!r} (change ends) | {case.text[:140]}")
+                continue
         if best is None:
             if errors is not None:
                 errors.append(f"MISS  {g.raw} {g.unit}  | {case.text[:140]}")
