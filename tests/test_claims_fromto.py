@@ -110,3 +110,29 @@ def test_a_verb_that_moves_a_measured_thing_is_not_its_property(text, prop):
 def test_a_density_of_a_counted_thing_is_per_that_thing(text, unit):
     (q,) = quantities(text)
     assert q.unit == unit
+
+
+def test_the_two_levels_of_a_change_share_what_they_measure_and_their_period():
+    found = claims("The plant will go from 150MW of load today to 260MW after the upgrade.")
+    assert [c.property for c in found][0] == found[1].property and "load" in found[1].property
+    found = claims("The operator cut its water use from about 310 million liters a year to about 60 million.")
+    assert [c.scope for c in found] == ["per-period", "per-period"]
+
+
+@pytest.mark.parametrize("text,prop", [
+    ("The upgrade lifts total storage capacity at the site to 90MWh.", "capacity"),
+    ("Grid operators raised output from 5 GW to 8 GW.", "output"),
+])
+def test_what_a_verb_moves_to_a_figure_is_its_property(text, prop):
+    assert all(prop in c.property for c in claims(text))
+
+
+@pytest.mark.parametrize("text,modality", [
+    ("The developer has applied for a $700 million loan from the state fund.", "asked"),
+    ("Nimbus is in talks with lenders about raising as much as $3 billion in debt.", "asked"),
+    ("The developer received a $700 million loan from the state fund.", "reported"),
+    ("The rules apply to 500 MW plants.", "reported"),
+])
+def test_a_figure_applied_for_or_under_negotiation_is_asked(text, modality):
+    (c,) = claims(text)
+    assert c.modality == modality

@@ -335,6 +335,25 @@ def _time_ref(tokens: list[Token], skip: set[int] = frozenset()) -> str:
     return "current"
 
 
+_TALKS = {"talk", "discussion", "negotiation", "negotiate", "discuss"}
+
+
+def _sought(chain: list[Token]) -> bool:
+    """A figure applied for or under negotiation is asked for, not had: "applied for a $1bn loan",
+    "in talks with banks about raising as much as $2.5bn"."""
+    for v in chain:
+        if v.lemma_.lower() == "apply" and any(c.lower_ == "for" for c in v.children):
+            return True
+        t = v
+        for _ in range(3):  # "talks ... about raising", "negotiating to buy"
+            if t.lemma_.lower() in _TALKS:
+                return True
+            if t.head.i == t.i:
+                break
+            t = t.head
+    return False
+
+
 def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | None, q: Quantity,
                         prop_noun: Token | None) -> tuple[str, str]:
     chain: list[Token] = []
@@ -355,7 +374,7 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
     marks = {c.lower_ for t in chain for c in t.children if c.dep_ == "mark"}
     if marks & {"if", "unless"} or ("would" in aux and "have" in aux):
         modality = "hypothetical"
-    elif lemmas & _ASK_VERBS:
+    elif lemmas & _ASK_VERBS or _sought(own_chain):
         modality = "asked"
     elif lemmas & {"estimate", "believe", "project", "forecast"} or "estimated" in near or q.qualifier == "~":
         modality = "estimated"
@@ -507,6 +526,9 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
                 and anchor.head.lower_ in ("of", "at", "for"):
             prop_noun = anchor.head.head  # "a valuation of $5 billion", "capacity of 1.2 GW"
             words = [prop_noun] + _noun_modifiers(prop_noun, inside)
+        elif (obj := _moved_object(anchor, inside)) is not None:
+            prop_noun = obj  # "taking total IT capacity to 240MW", "cut prices by 10%"
+            words = [obj] + _noun_modifiers(obj, inside)
         elif (subj := _level_subject(anchor)) is not None:
             prop_noun = subj  # "the cost was $2 million", "the PUE hovers at 1.12"
             words = [subj] + _noun_modifiers(subj, inside)
@@ -534,6 +556,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         frame.property = label.lower()
     elif pred:
         frame.property = pred
+        frame.notes.append("verb")  # named by its verb only
     else:
         frame.property = _DIMENSION_WORDS.get(dimension_of(q.unit).split(":")[0], "") or (
             "value" if q.has_currency else "")
@@ -590,6 +613,15 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         frame.time_ref = _time_ref(nodes, inside)
     frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, prop_noun)
     return frame
+
+
+def _moved_object(anchor: Token, inside: set[int]) -> Token | None:
+    """The thing a verb moves to, from or by a figure: its object ("taking total IT capacity at
+    the site to 240MW", "raised output from 5 GW to 8 GW", "cut prices by 10%")."""
+    if anchor.dep_ != "pobj" or anchor.head.lower_ not in ("to", "from", "by") or anchor.head.head.pos_ != "VERB":
+        return None
+    return next((c for c in anchor.head.head.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
+                 and not c.like_num and c.i not in inside and c.ent_type_ not in _NOT_ENTITY_ENTS), None)
 
 
 def _aside(num: Token) -> bool:
@@ -705,6 +737,7 @@ def extract_claims(text: str) -> list[Claim]:
     claims: list[Claim] = []
     last_entity = ""
     prev: Claim | None = None
+    earlier: tuple[Claim, Frame] | None = None  # the first level of a change, "from X" in "from X to Y"
     by_sentence = {id(st): (body, qs, label) for st, body, qs, label in found}
     for k, (st, doc) in enumerate(zip(sents, docs, strict=True)):
         subj = next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
@@ -750,6 +783,8 @@ def extract_claims(text: str) -> list[Claim]:
                 frame.entity = _fallback(frame.notes, label, st.kind, last_entity, lab_entity, ctx_entity)
             if frame.entity and ("name" in frame.notes or q.start < body or st.kind == "table"):
                 last_entity = frame.entity
+            if "change-to" in q.notes and earlier is not None and earlier[0].sentence == text[st.start:st.end]:
+                _share_change(earlier[0], earlier[1], frame, q)
             attribute = _attribute(q.unit, frame.property, q)
             claims.append(Claim(
                 value=q.value, unit=q.unit, surface=text[q.start:q.end], qualifier=q.qualifier,
@@ -759,6 +794,7 @@ def extract_claims(text: str) -> list[Claim]:
                 time_ref=frame.time_ref, modality=frame.modality,
             ))
             prev = claims[-1]
+            earlier = (prev, frame) if "change-from" in q.notes else None
         if id(st) in placed:
             claims.extend(_place_claims(text, st, body, doc, label, (last_entity, lab_entity, ctx_entity)))
         if subj is not None and st.kind == "text" and subj.head.lemma_ not in _ATTRIBUTION \
@@ -766,6 +802,20 @@ def extract_claims(text: str) -> list[Claim]:
             last_entity = _entity_text(subj)
     claims.sort(key=lambda c: c.start)
     return claims
+
+
+def _share_change(before: Claim, before_frame: Frame, frame: Frame, q: Quantity) -> None:
+    """The two levels of a change measure one thing: "from 150MW of IT load today to 260MW" names
+    it once, and "from 290 million gallons a year to 45 million" gives the period once."""
+    def weak(prop: str, f: Frame) -> bool:  # named by a verb, or by nothing ("from 4,000 to 9,000 GPUs")
+        return "verb" in f.notes or not any(ch.isalpha() for ch in prop)
+    if weak(frame.property, frame) and not weak(before.property, before_frame):
+        frame.property = before.property
+    elif weak(before.property, before_frame) and not weak(frame.property, frame):
+        before.property = frame.property
+        before.attribute = _attribute(before.unit, frame.property, q)
+    if before.scope == "per-period" and not frame.scope:
+        frame.scope = "per-period"
 
 
 def _place_claims(text: str, st: Sentence, body: int, doc: Doc, label: str,

@@ -763,7 +763,7 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
                 ok = False  # "from 2004 to 2017": a span of years, which are not quantities
             if ok and between.strip() == "—" and a.is_word != b.is_word:
                 ok = False  # "a design from 2015—one that it had tried": an aside, not a range
-            if ok and "to" in between and _change_from(text[lo:a.start]):
+            if (ok and "to" in between or _CHANGE_GAP_RX.fullmatch(between)) and _change_from(text[lo:a.start]):
                 # "cut water use from 290 million gallons to 45 million": two levels, the earlier
                 # and the current one, never one range between them
                 _share_units(a, b)
@@ -842,6 +842,13 @@ _CHANGE_FROM_RX = re.compile(
     rf"\b(?:{_CHANGE_WORDS})\b(?:\s+(?!(?:and|but|or|while|which|that)\b)[\w'’.-]+){{0,6}}?\s+from\s+"
     r"(?:(?:about|around|roughly|approximately|nearly|some|just|an estimated|more than|over|under|"
     r"less than|almost)\s+)?$", re.I)
+
+
+# what may stand between a change's two levels: "from 290 million gallons a year to",
+# "from 150MW of IT load today to"
+_CHANGE_GAP_RX = re.compile(
+    r"\s*(?:(?:a|an|per|each|every)\s+(?:year|month|week|day|quarter)\s+|of\s+(?:[A-Za-z][\w-]*\s+){1,4}?)?"
+    r"(?:(?:today|now|currently|at present|at the moment)\s+)?(?:,\s*)?to\s*", re.I)
 
 
 def _change_from(before: str) -> bool:
