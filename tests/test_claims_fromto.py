@@ -136,3 +136,13 @@ def test_what_a_verb_moves_to_a_figure_is_its_property(text, prop):
 def test_a_figure_applied_for_or_under_negotiation_is_asked(text, modality):
     (c,) = claims(text)
     assert c.modality == modality
+
+
+@pytest.mark.parametrize("text,units", [
+    ("Each cabinet holds 64 accelerators per rack.", ["accelerator/rack"]),
+    ("The pods have 64 accelerators and 16 CPUs per rack.", ["accelerator/rack", "CPU/rack"]),
+    ('The pods have 64 accelerators and 16 "Zen" CPUs per rack.', ["accelerator/rack", ""]),
+    ("The cluster has 48,000 accelerators.", ["accelerator"]),
+])
+def test_a_count_per_counted_thing_is_never_a_total(text, units):
+    assert [q.unit for q in quantities(text)] == units

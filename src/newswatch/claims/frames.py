@@ -450,7 +450,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     inside = {t.i for t in toks}
     heads = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
     anchor = heads[-1] if heads else toks[-1]
-    count = is_count_unit(q.unit) and q.is_count
+    count = is_count_unit(q.unit.split("/")[0]) and q.is_count  # "72 GPUs" and "72 GPUs per rack" alike
     frame = Frame()
     if anchor.dep_ == "conj" and anchor.head.i < toks[0].i and any(t.like_num for t in anchor.head.subtree):
         frame.notes.append("conj")  # "$5 billion in the quarter and $18 billion for the year"

@@ -966,6 +966,27 @@ def _inherit_units(text: str, qs: list[Quantity], lo: int) -> None:
                 q.is_count = a.is_count
 
 
+# "72 GPUs per rack", "72 GPUs and 36 "Grace" CPUs per rack" (the "per" closes the list)
+_PER_COUNT_RX = re.compile(r"(?:\s*(?:,\s*)?(?:and|&)\s+[\d.,]+\s+[^\d.;:,()]{1,30}?)?\s+(?:per|each|every)\s+([A-Za-z][\w-]*)")
+
+
+def _per_thing_counts(text: str, qs: list[Quantity]) -> None:
+    """'72 GPUs per rack', '72 GPUs and 36 CPUs per rack': a count per counted thing is a rate
+    ('GPU/rack'), never the total of those things; one "per" after a list covers the list."""
+    for k in range(len(qs) - 1, -1, -1):
+        q = qs[k]
+        if not q.is_count or "/" in q.unit or not q.unit:
+            continue
+        m = _PER_COUNT_RX.match(text, q.end)
+        word = m.group(1) if m else ""
+        per = COUNT_NOUNS.get(word) or COUNT_NOUNS.get(singular(word)) or COUNT_NOUNS.get(singular(word).lower())
+        if not per and k + 1 < len(qs) and "/" in qs[k + 1].unit and qs[k + 1].is_count \
+                and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[q.end:qs[k + 1].start]):
+            per = qs[k + 1].unit.split("/", 1)[1]
+        if per and per != q.unit:
+            q.unit = f"{q.unit}/{per}"
+
+
 _ONLY_RX = re.compile(r"\b(?:only|just|exactly)\s+$", re.I)
 _RANK_AFTER_RX = re.compile(r"\s?-?\s?(?:seed(?:ed)?|caliber|calibre)\b", re.I)
 
@@ -1085,6 +1106,7 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
     qs = _merge_subunits(text, qs)
     qs = _merge_ranges(text, qs, lo)
     _inherit_units(text, qs, lo)
+    _per_thing_counts(text, qs)
     out: list[Quantity] = []
     name_end = -1
     for q in qs:
