@@ -146,3 +146,8 @@ def test_a_figure_applied_for_or_under_negotiation_is_asked(text, modality):
 ])
 def test_a_count_per_counted_thing_is_never_a_total(text, units):
     assert [q.unit for q in quantities(text)] == units
+
+
+def test_the_noun_before_of_names_the_figure_when_the_parse_loses_it():
+    (c,) = claims("Cooling upgrades let the older rooms reach rack densities of up to 133kW, the operator said.")
+    assert "densities" in c.property and c.unit == "W/rack"

@@ -526,6 +526,11 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
                 and anchor.head.lower_ in ("of", "at", "for"):
             prop_noun = anchor.head.head  # "a valuation of $5 billion", "capacity of 1.2 GW"
             words = [prop_noun] + _noun_modifiers(prop_noun, inside)
+        elif toks[0].i >= 2 and doc[toks[0].i - 1].lower_ == "of" and doc[toks[0].i - 2].pos_ == "NOUN" \
+                and (q.has_unit or q.has_currency) and doc[toks[0].i - 2].ent_type_ not in _NOT_ENTITY_ENTS:
+            # "rack densities of up to 123kW" where the parse lost the "of": the noun right before it
+            prop_noun = doc[toks[0].i - 2]
+            words = [prop_noun] + _noun_modifiers(prop_noun, inside)
         elif (obj := _moved_object(anchor, inside)) is not None:
             prop_noun = obj  # "taking total IT capacity to 240MW", "cut prices by 10%"
             words = [obj] + _noun_modifiers(obj, inside)
