@@ -151,3 +151,16 @@ def test_a_count_per_counted_thing_is_never_a_total(text, units):
 def test_the_noun_before_of_names_the_figure_when_the_parse_loses_it():
     (c,) = claims("Cooling upgrades let the older rooms reach rack densities of up to 133kW, the operator said.")
     assert "densities" in c.property and c.unit == "W/rack"
+
+
+@pytest.mark.parametrize("text,surface,scope", [
+    ("Nimbus will refit four of the nine rooms, giving them a combined 90 megawatts of capacity.", "90 megawatts",
+     "part-of"),
+    ("Two of the five units will supply 400 MW.", "400 MW", "part-of"),
+    ("Nimbus will refit four of the nine rooms, giving them a combined 90 megawatts of capacity.", "nine rooms",
+     "planned"),
+    ("Nimbus will refit its rooms, giving them 90 megawatts of capacity.", "90 megawatts", "planned"),
+])
+def test_a_figure_of_a_part_named_by_its_whole_is_part_of(text, surface, scope):
+    (c,) = [c for c in claims(text) if c.surface == surface]
+    assert c.scope == scope

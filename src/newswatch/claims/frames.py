@@ -354,6 +354,20 @@ def _sought(chain: list[Token]) -> bool:
     return False
 
 
+def _of_a_part(chain: list[Token], anchor: Token) -> bool:
+    """The clause is about a part named by its whole ("refit four of the nine rooms, giving them
+    90 MW", "two of the five units will supply 400 MW"): the figure is that part's."""
+    own = {t.i for t in anchor.subtree}
+    for v in chain[:2]:
+        for c in v.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.like_num and c.i not in own and anchor not in c.subtree \
+                    and any(p.dep_ == "prep" and p.lower_ == "of" and any(
+                        w.dep_ == "pobj" and (w.lower_ in ("the", "its", "their") or any(
+                            d.dep_ in ("det", "poss") for d in w.children)) for w in p.children) for p in c.children):
+                return True
+    return False
+
+
 def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | None, q: Quantity,
                         prop_noun: Token | None) -> tuple[str, str]:
     chain: list[Token] = []
@@ -399,7 +413,7 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
         return "per-period", modality
     left = {t.lower_ for t in anchor.subtree if t.i < span_toks[0].i} | {t.lower_ for t in anchor.ancestors
                                                                          if t.dep_ == "prep"}
-    if left & _PART or any(c.lower_ in _PART and c.i < anchor.i
+    if left & _PART or _of_a_part(chain, anchor) or any(c.lower_ in _PART and c.i < anchor.i
                            for t in ([prop_noun] if prop_noun is not None else []) for c in t.children):
         return "part-of", modality
     if ("will" in aux or "would" in aux or "could" in aux or "may" in aux or lemmas & _PLAN
