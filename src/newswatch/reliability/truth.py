@@ -587,6 +587,15 @@ def _segment_max(values: np.ndarray, seg: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+def _decisive_votes(vote: np.ndarray, rep_decisive: np.ndarray, pb: _Problem) -> np.ndarray:
+    """Each report's vote, a decisive report's raised above all the other reports of its item
+    together (two decisive reports of one item still weigh against each other)."""
+    if not rep_decisive.any():
+        return vote
+    others = np.bincount(pb.rep_item, weights=np.where(rep_decisive, 0.0, vote), minlength=pb.n_items)
+    return np.where(rep_decisive, vote + others[pb.rep_item] + 1.0, vote)
+
+
 def discover(items: Iterable[Item], priors: Mapping[str, SourcePrior] | None = None,
              params: Params | None = None) -> Result:
     """Estimate every item's value and every source's reliability (see the module docstring).
@@ -736,11 +745,7 @@ def _fixed_point(items: list[Item], priors: Mapping[str, SourcePrior], params: P
             aa, ab = acc[pb.rep_source[ra]], acc[pb.rep_source[rb]]
             later = np.where((aa < ab) | ((aa == ab) & (ra > rb)), ra, rb)
             np.add.at(indep, later, np.log1p(-c_rate * pd))
-        vote = vote_src[pb.rep_source] * np.exp(indep)
-        if rep_decisive.any():
-            others = np.bincount(pb.rep_item, weights=np.where(rep_decisive, 0.0, vote),
-                                 minlength=pb.n_items)
-            vote = np.where(rep_decisive, vote + others[pb.rep_item] + 1.0, vote)
+        vote = _decisive_votes(vote_src[pb.rep_source] * np.exp(indep), rep_decisive, pb)
         # 2. candidate scores; the consensus is the best-supported candidate (ties: the first
         #    claimed); its probability is a softmax with n unseen wrong values at score 0
         contrib = vote[pb.pair_rep] * pb.pair_sim
@@ -869,8 +874,9 @@ def score_item(item: Item, accuracy: Mapping[str, float], params: Params | None 
     The incremental form of `discover`: a live store scores each new claim group once with the
     reliabilities learned so far (``accuracy``; ``default`` for a source not in it) instead of
     re-running the fixed point over the whole archive. Votes, candidates, copies and checks are
-    as in `discover`; a report by a `decisive` source decides the item as a decisive prior does. When the best candidates tie and some report agrees with one of them but
-    not another, the consensus is undecided and only the reports that the tie does not affect
+    as in `discover`; a report by a `decisive` source decides the item as a decisive prior
+    does. When the best candidates tie and some report agrees with one of them but not another,
+    the consensus is undecided and only the reports that the tie does not affect
     (agreeing with all the tied values, or with none) are checked: charging an outlet for the
     loser of a coin toss would be noise. Tied values every report treats alike ("230,000" and
     "232,000") are one consensus, the first claimed. Returns None for an item with no usable
@@ -881,10 +887,9 @@ def score_item(item: Item, accuracy: Mapping[str, float], params: Params | None 
     if not pb.n_items:
         return None
     acc = np.clip(np.array([accuracy.get(s, default) for s in pb.sources], float), 1e-4, 1 - 1e-4)
-    vote = np.maximum(math.log(params.n_false) + np.log(acc / (1 - acc)), 0.0)[pb.rep_source]
     rep_decisive = np.array([pb.sources[s] in decisive for s in pb.rep_source], dtype=bool)
-    if rep_decisive.any():
-        vote = np.where(rep_decisive, vote + vote[~rep_decisive].sum() + 1.0, vote)
+    vote = _decisive_votes(np.maximum(math.log(params.n_false) + np.log(acc / (1 - acc)), 0.0)[pb.rep_source],
+                           rep_decisive, pb)
     score = np.bincount(pb.pair_cand, weights=vote[pb.pair_rep] * pb.pair_sim, minlength=pb.n_cands)
     order = sorted(range(pb.n_cands), key=lambda k: (-score[k], k))
     best = order[0]
