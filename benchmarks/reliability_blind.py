@@ -1,13 +1,17 @@
 """Blind reliability set: does the sloppy outlet rank last, does a copied wire error stay out of
 the consensus, is the first reporter of each disputed value right?
 
-Run from the repository root:  .venv/bin/python benchmarks/reliability_blind.py SET_DIR [--check] [--keep DIR]
+Run from the repository root:
+    .venv/bin/python benchmarks/reliability_blind.py SET_DIR [--check] [--verbose] [--keep DIR]
 
 SET_DIR (e.g. benchmarks/data/reliability_blind) holds articles ``EVENT__OUTLET.txt`` in the
 format of the claims blind sets and ``key.yaml``: each outlet's role (sloppy, wire, copier,
 accurate), the syndicated wire copies and every disputed figure with its wrong and correct
 mentions and the expected first reporter of each value (see the README beside the set). Exits 0
 with a message when SET_DIR is absent; ``--check`` only checks the key against the articles.
+By default a scoring run prints only the summary (the overall lines and the final JSON line):
+the leaderboard and the per-figure lines name outlets, events and values of a sealed set, and
+whoever reads them has seen the set. ``--verbose`` prints them too, for sets that are not sealed.
 
 What runs is the product, end to end, exactly as in ``claims_blind.py`` (whose helpers this
 imports): a sample web on 127.0.0.1, ``newswatch run --once`` in a subprocess into a fresh
@@ -262,11 +266,40 @@ def describe_value(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
+def print_leaderboard(board: list[dict[str, Any]], ranking: dict[str, Any]) -> None:
+    """Every outlet's score in the leaderboard's order (verbose only: it shows the set's outlets)."""
+    print("outlets by reliability (source_leaderboard order):")
+    for rank, row in enumerate(board, 1):
+        shown = (f"{row['reliability']:.3f} [{describe_value(row.get('reliability_low'))}, "
+                 f"{describe_value(row.get('reliability_high'))}]" if has_evidence(row)
+                 else (row.get("reliability_text") or "not scored"))
+        if row.get("reliability") is not None and not has_evidence(row):
+            shown += f" ({row['reliability']:.3f})"
+        print(f"  {rank}. {row['outlet']} ({ranking['role_of'].get(row['outlet'], '?')}): {shown}; "
+              f"checked {row.get('checked_claims')}, agreed {describe_value(row.get('agreed'))}, "
+              f"disagreed {describe_value(row.get('disagreed'))}")
+
+
+def describe_disputed(entry: dict[str, Any], result: dict[str, Any]) -> str:
+    """One disputed figure's line (verbose only: it shows the figure, its values and outlets)."""
+    flag = result["flag"]
+    where = f"discrepancy #{flag.id}" if flag is not None else (
+        "NOT FLAGGED" + ("" if result["extracted"] else " (a wrong or correct mention was not extracted)"))
+    firsts = "; ".join(f"first {label}: {got or '-'}{'' if ok else f' (expected {want})'}"
+                       for label, (want, got, ok) in result["first"].items())
+    return (f"{entry['id']} {entry['event']} {entry.get('property', '')}: "
+            f"{entry['wrong_value']:g} by {entry['erring_outlet']} vs {entry['correct_value']:g} {entry.get('unit', '')}"
+            f"{' [wire error, copied]' if entry.get('wire_error') else ''}: {where}; consensus "
+            f"{describe_value(result['consensus_value'])} ({result['consensus']}); {firsts}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("set_dir", type=Path)
     parser.add_argument("--check", action="store_true", help="only check the key against the articles")
     parser.add_argument("--keep", type=Path, default=None, help="keep the database and config in this folder")
+    parser.add_argument("--verbose", action="store_true",
+                        help="also print the leaderboard and each disputed figure (reveals a sealed set's content)")
     args = parser.parse_args(argv)
 
     opened = open_set(args.set_dir, check_reliability_key)
@@ -296,34 +329,21 @@ def main(argv: list[str] | None = None) -> int:
           f"{len({a.event for a in articles})} events -> {stories} stories; {len(claims)} claims; "
           f"{len(flags)} discrepancies; run --once {seconds:.1f}s")
     ranking = score_ranking(db["board"], key)
-    print("outlets by reliability (source_leaderboard order):")
-    for rank, row in enumerate(db["board"], 1):
-        shown = (f"{row['reliability']:.3f} [{describe_value(row.get('reliability_low'))}, "
-                 f"{describe_value(row.get('reliability_high'))}]" if has_evidence(row)
-                 else (row.get("reliability_text") or "not scored"))
-        if row.get("reliability") is not None and not has_evidence(row):
-            shown += f" ({row['reliability']:.3f})"
-        print(f"  {rank}. {row['outlet']} ({ranking['role_of'].get(row['outlet'], '?')}): {shown}; "
-              f"checked {row.get('checked_claims')}, agreed {describe_value(row.get('agreed'))}, "
-              f"disagreed {describe_value(row.get('disagreed'))}")
-    print(f"sloppy outlet {ranking['sloppy']} ranks last: {'yes' if ranking['sloppy_last'] else 'NO'} "
+    if args.verbose:
+        print_leaderboard(db["board"], ranking)
+    sloppy_name = f" {ranking['sloppy']}" if args.verbose else ""
+    print(f"sloppy outlet{sloppy_name} ranks last: {'yes' if ranking['sloppy_last'] else 'NO'} "
           f"(rank {ranking['sloppy_rank']} of {len(ranking['scored'])} scored)")
 
     source_of = {name: info["source"] for name, info in outlets.items()}
     results = [score_disputed(entry, claims, flags, db, source_of) for entry in disputed]
-    print("disputed figures:")
+    if args.verbose:
+        print("disputed figures:")
     first_right = first_total = 0
     wire_consensus = []
     for entry, result in zip(disputed, results, strict=True):
-        flag = result["flag"]
-        where = f"discrepancy #{flag.id}" if flag is not None else (
-            "NOT FLAGGED" + ("" if result["extracted"] else " (a wrong or correct mention was not extracted)"))
-        firsts = "; ".join(f"first {label}: {got or '-'}{'' if ok else f' (expected {want})'}"
-                           for label, (want, got, ok) in result["first"].items())
-        print(f"  {entry['id']} {entry['event']} {entry.get('property', '')}: "
-              f"{entry['wrong_value']:g} by {entry['erring_outlet']} vs {entry['correct_value']:g} {entry.get('unit', '')}"
-              f"{' [wire error, copied]' if entry.get('wire_error') else ''}: {where}; consensus "
-              f"{describe_value(result['consensus_value'])} ({result['consensus']}); {firsts}")
+        if args.verbose:
+            print(f"  {describe_disputed(entry, result)}")
         for _, _, ok in result["first"].values():
             first_right += ok
             first_total += 1
