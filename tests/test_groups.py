@@ -25,6 +25,7 @@ from newswatch.claims.groups import (
     group_claims,
     independent_reports,
 )
+from newswatch.claims.groups import _reports as report_keys
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -278,6 +279,33 @@ def test_a_sentence_crediting_a_wire_is_the_wires_own_report():
     assert wire.outlets == 3 and wire.independent_reports == 1 and wire.first.article_id == 1
     reports = independent_reports(arts)
     assert reports[1] == reports[2] == credited_source(credited) != reports[4]
+
+
+@pytest.mark.parametrize("sentence,wire", [
+    ("Calder will take 520 megawatts from the plants, according to The Associated Press.", "wire:ap"),
+    ("Calder will take 520 megawatts, according to an AP tally.", "wire:ap"),
+    ("Calder will take 520 megawatts, according to a report from Bloomberg.", "wire:bloomberg"),
+    ("Calder will take 520 megawatts, as first reported by the AP.", "wire:ap"),
+    ("Calder will take 520 megawatts, citing Reuters.", "wire:reuters"),
+    ("Its chief executive told Reuters the site will draw 520 megawatts.", "wire:reuters"),
+    ("Reuters had reported 520 megawatts earlier.", "wire:reuters"),
+    ("The site will draw 520 MW, Dow Jones Newswires reported.", "wire:dowjones"),
+    ("The site will use 300 MW, according to the company's press release.", "doc:press release"),
+    ("Ani Patel said the site will draw 520 megawatts.", None),
+    ("The site will draw 520 megawatts, according to Ani Patel.", None),
+])
+def test_a_sentence_credits_a_wire_however_it_names_it(sentence, wire):
+    assert credited_source(sentence) == wire
+
+
+def test_a_wire_is_known_by_its_outlet_name_and_its_byline():
+    assert credited_source("By The Associated Press\nRENO, Nev. - Calder said", dateline=True) == "wire:ap"
+    arts = [art(1, "RENO, Nev. (AP) — Calder will take 520 megawatts.", outlet="The Associated Press"),
+            art(2, "RENO, Nev. (AP) — Calder will take 520 megawatts, the firm said.", outlet="Yahoo Finance"),
+            art(3, "Calder signed for 320MW, our reporting shows.", outlet="DCF")]
+    reports, copies = report_keys(arts)
+    assert reports[1] == reports[2] == "wire:ap" != reports[3]
+    assert copies == {2}  # the wire's own article is the original, not a copy of itself
 
 
 # ---------------------------------------------------------------- update vs conflict

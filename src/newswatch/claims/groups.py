@@ -167,26 +167,60 @@ _WIRES = {
     "ani": "ani", "ians": "ians", "kyodo": "kyodo", "yonhap": "yonhap", "efe": "efe", "ansa": "ansa",
     "pa media": "pa", "press association": "pa", "bernama": "bernama", "anadolu": "anadolu",
     "tass": "tass", "aap": "aap", "australian associated press": "aap", "cna": "cna",
+    "dow jones": "dowjones", "dow jones newswires": "dowjones", "canadian press": "cp",
+    "interfax": "interfax", "jiji press": "jiji", "kyodo news": "kyodo",
 }
 _WIRES_KEYS = {"wire:" + v for v in _WIRES.values()}
-_WIRE_NAMES = "|".join(sorted((re.escape(w) for w in _WIRES), key=len, reverse=True))
-# "Oct 6 (Reuters) -", "LONDON (AP) —", "By Reuters", "Source: Reuters": the article is wire copy.
-_DATELINE = re.compile(rf"\((?P<w>{_WIRE_NAMES})\)\s*[-—–:]|^\s*(?:by|source:|via)\s+(?P<w2>{_WIRE_NAMES})\b",
+# Acronyms that are also everyday words or names ("Ani", "Ansa") credit a wire only in capitals;
+# dpa writes its own name in lower case.
+_CAPITALS_ONLY = {"ap", "afp", "ani", "upi", "pti", "aap", "cna", "ians", "efe", "ansa"}
+
+
+def _wire_name(name: str) -> str:
+    pattern = re.escape(name).replace(r"\ ", r"\s+")
+    return f"(?-i:{pattern.upper()})" if name in _CAPITALS_ONLY else pattern
+
+
+_WIRE_NAMES = "|".join(_wire_name(w) for w in sorted(_WIRES, key=len, reverse=True))
+_THE = r"(?:the\s+)?"
+# "Oct 6 (Reuters) -", "LONDON (AP) —", "By Reuters", "By The Associated Press", "Source: Reuters":
+# the article is wire copy.
+_DATELINE = re.compile(rf"\((?P<w>{_WIRE_NAMES})\)\s*[-—–:]|^\s*(?:by|source:|via)\s+{_THE}(?P<w2>{_WIRE_NAMES})\b",
                        re.I | re.M)
-# A sentence that states where its figure comes from: a press release, a filing, or a wire.
+# A sentence that states where its figure comes from: a press release, a filing, or a wire
+# ("according to The Associated Press", "according to a Reuters report", "Reuters reported",
+# "as first reported by AP", "citing Reuters", "told Reuters", "(AP)").
+_REPORT_NOUN = r"(?:report|story|article|tally|count|analysis|review)"
 _CREDIT = re.compile(
-    rf"\baccording\s+to\s+(?:an?\s+|the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){{0,2}}?"
+    rf"\baccording\s+to\s+(?:an?\s+|the\s+|its\s+|their\s+)?(?:[\w\-'’]+\s+){{0,2}}?"
     rf"(?P<doc>press\s+release|statement|filing|announcement|news\s+release)\b"
-    rf"|\b(?:said|stated|announced|disclosed)\s+in\s+(?:an?|the|its|their)\s+(?:[\w\-]+\s+){{0,2}}?"
+    rf"|\b(?:said|stated|announced|disclosed)\s+in\s+(?:an?|the|its|their)\s+(?:[\w\-'’]+\s+){{0,2}}?"
     rf"(?P<doc2>press\s+release|statement|filing|announcement|news\s+release)\b"
-    rf"|\b(?P<w>{_WIRE_NAMES})\s+(?:reports?|reported|said|says|cited)\b"
-    rf"|\baccording\s+to\s+(?:a\s+)?(?P<w2>{_WIRE_NAMES})\b"
+    rf"|\b(?P<w>{_WIRE_NAMES})\s+(?:(?:has|had|first|earlier|previously|also)\s+)?"
+    rf"(?:reports?|reported|said|says|cited|wrote|writes|calculated|tallied)\b"
+    rf"|\baccording\s+to\s+(?:an?\s+|the\s+)?(?P<w2>{_WIRE_NAMES})\b"
+    rf"|\baccording\s+to\s+(?:an?|the)\s+(?:[\w\-]+\s+){{0,2}}?{_REPORT_NOUN}\s+(?:by|from|in)\s+{_THE}(?P<w4>{_WIRE_NAMES})\b"
+    rf"|\b(?:reported|cited|quoted|calculated)\s+(?:earlier\s+|first\s+)?by\s+{_THE}(?P<w5>{_WIRE_NAMES})\b"
+    rf"|\b(?:citing|told|tells|telling)\s+{_THE}(?P<w6>{_WIRE_NAMES})\b"
     rf"|\((?P<w3>{_WIRE_NAMES})\)",
     re.I)
+_CREDIT_WIRES = ("w", "w2", "w3", "w4", "w5", "w6")
+# An outlet that is a wire itself: "AP", "The Associated Press", "Reuters", "Bloomberg News".
+_OUTLET_WIRE = re.compile(rf"\s*{_THE}(?P<w>{_WIRE_NAMES})(?:\s+(?:news(?:\s+agency)?|newswire|wire|staff))?\s*",
+                          re.I)
 
 
 def _wire(name: str) -> str:
-    return "wire:" + _WIRES.get(name.lower(), name.lower())
+    name = " ".join(name.lower().split())
+    return "wire:" + _WIRES.get(name, name)
+
+
+def _outlet_wire(outlet: str) -> str | None:
+    """The wire an outlet is (``wire:ap`` for "The Associated Press"), or None."""
+    if _wire(outlet) in _WIRES_KEYS:
+        return _wire(outlet)
+    m = _OUTLET_WIRE.fullmatch(outlet)
+    return _wire(m.group("w")) if m else None
 
 
 def credited_source(text: str, *, dateline: bool = False) -> str | None:
@@ -202,7 +236,7 @@ def credited_source(text: str, *, dateline: bool = False) -> str | None:
     doc = m.group("doc") or m.group("doc2")
     if doc:
         return "doc:" + " ".join(doc.lower().split()).replace("news release", "press release")
-    return _wire(m.group("w") or m.group("w2") or m.group("w3"))
+    return _wire(next(m.group(g) for g in _CREDIT_WIRES if m.group(g)))
 
 
 def independent_reports(articles: Sequence[ArticleInfo]) -> dict[int, str]:
@@ -227,7 +261,7 @@ def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]
     wire_of: dict[int, str] = {}  # article index -> the wire it is or runs
     for i, a in enumerate(items):
         keys = [f"source:{a.source_id}"]
-        own = _wire(a.outlet) if a.outlet and _wire(a.outlet) in _WIRES_KEYS else None
+        own = _outlet_wire(a.outlet) if a.outlet else None
         credit = credited_source(a.text or "", dateline=True)
         if credit:
             keys.append(credit)
