@@ -20,10 +20,12 @@ from newswatch.claims.groups import (
     ArticleInfo,
     ClaimRecord,
     analyse_story,
+    credited_report,
     credited_source,
     find_discrepancy,
     group_claims,
     independent_reports,
+    outlet_reports,
 )
 from newswatch.claims.groups import _reports as report_keys
 
@@ -306,6 +308,42 @@ def test_a_wire_is_known_by_its_outlet_name_and_its_byline():
     reports, copies = report_keys(arts)
     assert reports[1] == reports[2] == "wire:ap" != reports[3]
     assert copies == {2}  # the wire's own article is the original, not a copy of itself
+
+
+def test_a_credit_to_an_outlet_of_the_story_is_that_outlets_report():
+    """A wire the closed list does not know ("Global Wire"): its copy run under its dateline and a
+    sentence crediting it by name are its one report, so its figure, given by three outlets,
+    still loses to two independent reports; a name written in lower case is no credit."""
+    said = "Calder will take 520 megawatts from the Redhawk plants"
+    arts = [art(1, f"RENO, Nev. (Global Wire) — {said}, the companies said.", outlet="Global Wire",
+                published="2026-11-12T06:00:00Z"),
+            art(2, f"RENO, Nev. (Global Wire) — {said}, the companies said on Thursday.", outlet="Yahoo Finance",
+                published="2026-11-12T06:30:00Z"),
+            art(3, "Calder has a 15-year deal. Calder will take 520 megawatts, according to Global Wire.",
+                outlet="DCK", published="2026-11-12T09:40:00Z"),
+            art(4, "Calder signed a deal with Redhawk for 320MW of firm capacity.", outlet="DCF",
+                published="2026-11-12T08:15:00Z"),
+            art(5, "Calder locks in 320 megawatts of geothermal power.", outlet="SiliconANGLE",
+                published="2026-11-12T11:20:00Z")]
+    credited = "Calder will take 520 megawatts, according to Global Wire."
+    kw = {"unit": "W", "prop": "power bought", "entity": "Calder"}
+    claims = [rec(1, 5.2e8, "520 megawatts", sentence=f"{said}, the companies said.", published=arts[0].published, **kw),
+              rec(2, 5.2e8, "520 megawatts", sentence=f"{said}, the companies said on Thursday.",
+                  published=arts[1].published, **kw),
+              rec(3, 5.2e8, "520 megawatts", sentence=credited, published=arts[2].published, **kw),
+              rec(4, 3.2e8, "320MW", published=arts[3].published, **kw),
+              rec(5, 3.2e8, "320 megawatts", published=arts[4].published, **kw)]
+    found = analyse(claims, arts)
+    (d,) = found.discrepancies
+    wire = next(s for s in d.sides if s.value == pytest.approx(5.2e8))
+    right = next(s for s in d.sides if s.value == pytest.approx(3.2e8))
+    assert (wire.outlets, wire.independent_reports, wire.first.article_id) == (3, 1, 1)
+    assert right.independent_reports == 2
+    reports, copies = report_keys(arts)
+    assert reports[1] == reports[2] != reports[3] and copies == {2}
+    outlets = outlet_reports(arts, reports)
+    assert credited_report(credited, outlets) == reports[1]
+    assert credited_report("Calder will take 520 megawatts, says a global wire.", outlets) is None
 
 
 # ---------------------------------------------------------------- update vs conflict

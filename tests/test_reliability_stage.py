@@ -8,6 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from newswatch.claims.groups import ArticleInfo, independent_reports, outlet_reports
 from newswatch.cli import main
 from newswatch.config import parse_config
 from newswatch.pipeline import process
@@ -354,6 +355,39 @@ def test_group_items_compare_as_written_and_places_as_words() -> None:
     scored = score_item(group_item({"id": 7, "unit": ""}, places, reports), {})
     assert scored.text == "Memphis, Tennessee"
     assert {c.ref: c.agreement for c in scored.checks} == {1: 1.0, 2: 1.0, 3: 0.0}
+
+
+def test_a_wire_error_repeated_by_its_copy_and_a_credit_loses_to_two_independent_reports() -> None:
+    """The wire prints 520 MW; an outlet runs its copy under the wire's dateline, another repeats
+    it "according to The Associated Press"; two independent outlets print 320 MW. Counted by
+    outlet the error wins 3-2; counted by report it loses 1-2, with every outlet weighed alike,
+    and the copier and the crediting outlet are neither checked for it nor against it."""
+    said = "Under the 15-year agreement, Calder will take 520 megawatts from plants being developed by Redhawk."
+    texts = {
+        1: ("AP", f"RENO, Nev. (AP) — Calder Cloud has agreed to buy geothermal power. {said}"),
+        2: ("Yahoo Finance", f"RENO, Nev. (AP) — Calder Cloud has agreed to buy geothermal power. {said}"),
+        3: ("Data Center Frontier", "Calder signed a 15-year deal with Redhawk for 320MW of firm capacity."),
+        4: ("Data Center Knowledge", "Calder Cloud has agreed a 15-year deal, the companies said today. Calder "
+                                     "will take 520 megawatts from Redhawk's planned plants in northern Nevada, "
+                                     "according to The Associated Press."),
+        5: ("SiliconANGLE", "Calder Cloud has signed up for 320 megawatts of round-the-clock geothermal power."),
+    }
+    times = {1: "2026-11-12T06:00:00Z", 2: "2026-11-12T06:30:00Z", 3: "2026-11-12T08:15:00Z",
+             4: "2026-11-12T09:40:00Z", 5: "2026-11-12T11:20:00Z"}
+    articles = [ArticleInfo(article_id=n, source_id=n, text=text, outlet=outlet, published=times[n])
+                for n, (outlet, text) in texts.items()]
+    reports = independent_reports(articles)
+    sentence = {1: said, 2: said, 3: texts[3][1], 4: texts[4][1].split(". ", 1)[1], 5: texts[5][1]}
+    claims = [_claim(n, n, times[n], value=mw * 1e6, unit="W", qualifier="=", surface=f"{mw} megawatts",
+                     sentence=sentence[n], outlet=texts[n][0])
+              for n, mw in ((1, 520), (2, 520), (3, 320), (4, 520), (5, 320))]
+    item = group_item({"id": 1, "unit": "W"}, claims, reports, outlet_reports(articles, reports))
+    equal = {str(n): 0.9 for n in texts}
+    scored = score_item(item, equal, PARAMS)
+    assert scored.value == 320e6
+    assert {c.ref: c.agreement for c in scored.checks} == {1: 0.0, 3: 1.0, 5: 1.0}
+    # the wire's record is not enough to outvote two independent reports that check out
+    assert score_item(item, equal | {"1": 0.99}, PARAMS).value == 320e6
 
 
 def test_an_outlet_giving_a_figure_now_and_another_planned_splits_the_group() -> None:

@@ -5,8 +5,10 @@ they cannot all be true.
 
 1. counts **independent reports**: the articles of one outlet are one report; near-duplicate
    texts (stories/dedup.py's MinHash) are one report whoever publishes them; articles that credit
-   a wire in their dateline ("(Reuters) -", "AP reports") are that wire's one report. Within a
-   group, claims that credit the same press release or wire are counted once as well;
+   a wire, or another outlet of the story, in their dateline ("(Reuters) -", "By The Associated
+   Press") are that wire's or outlet's one report. Within a group, claims whose sentence credits
+   a press release, a wire or an outlet of the story ("according to The Associated Press", "as
+   first reported by The Register") are that one report too;
 2. **groups** the claims that measure one quantity: claims of one time (the figure a sentence
    compares its own with, "up from 150 MW", is a baseline's time; changes reported days apart
    are two periods), one unit dimension and one scope (a planned figure and a total meet a
@@ -37,10 +39,11 @@ they cannot all be true.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -54,6 +57,7 @@ from .units import dimension_of, si_factor
 
 __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
            "analyse_story", "group_claims", "find_discrepancy", "independent_reports", "credited_source",
+           "credited_report", "outlet_reports",
            "NOT_COMPARED_MODALITIES", "story_entities", "candidates"]
 
 NOT_COMPARED_MODALITIES = {"asked", "hypothetical"}
@@ -239,6 +243,65 @@ def credited_source(text: str, *, dateline: bool = False) -> str | None:
     return _wire(next(m.group(g) for g in _CREDIT_WIRES if m.group(g)))
 
 
+def _outlet_key(name: str) -> str:
+    """An outlet's name without a leading "The", spaces collapsed: how credits are matched."""
+    words = name.split()
+    if len(words) > 1 and words[0].lower() == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def _outlet_name(name: str) -> str:
+    """Pattern of an outlet's name as a sentence writes it: its words as configured (capitals
+    matter: "The Information" is not "the information"), a leading "The" either way or left out."""
+    words = _outlet_key(name).split()
+    lead = r"(?:[Tt]he\s+)?" if words != name.split() else ""
+    return lead + r"\s+".join(re.escape(w) for w in words)
+
+
+@functools.lru_cache(maxsize=256)
+def _outlet_credit(names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(dateline, sentence) patterns crediting one of these outlets, as `_DATELINE` and
+    `_CREDIT` credit a wire, without "<name> said" (a company's own newsroom is an outlet too,
+    and "Acme said" is news about it, not a repeat of its release)."""
+    alts = "|".join(_outlet_name(n) for n in sorted(names, key=len, reverse=True))
+    n = rf"(?-i:{alts})(?![\w])"
+    dateline = re.compile(rf"\((?P<o>{n})\)\s*[-—–:]|^\s*(?:by|source:|via)\s+(?P<o2>{n})", re.I | re.M)
+    sentence = re.compile(
+        rf"\baccording\s+to\s+(?:an?\s+|the\s+)?(?P<o>{n})"
+        rf"|\baccording\s+to\s+(?:an?|the)\s+(?:[\w\-]+\s+){{0,2}}?{_REPORT_NOUN}\s+(?:by|from|in)\s+(?P<o2>{n})"
+        rf"|(?<![\w])(?P<o3>{n})(?:'s|’s)?\s+(?:(?:has|had|first|earlier|previously|also)\s+)?"
+        rf"(?:reports?|reported|wrote|writes)\b"
+        rf"|\b(?:reported|cited|quoted)\s+(?:earlier\s+|first\s+)?by\s+(?P<o4>{n})"
+        rf"|\b(?:citing|told|tells|telling)\s+(?P<o5>{n})",
+        re.I)
+    return dateline, sentence
+
+
+def _credited_outlet(pattern: re.Pattern[str], text: str) -> str | None:
+    m = pattern.search(text)
+    if not m:
+        return None
+    return _outlet_key(next(g for g in m.groups() if g))
+
+
+def outlet_reports(articles: Sequence[ArticleInfo], reports: Mapping[int, str]) -> dict[str, str]:
+    """Each outlet of a story (by name) and its independent report key, for `credited_report`."""
+    return {a.outlet: reports[a.article_id] for a in articles if a.outlet and a.article_id in reports}
+
+
+def credited_report(text: str, outlets: Mapping[str, str] | None = None) -> str | None:
+    """The report a sentence repeats: the wire or document it credits (`credited_source`), else
+    the report of the story's outlet it credits by name ("according to The Register", "as first
+    reported by Tech Daily"), from ``outlets`` (`outlet_reports`). None when it credits none."""
+    credit = credited_source(text)
+    if credit or not outlets:
+        return credit
+    named = _credited_outlet(_outlet_credit(tuple(sorted(outlets)))[1], text)
+    keyed = {_outlet_key(name): report for name, report in outlets.items()}
+    return keyed.get(named) if named else None
+
+
 def independent_reports(articles: Sequence[ArticleInfo]) -> dict[int, str]:
     """Each article's independent report key: one outlet's articles, near-duplicate copies and
     copies credited to one wire (with the wire's own articles) share a key."""
@@ -259,6 +322,8 @@ def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]
     copies: set[int] = set()
     first_of: dict[str, int] = {}
     wire_of: dict[int, str] = {}  # article index -> the wire it is or runs
+    source_of = {_outlet_key(a.outlet): a.source_id for a in items if a.outlet}
+    dateline = _outlet_credit(tuple(sorted(source_of)))[0] if source_of else None
     for i, a in enumerate(items):
         keys = [f"source:{a.source_id}"]
         own = _outlet_wire(a.outlet) if a.outlet else None
@@ -267,6 +332,11 @@ def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]
             keys.append(credit)
             if credit != own:
                 copies.add(a.article_id)  # an outlet running the wire's copy
+        # another outlet of the story credited in the dateline ("(Tech Daily) -"): its copy
+        named = _credited_outlet(dateline, (a.text or "")[:400]) if dateline else None
+        if named and source_of[named] != a.source_id:
+            keys.append(f"source:{source_of[named]}")
+            copies.add(a.article_id)
         if own:
             keys.append(own)  # the wire's own articles
         if credit or own:
@@ -727,12 +797,14 @@ def _side(side: intervals.Side[ClaimRecord], group: Group, copies: set[int]) -> 
                            independent_reports=len({group.report_of(c) for c in claims}), first=first)
 
 
-def _claim_reports(group: Group, article_reports: dict[int, str]) -> dict[int, str]:
-    """Independent report of each claim: its article's report, or the press release or wire
-    the claim's sentence credits (two outlets quoting one press release are one report)."""
+def _claim_reports(group: Group, article_reports: dict[int, str],
+                   outlets: Mapping[str, str] | None = None) -> dict[int, str]:
+    """Independent report of each claim: its article's report, or the press release, wire or
+    outlet of the story the claim's sentence credits (two outlets quoting one press release
+    are one report; "according to The Register" is The Register's report)."""
     out = {}
     for c in group.claims:
-        credit = credited_source(c.sentence or "")
+        credit = credited_report(c.sentence or "", outlets)
         out[c.claim_id] = credit or article_reports.get(c.article_id, f"article:{c.article_id}")
     return out
 
@@ -740,10 +812,11 @@ def _claim_reports(group: Group, article_reports: dict[int, str]) -> dict[int, s
 def analyse_story(claims: Iterable[ClaimRecord], articles: Sequence[ArticleInfo]) -> StoryAnalysis:
     """Groups and discrepancies of one story's claims (discrepancies most severe first)."""
     article_reports, copies = _reports(articles)
+    outlets = outlet_reports(articles, article_reports)
     groups, ungrouped = group_claims(list(claims), [a.text for a in articles])
     found: list[Discrepancy] = []
     for n, g in enumerate(groups):
-        g.reports = _claim_reports(g, article_reports)
+        g.reports = _claim_reports(g, article_reports, outlets)
         d = find_discrepancy(g, article_reports, n, copies)
         if d is not None:
             found.append(d)

@@ -14,7 +14,7 @@ stopped.
 
 Copies are not corroboration: within a group, claims whose articles share an independent report
 key (claims/groups.py: an outlet's own articles, near-duplicate texts, credited wire copy) or
-whose sentences credit the same press release or wire are one report; the first outlet to
+whose sentences credit the same press release, wire or outlet are one report; the first outlet to
 publish it is checked for it, the others' claims are copies and neither gain nor lose.
 An outlet that echoes (its claims repeat the claim published just before them far more often
 than the two outlets' reliabilities explain, judged from the follows stored with earlier
@@ -25,10 +25,10 @@ still checked as its own claim.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..claims.groups import ArticleInfo, credited_source, independent_reports
+from ..claims.groups import ArticleInfo, credited_report, independent_reports, outlet_reports
 from ..claims.intervals import interval as allowed_interval
 from ..claims.intervals import precision
 from ..claims.units import si_factor
@@ -63,22 +63,28 @@ def _time_key(published: str | None) -> tuple[int, str]:
     return (1, "") if not published else (0, published)
 
 
-def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str]) -> Item:
+def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str],
+               outlets: Mapping[str, str] | None = None) -> Item:
     """A stored claim group as a truth-discovery item, in the group's unit.
 
     Claims come in publication order, so one outlet's latest claim is its vote and the first
-    outlet to publish a report is that report's original. A claim's report is the press release
-    or wire its sentence credits, else its article's independent report. Numbers carry what
+    outlet to publish a report is that report's original. A claim's report is the press release,
+    wire or outlet its sentence credits (``outlets``: the story's outlets and their report keys,
+    claims/groups.outlet_reports; by default those of these claims), else its article's
+    independent report. Numbers carry what
     they allow as written (claims/intervals.py: the rounding of "220,000", "over", "about", a
     range), so a check agrees with the claims stage's sides of a discrepancy.
     """
     to_group = si_factor(group.get("unit") or "") or 1.0
     ordered = sorted(claims, key=lambda c: (_time_key(c.get("published")), c["article_id"],
                                             c.get("start") or 0, c["id"]))
+    if outlets is None:
+        outlets = {c["outlet"]: reports[c["article_id"]] for c in claims
+                   if c.get("outlet") and c["article_id"] in reports}
     first_outlet: dict[str, int | None] = {}
     out = []
     for c in ordered:
-        report = credited_source(c.get("sentence") or "") or reports.get(c["article_id"]) \
+        report = credited_report(c.get("sentence") or "", outlets) or reports.get(c["article_id"]) \
             or f"article:{c['article_id']}"
         copy = first_outlet.setdefault(report, c["source_id"]) != c["source_id"]
         common = {"source": str(c["source_id"]), "report": report, "copy": copy, "ref": c["id"]}
@@ -104,7 +110,8 @@ def _si(c: dict[str, Any]) -> float:
     return float(f"{c['value'] * (si_factor(c.get('unit') or '') or 1.0):.9g}")
 
 
-def group_items(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str]) -> list[Item]:
+def group_items(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str],
+                outlets: Mapping[str, str] | None = None) -> list[Item]:
     """A stored claim group as the items to score: one (`group_item`), or two when an outlet
     gives one figure as it stands and another as planned ("64,000 GPUs today, 100,000 by 2027").
 
@@ -121,9 +128,9 @@ def group_items(group: dict[str, Any], claims: list[dict[str, Any]], reports: di
         if c.get("value") is not None:
             kinds.setdefault(c["source_id"], (set(), set()))[planned(c)].add(_si(c))
     if not any(now and plan - now for now, plan in kinds.values()):
-        return [group_item(group, claims, reports)]
-    return [group_item(group, [c for c in claims if not planned(c)], reports),
-            group_item(group, [c for c in claims if planned(c)], reports)]
+        return [group_item(group, claims, reports, outlets)]
+    return [group_item(group, [c for c in claims if not planned(c)], reports, outlets),
+            group_item(group, [c for c in claims if planned(c)], reports, outlets)]
 
 
 def _first_party(config: Any) -> dict[str, bool]:
@@ -143,9 +150,12 @@ def _accuracy(rows: dict[int, dict[str, Any]]) -> dict[str, float]:
     return out
 
 
-def _gather(store: Store, story_ids: list[int]) -> tuple[list[tuple[dict[str, Any], list[dict[str, Any]], dict[int, str]]], set[int]]:
-    """The pending groups of these stories, each with its claims and its story's independent
-    reports, and the outlets whose checks they may change."""
+_Work = tuple[dict[str, Any], list[dict[str, Any]], dict[int, str], dict[str, str]]
+
+
+def _gather(store: Store, story_ids: list[int]) -> tuple[list[_Work], set[int]]:
+    """The pending groups of these stories, each with its claims, its story's independent
+    reports and its outlets' report keys, and the outlets whose checks they may change."""
     groups = store.pending_groups(story_ids)
     touched: set[int] = set()
     work = []
@@ -161,18 +171,18 @@ def _gather(store: Store, story_ids: list[int]) -> tuple[list[tuple[dict[str, An
                                 outlet=a["outlet"] or "", published=a["published"])
                     for a in story_articles if a["id"] in with_claims]
         reports = independent_reports(articles)
+        outlets = outlet_reports(articles, reports)
         for g in story_groups:
             members = [c for c in claims if c.get("group_id") == g["id"]]
             touched |= {c["source_id"] for c in members}
-            work.append((g, members, reports))
+            work.append((g, members, reports, outlets))
     return work, touched
 
 
-def _score_work(store: Store, work: list[tuple[dict[str, Any], list[dict[str, Any]], dict[int, str]]],
-                reported: set[int]) -> list[dict[str, Any]]:
+def _score_work(store: Store, work: list[_Work], reported: set[int]) -> list[dict[str, Any]]:
     """Score each group with the outlets' reliabilities as stored now. A group that fails is
     recorded once (its id joins ``reported``) and written unscored."""
-    outlets = {c["source_id"] for _, cs, _ in work for c in cs}
+    outlets = {c["source_id"] for _, cs, _, _ in work for c in cs}
     evidence = store.echo_evidence(outlets) if PARAMS.detect_echo else {}
     followed = {prev for ev in evidence.values() for prev, _, _ in ev}
     rows = store.sources_to_score(outlets | followed)
@@ -182,11 +192,11 @@ def _score_work(store: Store, work: list[tuple[dict[str, Any], list[dict[str, An
         str(sid), [(str(prev), same, n) for prev, same, n in ev], weights, PARAMS).probability
         > PARAMS.dep_threshold}
     out = []
-    for g, members, reports in work:
+    for g, members, reports, story_outlets in work:
         row = {"group_id": g["id"], "consensus_value": None, "consensus_text": None, "checks": {},
                "failed": False, "undecided": False}
         try:
-            items = group_items(g, members, reports)
+            items = group_items(g, members, reports, story_outlets)
             row["follows"] = {ref: (int(prev), same) for item in items
                               for ref, _, prev, same in follow_records(item)}
             if echoers:
