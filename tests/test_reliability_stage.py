@@ -386,8 +386,8 @@ def test_a_wire_error_repeated_by_its_copy_and_a_credit_loses_to_two_independent
     scored = score_item(item, equal, PARAMS)
     assert scored.value == 320e6
     assert {c.ref: c.agreement for c in scored.checks} == {1: 0.0, 3: 1.0, 5: 1.0}
-    # the wire's record is not enough to outvote two independent reports that check out
-    assert score_item(item, equal | {"1": 0.99}, PARAMS).value == 320e6
+    # nor does a wire right 99 % of the time outvote two independent outlets at the default prior
+    assert score_item(item, {"1": 0.99, "2": 0.99}, PARAMS).value == 320e6
 
 
 def test_an_outlet_giving_a_figure_now_and_another_planned_splits_the_group() -> None:
