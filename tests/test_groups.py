@@ -26,8 +26,8 @@ from newswatch.claims.groups import (
     group_claims,
     independent_reports,
     outlet_reports,
+    reports_and_copies,
 )
-from newswatch.claims.groups import _reports as report_keys
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -305,7 +305,7 @@ def test_a_wire_is_known_by_its_outlet_name_and_its_byline():
     arts = [art(1, "RENO, Nev. (AP) — Calder will take 520 megawatts.", outlet="The Associated Press"),
             art(2, "RENO, Nev. (AP) — Calder will take 520 megawatts, the firm said.", outlet="Yahoo Finance"),
             art(3, "Calder signed for 320MW, our reporting shows.", outlet="DCF")]
-    reports, copies = report_keys(arts)
+    reports, copies = reports_and_copies(arts)
     assert reports[1] == reports[2] == "wire:ap" != reports[3]
     assert copies == {2}  # the wire's own article is the original, not a copy of itself
 
@@ -339,7 +339,7 @@ def test_a_credit_to_an_outlet_of_the_story_is_that_outlets_report():
     right = next(s for s in d.sides if s.value == pytest.approx(3.2e8))
     assert (wire.outlets, wire.independent_reports, wire.first.article_id) == (3, 1, 1)
     assert right.independent_reports == 2
-    reports, copies = report_keys(arts)
+    reports, copies = reports_and_copies(arts)
     assert reports[1] == reports[2] != reports[3] and copies == {2}
     outlets = outlet_reports(arts, reports)
     assert credited_report(credited, outlets) == reports[1]

@@ -4,11 +4,17 @@ copies count once, first-party releases start trusted, and the CLI explains each
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner
 
-from newswatch.claims.groups import ArticleInfo, independent_reports, outlet_reports
+from newswatch.claims.groups import (
+    ArticleInfo,
+    independent_reports,
+    outlet_reports,
+    reports_and_copies,
+)
 from newswatch.cli import main
 from newswatch.config import parse_config
 from newswatch.pipeline import process
@@ -388,6 +394,15 @@ def test_a_wire_error_repeated_by_its_copy_and_a_credit_loses_to_two_independent
     assert {c.ref: c.agreement for c in scored.checks} == {1: 0.0, 3: 1.0, 5: 1.0}
     # nor does a wire right 99 % of the time outvote two independent outlets at the default prior
     assert score_item(item, {"1": 0.99, "2": 0.99}, PARAMS).value == 320e6
+    # a feed that dates the wire's story after its copy (an updated story) makes no original of
+    # the copy: the wire is checked for its figure, the copier is not
+    times[1] = "2026-11-12T07:00:00Z"
+    articles = [replace(a, published=times[a.article_id]) for a in articles]
+    reports, copies = reports_and_copies(articles)
+    claims = [c | {"published": times[c["id"]]} for c in claims]
+    item = group_item({"id": 1, "unit": "W"}, claims, reports, outlet_reports(articles, reports), copies)
+    scored = score_item(item, equal, PARAMS)
+    assert scored.value == 320e6 and {c.ref: c.agreement for c in scored.checks} == {1: 0.0, 3: 1.0, 5: 1.0}
 
 
 def test_an_outlet_giving_a_figure_now_and_another_planned_splits_the_group() -> None:

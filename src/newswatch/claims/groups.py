@@ -57,7 +57,7 @@ from .units import dimension_of, si_factor
 
 __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
            "analyse_story", "group_claims", "find_discrepancy", "independent_reports", "credited_source",
-           "credited_report", "outlet_reports",
+           "credited_report", "outlet_reports", "reports_and_copies",
            "NOT_COMPARED_MODALITIES", "story_entities", "candidates"]
 
 NOT_COMPARED_MODALITIES = {"asked", "hypothetical"}
@@ -305,10 +305,10 @@ def credited_report(text: str, outlets: Mapping[str, str] | None = None) -> str 
 def independent_reports(articles: Sequence[ArticleInfo]) -> dict[int, str]:
     """Each article's independent report key: one outlet's articles, near-duplicate copies and
     copies credited to one wire (with the wire's own articles) share a key."""
-    return _reports(articles)[0]
+    return reports_and_copies(articles)[0]
 
 
-def _reports(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]:
+def reports_and_copies(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]:
     """Report keys (see independent_reports) and the articles that are copies of another's
     text: a near-duplicate published after its earliest twin, or wire copy run by an outlet
     other than the wire. Copies never count as the first to report a figure. A report that
@@ -811,7 +811,7 @@ def _claim_reports(group: Group, article_reports: dict[int, str],
 
 def analyse_story(claims: Iterable[ClaimRecord], articles: Sequence[ArticleInfo]) -> StoryAnalysis:
     """Groups and discrepancies of one story's claims (discrepancies most severe first)."""
-    article_reports, copies = _reports(articles)
+    article_reports, copies = reports_and_copies(articles)
     outlets = outlet_reports(articles, article_reports)
     groups, ungrouped = group_claims(list(claims), [a.text for a in articles])
     found: list[Discrepancy] = []

@@ -14,8 +14,9 @@ stopped.
 
 Copies are not corroboration: within a group, claims whose articles share an independent report
 key (claims/groups.py: an outlet's own articles, near-duplicate texts, credited wire copy) or
-whose sentences credit the same press release, wire or outlet are one report; the first outlet to
-publish it is checked for it, the others' claims are copies and neither gain nor lose.
+whose sentences credit the same press release, wire or outlet are one report; its original (the
+wire for its own copy, else the first outlet to publish it) is checked for it, the others' claims
+are copies and neither gain nor lose.
 An outlet that echoes (its claims repeat the claim published just before them far more often
 than the two outlets' reliabilities explain, judged from the follows stored with earlier
 checks: truth.echo_probability) has each repeat joined to the report it repeats: one vote,
@@ -25,10 +26,10 @@ still checked as its own claim.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, NamedTuple
 
-from ..claims.groups import ArticleInfo, credited_report, independent_reports, outlet_reports
+from ..claims.groups import ArticleInfo, credited_report, outlet_reports, reports_and_copies
 from ..claims.intervals import interval as allowed_interval
 from ..claims.intervals import precision
 from ..claims.units import si_factor
@@ -69,14 +70,17 @@ def _time_key(published: str | None) -> tuple[int, str]:
 
 
 def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str],
-               outlets: Mapping[str, str] | None = None) -> Item:
+               outlets: Mapping[str, str] | None = None, copies: Collection[int] = ()) -> Item:
     """A stored claim group as a truth-discovery item, in the group's unit.
 
-    Claims come in publication order, so one outlet's latest claim is its vote and the first
-    outlet to publish a report is that report's original. A claim's report is the press release,
-    wire or outlet its sentence credits (``outlets``: the story's outlets and their report keys,
-    claims/groups.outlet_reports; by default those of these claims), else its article's
-    independent report. Numbers carry what
+    A claim's report is the press release, wire or outlet its sentence credits (``outlets``: the
+    story's outlets and their report keys, claims/groups.outlet_reports; by default those of
+    these claims), else its article's independent report. A claim is a copy, neither checked
+    for nor against its outlet, when its article copies another's (``copies``: a wire's copy
+    run under its dateline, a later near-duplicate) or its sentence credits a wire or outlet
+    whose report is not its article's; whatever the feeds' times say, the wire is the original
+    of its own copy. Otherwise the first outlet to publish a report is its original. Claims come
+    in publication order, so one outlet's latest claim is its vote. Numbers carry what
     they allow as written (claims/intervals.py: the rounding of "220,000", "over", "about", a
     range), so a check agrees with the claims stage's sides of a discrepancy.
     """
@@ -89,9 +93,13 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dic
     first_outlet: dict[str, int | None] = {}
     out = []
     for c in ordered:
-        report = credited_report(c.get("sentence") or "", outlets) or reports.get(c["article_id"]) \
-            or f"article:{c['article_id']}"
-        copy = first_outlet.setdefault(report, c["source_id"]) != c["source_id"]
+        own = reports.get(c["article_id"]) or f"article:{c['article_id']}"
+        credit = credited_report(c.get("sentence") or "", outlets)
+        report = credit or own
+        if c["article_id"] in copies or (credit and credit != own and not credit.startswith("doc:")):
+            copy = True
+        else:
+            copy = first_outlet.setdefault(report, c["source_id"]) != c["source_id"]
         common = {"source": str(c["source_id"]), "report": report, "copy": copy, "ref": c["id"]}
         if c.get("value") is None:
             if (c.get("value_text") or "").strip():
@@ -116,7 +124,7 @@ def _si(c: dict[str, Any]) -> float:
 
 
 def group_items(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str],
-                outlets: Mapping[str, str] | None = None) -> list[Item]:
+                outlets: Mapping[str, str] | None = None, copies: Collection[int] = ()) -> list[Item]:
     """A stored claim group as the items to score: one (`group_item`), or two when an outlet
     gives one figure as it stands and another as planned ("64,000 GPUs today, 100,000 by 2027").
 
@@ -133,9 +141,9 @@ def group_items(group: dict[str, Any], claims: list[dict[str, Any]], reports: di
         if c.get("value") is not None:
             kinds.setdefault(c["source_id"], (set(), set()))[planned(c)].add(_si(c))
     if not any(now and plan - now for now, plan in kinds.values()):
-        return [group_item(group, claims, reports, outlets)]
-    return [group_item(group, [c for c in claims if not planned(c)], reports, outlets),
-            group_item(group, [c for c in claims if planned(c)], reports, outlets)]
+        return [group_item(group, claims, reports, outlets, copies)]
+    return [group_item(group, [c for c in claims if not planned(c)], reports, outlets, copies),
+            group_item(group, [c for c in claims if planned(c)], reports, outlets, copies)]
 
 
 def _first_party(config: Any) -> dict[str, bool]:
@@ -155,12 +163,20 @@ def _accuracy(rows: dict[int, dict[str, Any]]) -> dict[str, float]:
     return out
 
 
-_Work = tuple[dict[str, Any], list[dict[str, Any]], dict[int, str], dict[str, str]]
+class _Story(NamedTuple):
+    """How a story's articles count as reports (claims/groups.py)."""
+
+    reports: dict[int, str]   # article id -> independent report key
+    outlets: dict[str, str]   # outlet name -> its report key, what a credit to it repeats
+    copies: set[int]          # articles that copy another's report
+
+
+_Work = tuple[dict[str, Any], list[dict[str, Any]], _Story]
 
 
 def _gather(store: Store, story_ids: list[int]) -> tuple[list[_Work], set[int]]:
-    """The pending groups of these stories, each with its claims, its story's independent
-    reports and its outlets' report keys, and the outlets whose checks they may change."""
+    """The pending groups of these stories, each with its claims and how its story's articles
+    count as reports, and the outlets whose checks they may change."""
     groups = store.pending_groups(story_ids)
     touched: set[int] = set()
     work = []
@@ -175,19 +191,19 @@ def _gather(store: Store, story_ids: list[int]) -> tuple[list[_Work], set[int]]:
         articles = [ArticleInfo(article_id=a["id"], source_id=a["source_id"], text=a["text"] or "",
                                 outlet=a["outlet"] or "", published=a["published"])
                     for a in story_articles if a["id"] in with_claims]
-        reports = independent_reports(articles)
-        outlets = outlet_reports(articles, reports)
+        reports, copies = reports_and_copies(articles)
+        story = _Story(reports, outlet_reports(articles, reports), copies)
         for g in story_groups:
             members = [c for c in claims if c.get("group_id") == g["id"]]
             touched |= {c["source_id"] for c in members}
-            work.append((g, members, reports, outlets))
+            work.append((g, members, story))
     return work, touched
 
 
 def _score_work(store: Store, work: list[_Work], reported: set[int]) -> list[dict[str, Any]]:
     """Score each group with the outlets' reliabilities as stored now. A group that fails is
     recorded once (its id joins ``reported``) and written unscored."""
-    outlets = {c["source_id"] for _, cs, _, _ in work for c in cs}
+    outlets = {c["source_id"] for _, cs, _ in work for c in cs}
     evidence = store.echo_evidence(outlets) if PARAMS.detect_echo else {}
     followed = {prev for ev in evidence.values() for prev, _, _ in ev}
     rows = store.sources_to_score(outlets | followed)
@@ -197,11 +213,11 @@ def _score_work(store: Store, work: list[_Work], reported: set[int]) -> list[dic
         str(sid), [(str(prev), same, n) for prev, same, n in ev], weights, PARAMS).probability
         > PARAMS.dep_threshold}
     out = []
-    for g, members, reports, story_outlets in work:
+    for g, members, story in work:
         row = {"group_id": g["id"], "consensus_value": None, "consensus_text": None, "checks": {},
                "failed": False, "undecided": False}
         try:
-            items = group_items(g, members, reports, story_outlets)
+            items = group_items(g, members, story.reports, story.outlets, story.copies)
             row["follows"] = {ref: (int(prev), same) for item in items
                               for ref, _, prev, same in follow_records(item)}
             if echoers:
