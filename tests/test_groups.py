@@ -753,3 +753,32 @@ def test_changes_reported_days_apart_are_two_periods():
                   published="2026-10-06T15:00:00Z", sentence="Lumenstack shares rose 30% on the news.")]
     found = analyse(claims)
     assert [sorted(c.value for c in g.claims) for g in found.groups] == [[30, 33], [6.4]]
+
+
+def test_values_an_order_of_magnitude_apart_are_not_one_figure_misreported() -> None:
+    """A group the pair score could not split (a back's 63 yards in one game, his 716 yards in a
+    season) is no disagreement; within a wider group only the sides within an order of magnitude
+    of each other disagree, and a toll of 5 against 50 still does."""
+    from newswatch.claims.groups import Group
+
+    def yards(cid: int, value: float, sentence: str) -> ClaimRecord:
+        return ClaimRecord(claim_id=cid, article_id=cid, source_id=cid, value=value, unit="yard",
+                           surface=f"{value:g} yards", entity="Thomas", property="yards rushed", sentence=sentence)
+
+    def group(*claims: ClaimRecord) -> Group:
+        return Group(entity="Thomas", property="yards rushed", unit="yard", scope="", time_ref="current",
+                     claims=list(claims))
+
+    reports = {k: f"report:{k}" for k in range(1, 6)}
+    game_and_season = group(yards(1, 63, "Thomas rushed for 63 yards against Atlanta."),
+                            yards(2, 716, "As a rookie he rushed for 716 yards in 12 games."))
+    assert find_discrepancy(game_and_season, reports) is None
+    wider = group(yards(1, 63, "Thomas rushed for 63 yards on Sunday."),
+                  yards(2, 69, "Thomas ran for 69 yards on Sunday."),
+                  yards(3, 68, "Thomas gained 68 yards on the ground on Sunday."),
+                  yards(4, 716, "He rushed for 716 yards as a rookie."))
+    found = find_discrepancy(wider, reports)
+    assert found is not None and found.kind == "conflict"
+    assert sorted(s.value for s in found.sides) == [63, 68, 69]
+    toll = group(yards(1, 5, "At least 5 people were killed."), yards(2, 50, "At least 50 people were killed."))
+    assert find_discrepancy(toll, reports) is not None

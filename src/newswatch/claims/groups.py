@@ -20,8 +20,9 @@ they cannot all be true.
    ungrouped: they are kept, never compared. A group exists whether its claims agree or not:
    agreement is evidence too;
 3. splits each group into **sides** of values that can all hold (intervals.py: qualifiers and
-   the rounding of the digits as written), and calls a group with more than one side a
-   **discrepancy** of one kind:
+   the rounding of the digits as written), and calls a group with more than one side within
+   an order of magnitude of each other a **discrepancy** of one kind (values further apart are
+   two quantities the grouping could not tell apart, not one figure misreported):
 
    * `conflict`: two independent reports disagree about the same time;
    * `update`: the reports on each side follow each other in time and the latest side either has
@@ -731,17 +732,57 @@ def _contradicts_itself(claims: list[ClaimRecord], side_of: dict[int, int]) -> b
     return False
 
 
+# Outlets that misreport one figure stay within an order of magnitude of each other (a toll of
+# 5 against 50 as reports come in); values further apart, from different articles, within one
+# group are different quantities the pair score could not tell apart (a player's game and season
+# yards, the injured and a town's population), so they never make one disagreement.
+ONE_FIGURE_SPAN = 10.0
+
+
+def _one_figure(found: list[intervals.Side[ClaimRecord]], group: Group) -> list[intervals.Side[ClaimRecord]]:
+    """The sides that can be reports of one figure: numeric sides, in order of value, are cut
+    where a value is more than ONE_FIGURE_SPAN times the one before it, and the part with the
+    most independent reports (then claims) is kept. Parts where one article gives values of one
+    property, word for word, stay together: that article contradicts itself (as an intra-article
+    contradiction is judged, `find_discrepancy`). Text values,
+    and groups with a zero or negative value ("no one was hurt" against "two hurt", changes),
+    are left whole."""
+    values = [statistics.median(c.value * (si_factor(c.unit) or 1.0) for c in s.items if c.value is not None)
+              if s.text is None and any(c.value is not None for c in s.items) else None for s in found]
+    if any(v is None or v <= 0 for v in values):
+        return found
+    part = list(range(len(found)))  # side -> its part, a run of sides (union-find by article below)
+    for k in range(1, len(found)):
+        if values[k] <= ONE_FIGURE_SPAN * values[k - 1]:
+            part[k] = part[k - 1]
+    sets = DisjointSets(len(found))
+    first_side: dict[tuple[int, str], int] = {}
+    for k, s in enumerate(found):
+        sets.union(k, part[k])
+        for c in s.items:
+            sets.union(k, first_side.setdefault((c.article_id, _norm(c.property)), k))
+    parts: dict[int, list[int]] = {}
+    for k in range(len(found)):
+        parts.setdefault(sets.find(k), []).append(k)
+    best = max(parts.values(), key=lambda ks: (len(ks) > 1, len({group.report_of(c) for k in ks for c in found[k].items}),
+                                              sum(len(found[k].items) for k in ks)))
+    return [found[k] for k in best]
+
+
 def find_discrepancy(group: Group, article_reports: dict[int, str], index: int = 0,
                      copies: set[int] | None = None) -> Discrepancy | None:
-    """The discrepancy of one group, or None when all its values can hold together."""
-    found = intervals.sides(group.claims, _bounds)
+    """The discrepancy of one group, or None when all its values can hold together. Only sides
+    within one order of magnitude of each other disagree (`_one_figure`); the others stay in
+    the group, which records agreement, but out of the discrepancy."""
+    found = _one_figure(intervals.sides(group.claims, _bounds), group)
     if len(found) < 2:
         return None
+    kept = [c for s in found for c in s.items]
     side_of: dict[int, int] = {c.claim_id: k for k, s in enumerate(found) for c in s.items}
     by_article: dict[int, set[int]] = {}
     by_report: dict[str, set[int]] = {}
     report_time: dict[str, str | None] = {}
-    for c in group.claims:
+    for c in kept:
         k = side_of[c.claim_id]
         by_article.setdefault(c.article_id, set()).add(k)
         rep = article_reports.get(c.article_id, f"article:{c.article_id}")
@@ -749,7 +790,7 @@ def find_discrepancy(group: Group, article_reports: dict[int, str], index: int =
         t = c.published
         if rep not in report_time or _time_key(t) < _time_key(report_time[rep]):
             report_time[rep] = t
-    intra = _contradicts_itself(group.claims, side_of)
+    intra = _contradicts_itself(kept, side_of)
     reps = list(by_report.values())
     cross = any(not (a & b) for i, a in enumerate(reps) for b in reps[i + 1:])
     side_claims = [s.items for s in found]
@@ -757,11 +798,11 @@ def find_discrepancy(group: Group, article_reports: dict[int, str], index: int =
         kind = "update" if _is_update(by_report, report_time, side_claims) else "conflict"
     elif intra:
         # "3 people died; the toll later rose to 4": an article telling its own revision
-        revised = any(_REVISION.search(c.sentence or "") for c in group.claims)
+        revised = any(_REVISION.search(c.sentence or "") for c in kept)
         if revised:
             kind = "update"
         elif len(found) == 2 and _norm(group.entity) not in ("", EVENT_ENTITY) \
-                and len({_norm(c.property) for c in group.claims}) == 1:
+                and len({_norm(c.property) for c in kept}) == 1:
             kind = "intra-article"
         else:
             return None
@@ -771,7 +812,7 @@ def find_discrepancy(group: Group, article_reports: dict[int, str], index: int =
             return None
         # Copies of one report disagree: only a revision over time is worth showing.
         per_article = {f"article:{a}": s for a, s in by_article.items()}
-        times = {f"article:{c.article_id}": c.published for c in group.claims}
+        times = {f"article:{c.article_id}": c.published for c in kept}
         if not _is_update(per_article, times, side_claims, one_source=True):
             return None
         kind = "update"
