@@ -782,3 +782,23 @@ def test_values_an_order_of_magnitude_apart_are_not_one_figure_misreported() -> 
     assert sorted(s.value for s in found.sides) == [63, 68, 69]
     toll = group(yards(1, 5, "At least 5 people were killed."), yards(2, 50, "At least 50 people were killed."))
     assert find_discrepancy(toll, reports) is not None
+
+
+def test_a_unit_or_zero_slip_further_than_ten_times_is_still_one_figure_misreported() -> None:
+    """"52 gigawatts" for a site's 52 MW is 1,000 times off but the same digits: a slip of a unit,
+    one figure misreported, unlike two quantities far apart with their own digits."""
+    from newswatch.claims.groups import Group
+
+    def power(cid: int, watts: float, surface: str) -> ClaimRecord:
+        return ClaimRecord(claim_id=cid, article_id=cid, source_id=cid, value=watts, unit="W",
+                           surface=surface, entity="Vexa", property="power",
+                           sentence=f"The Vexa site will draw {surface}.")
+
+    reports = {k: f"report:{k}" for k in range(1, 5)}
+    slip = Group(entity="Vexa", property="power", unit="W", scope="", time_ref="current",
+                 claims=[power(1, 52e6, "52 MW"), power(2, 52e6, "52 megawatts"), power(3, 52e9, "52 gigawatts")])
+    found = find_discrepancy(slip, reports)
+    assert found is not None and found.kind == "conflict" and len(found.sides) == 2
+    apart = Group(entity="Vexa", property="power", unit="W", scope="", time_ref="current",
+                  claims=[power(1, 52e6, "52 MW"), power(2, 52e6, "52 megawatts"), power(3, 37e9, "37 gigawatts")])
+    assert find_discrepancy(apart, reports) is None

@@ -41,6 +41,7 @@ they cannot all be true.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import statistics
 from collections import Counter
@@ -735,13 +736,24 @@ def _contradicts_itself(claims: list[ClaimRecord], side_of: dict[int, int]) -> b
 # Outlets that misreport one figure stay within an order of magnitude of each other (a toll of
 # 5 against 50 as reports come in); values further apart, from different articles, within one
 # group are different quantities the pair score could not tell apart (a player's game and season
-# yards, the injured and a town's population), so they never make one disagreement.
+# yards, the injured and a town's population), so they never make one disagreement. The
+# exception is a slip of a unit or a zero ("52 gigawatts" for 52 MW, "$4.2 billion" for $4.2
+# million): the same digits a power of ten apart are one figure misreported, and two different
+# quantities seldom share their digits by chance.
 ONE_FIGURE_SPAN = 10.0
+SLIP_TOLERANCE = 0.02  # relative: how close to a power of ten a ratio must be to read as a slip
+
+
+def _slip(low: float, high: float) -> bool:
+    """Whether ``high`` is ``low`` times a power of ten (>= 10), within SLIP_TOLERANCE."""
+    exponent = round(math.log10(high / low))
+    return exponent >= 1 and abs(high / (low * 10 ** exponent) - 1) <= SLIP_TOLERANCE
 
 
 def _one_figure(found: list[intervals.Side[ClaimRecord]], group: Group) -> list[intervals.Side[ClaimRecord]]:
     """The sides that can be reports of one figure: numeric sides, in order of value, are cut
-    where a value is more than ONE_FIGURE_SPAN times the one before it, and the part with the
+    where a value is more than ONE_FIGURE_SPAN times the one before it (unless it is a slip of
+    a unit or a zero, `_slip`), and the part with the
     most independent reports (then claims) is kept. Parts where one article gives values of one
     property, word for word, stay together: that article contradicts itself (as an intra-article
     contradiction is judged, `find_discrepancy`). Text values,
@@ -753,7 +765,7 @@ def _one_figure(found: list[intervals.Side[ClaimRecord]], group: Group) -> list[
         return found
     part = list(range(len(found)))  # side -> its part, a run of sides (union-find by article below)
     for k in range(1, len(found)):
-        if values[k] <= ONE_FIGURE_SPAN * values[k - 1]:
+        if values[k] <= ONE_FIGURE_SPAN * values[k - 1] or _slip(values[k - 1], values[k]):
             part[k] = part[k - 1]
     sets = DisjointSets(len(found))
     first_side: dict[tuple[int, str], int] = {}
