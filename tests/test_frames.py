@@ -216,3 +216,17 @@ def test_a_conversion_in_brackets_is_never_compared():
     assert feet["300 feet"].property == ""
     # a bracket that is no conversion stays comparable
     assert all(c.property for c in extract_claims("The site grew to 100 MW (up from 50 MW)."))
+
+
+def test_what_an_amount_is_in_names_its_property():
+    """"$3.1 billion in sales" measures sales, not the verb that earned it; "in the quarter" or
+    "in Texas" is when or where, not what."""
+    assert frame("Brightline Foods generated $3.1 billion in sales, up 12% on the year.", "$3.1").property == "sales generated"
+    assert frame("The insurer paid $40 million in damages to the families.", "$40").property == "damages paid"
+    assert frame("Marrow Labs earned $2 billion in the quarter.", "$2").property == "earned"
+    assert frame("Marrow Labs will spend $2 billion in Texas.", "$2").property == "spend"
+
+
+def test_a_figure_of_a_bare_noun_the_tagger_misreads_is_that_noun():
+    c = frame("The new board links two sockets, which gives each card 1.6 TB/s of bandwidth.", "1.6")
+    assert c.property == "bandwidth"

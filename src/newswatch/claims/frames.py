@@ -275,6 +275,21 @@ def _level_subject(anchor: Token) -> Token | None:
     return None
 
 
+def _in_what(toks: list[Token]) -> Token | None:
+    """The bare noun an amount is "in" ("generated $3.1 billion in sales", "$40 million in
+    damages"): what the money is, not when or where it is ("$2 billion in the quarter", "in
+    Texas", "in 2025")."""
+    last = toks[-1]
+    nxt = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
+    if nxt is None or nxt.lower_ != "in" or nxt.dep_ != "prep" or nxt.head.i not in {t.i for t in toks}:
+        return None
+    noun = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+    if noun is None or noun.pos_ != "NOUN" or noun.i != nxt.i + 1 or noun.ent_type_ or \
+            noun.lemma_.lower() in _PERIOD or any(c.dep_ in ("det", "poss", "nummod") for c in noun.children):
+        return None
+    return noun
+
+
 def _no_owner(tok: Token) -> bool:
     """A number, a date or a time owns no figure: "29 of 34 passes for 364 yards", "on March 13"."""
     return tok.like_num or tok.pos_ == "NUM" or tok.ent_type_ in ("DATE", "TIME")
@@ -530,9 +545,12 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         nxt = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
         if of_child is None and nxt is not None and nxt.lower_ == "of" and nxt.head.pos_ in ("VERB", "AUX"):
             # "offer 20MW of capacity": the parse hung "of capacity" on the verb, but it names
-            # what the figure measures
+            # what the figure measures (a bare noun the tagger took for an adjective, "of bandwidth",
+            # too)
             of_child = next((p for p in nxt.children if p.dep_ == "pobj" and not p.like_num
-                             and p.pos_ == "NOUN"), None)
+                             and (p.pos_ == "NOUN" or p.pos_ == "ADJ" and not list(p.children))), None)
+        if of_child is None and q.has_currency:
+            of_child = _in_what(toks)  # "$3.1 billion in sales"
         if of_child is not None and (q.has_unit or q.has_currency):
             prop_noun = of_child  # "300 megawatts of capacity"
             words = [of_child] + _noun_modifiers(of_child, inside)
