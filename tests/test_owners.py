@@ -60,3 +60,15 @@ def test_a_person_the_sentence_refers_to_by_pronoun_stays_known():
     ortiz = _claim(3, 3, 12, "Dev Ortiz", "He added 12 points in the second half.")
     apart, _ = group_claims([quince, ortiz], TEXTS + [ortiz.sentence])
     assert len(apart) == 2
+
+
+def test_a_comma_between_two_versions_of_one_family_is_no_apposition():
+    """"Compared with the Vireo 7, the Vireo 8 doubles..." reads like "A, the B" but names two
+    machines; a later model is never its predecessor."""
+    from newswatch.claims.entities import resolve_story_entities
+    texts = ["Compared with the Vireo 7, the Vireo 8 doubles the memory to 96GB.",
+             "The Vireo 8 draws 900 watts."]
+    canon = resolve_story_entities(["Vireo 7", "Vireo 8"], texts)
+    assert canon["Vireo 7"] != canon["Vireo 8"]
+    owners = story_owners(["Vireo 7", "Vireo 8"], texts)
+    assert owners.get("Vireo 7") != owners.get("Vireo 8")

@@ -84,6 +84,16 @@ def _apposed(a: str, b: str, texts: list[str]) -> bool:
     return False
 
 
+def _versions_apart(uf: _Union, keys: list[str], a: str, b: str) -> bool:
+    """Would joining a's and b's clusters make two numbered members of one family one thing? A
+    comma reads as apposition in "Compared with the CX-300, the CX-400 offers...", and one such
+    join would put every figure of the new model with the old one's."""
+    ra, rb = uf.find(a), uf.find(b)
+    left = [k for k in keys if uf.find(k) == ra]
+    right = [k for k in keys if uf.find(k) == rb]
+    return any(different_versions(x, y) for x in left for y in right)
+
+
 def resolve_story_entities(names: list[str], texts: list[str] | None = None) -> dict[str, str]:
     """Map every entity name used by a story's claims to one canonical name for that story, so
     "xAI's Colossus", "Colossus 1" and "the Memphis supercomputer" meet when the story says they
@@ -130,7 +140,8 @@ def resolve_story_entities(names: list[str], texts: list[str] | None = None) -> 
             for b in keys[i + 1:]:
                 shared = named_in[a] & named_in[b]
                 if shared and (leads[a] or leads[b]) and uf.find(a) != uf.find(b) \
-                        and _apposed(display[a], display[b], [texts[t] for t in sorted(shared)]):
+                        and _apposed(display[a], display[b], [texts[t] for t in sorted(shared)]) \
+                        and not _versions_apart(uf, keys, a, b):
                     uf.join(a, b)
     # the canonical name of a cluster: its most used form, proper names first
     counts = Counter(entity_key(n) for n in present)
