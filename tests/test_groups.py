@@ -802,3 +802,55 @@ def test_a_unit_or_zero_slip_further_than_ten_times_is_still_one_figure_misrepor
     apart = Group(entity="Vexa", property="power", unit="W", scope="", time_ref="current",
                   claims=[power(1, 52e6, "52 MW"), power(2, 52e6, "52 megawatts"), power(3, 37e9, "37 gigawatts")])
     assert find_discrepancy(apart, reports) is None
+
+
+# ---------------------------------------------------------------- frames that agree, sentences that do not
+
+def _chip_story(tdp_a: float, tdp_b: float, prop_b: str = "thermal design power"):
+    """Two outlets on one chip, each giving several power figures and writing the chip's own
+    power in sentences of their own."""
+    return [
+        rec(1, tdp_a, f"{tdp_a:,.0f} watts", unit="W", entity="Larkspur", prop="thermal design power",
+            sentence=f"Larkspur's thermal design power is {tdp_a:,.0f} watts, the company said on Monday."),
+        rec(1, 1.2e5, "120 kW", unit="W", entity="rack", prop="rack power",
+            sentence="A full rack draws 120 kW."),
+        rec(1, 4e7, "40 MW", unit="W", entity="Larkspur", prop="site capacity",
+            sentence="The first customer site has 40 MW."),
+        rec(2, tdp_b, f"{tdp_b:,.0f}W", unit="W", entity="Larkspur", prop=prop_b,
+            sentence=f"Expect liquid cooling everywhere: at {tdp_b:,.0f}W of {prop_b}, nothing else will do."),
+        rec(2, 6e4, "60kW", unit="W", entity="Larkspur", prop="cooling loop capacity",
+            sentence="Each loop moves 60kW of heat."),
+        rec(2, 3e7, "30MW", unit="W", entity="Larkspur", prop="grid connection",
+            sentence="The grid connection is 30MW for now."),
+    ]
+
+
+def test_one_property_of_one_owner_meets_across_differently_written_sentences():
+    claims = _chip_story(1100, 1300)
+    found = analyse(claims)
+    (d,) = [d for d in found.discrepancies if {c.claim_id for s in d.sides for c in s.claims} >= {claims[0].claim_id, claims[3].claim_id}]
+    assert d.kind == "conflict" and sorted(s.value for s in d.sides) == [1100, 1300]
+
+
+def test_a_figure_named_only_by_its_dimension_does_not_meet_on_the_word_alone():
+    """'power' is what frames.py calls any figure in watts whose sentence names nothing else: two
+    such figures share a unit, not a property."""
+    claims = _chip_story(1100, 1300, prop_b="power")
+    claims[0].property = "power"
+    found = analyse(claims)
+    assert not any({c.claim_id for s in d.sides for c in s.claims} >= {claims[0].claim_id, claims[3].claim_id}
+                   for d in found.discrepancies)
+
+
+def test_one_article_giving_one_property_twice_in_two_sentences_contradicts_itself():
+    claims = [
+        rec(1, 1.21, "1.21", unit="", entity="Halvard Hall", prop="PUE",
+            sentence="Halvard Hall runs at a PUE of 1.21 in summer, its operator said."),
+        rec(1, 3e7, "30 MW", unit="W", entity="Halvard Hall", prop="IT load", sentence="It carries 30 MW of IT load."),
+        rec(1, 400, "400", unit="rack", entity="Halvard Hall", prop="racks", sentence="There are 400 racks."),
+        rec(1, 1.35, "1.35", unit="", entity="Halvard Hall", prop="PUE",
+            sentence="Across the whole year the PUE settles at 1.35, according to the filing."),
+    ]
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "intra-article" and sorted(s.value for s in d.sides) == [1.21, 1.35]
+

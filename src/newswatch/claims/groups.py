@@ -14,8 +14,9 @@ they cannot all be true.
    are two periods), one unit dimension and one scope (a planned figure and a total meet a
    plain one) are clustered by alignment.py's learned
    probability that two claims are one quantity (property, entity as resolved across the story by
-   entities.resolve_story_entities, masked context, unit, crowding), lowered for two owners the
-   story makes different known things (entities.story_owners), average linkage. What someone
+   entities.resolve_story_entities, masked context, unit, crowding), raised where their frames
+   agree (one named owner, unit, scope and property, however the sentences differ), lowered for
+   two owners the story makes different known things (entities.story_owners), average linkage. What someone
    asks for or imagines (modality `asked`, `hypothetical`) and claims with no property stay
    ungrouped: they are kept, never compared. A group exists whether its claims agree or not:
    agreement is evidence too;
@@ -53,9 +54,17 @@ import numpy as np
 
 from ..stories.dedup import DisjointSets, Report, count_reports
 from . import intervals
-from .alignment import crowding_counts, encode_texts, feature_matrices, same_quantity_matrix
+from .alignment import (
+    FEATURES,
+    crowding_counts,
+    encode_texts,
+    feature_matrices,
+    same_quantity_matrix,
+)
 from .entities import different_versions, resolve_story_entities, story_owners
-from .units import dimension_of, si_factor
+from .parse import parse
+from .properties import SAME_PROPERTY, property_key
+from .units import dimension_of, is_count_unit, si_factor
 
 __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
            "analyse_story", "group_claims", "find_discrepancy", "independent_reports", "credited_source",
@@ -535,6 +544,12 @@ SAME_QUANTITY = 0.2
 # modifier, "a TSMC switch die"), and a hard rule then splits a real figure's reports.
 OWNERS_APART = 0.3
 
+# How many times more likely two claims are one quantity when their frames agree (`_frames_agree`)
+# on one property word for word, or on a close property phrase: the odds of the learned score
+# are multiplied by this, so a pair the sentences keep far apart stays apart.
+SAME_PROPERTY_ODDS = 10.0
+CLOSE_PROPERTY_ODDS = 4.0
+
 
 def _block(c: ClaimRecord) -> tuple[str, str, bool, str]:
     """Claims of different blocks are never candidates: one time, scope class, kind of value and
@@ -597,11 +612,15 @@ def _cluster_block(items: Sequence[ClaimRecord], allowed: np.ndarray, canon: dic
     if not allowed.any():
         return [[i] for i in range(n)]
     owners = [canon.get(c.entity, c.entity) for c in items]
+    apart = _owners_apart(items, known)
     if all(c.value is None for c in items):
         prob = _same_text_property(items, owners)
     else:
-        prob = same_quantity_matrix(feature_matrices(items, owners, EVENT_ENTITY, counts))
-    prob = np.where(_owners_apart(items, known), prob * OWNERS_APART, prob)
+        features = feature_matrices(items, owners, EVENT_ENTITY, counts)
+        odds = np.where(apart, 1.0, _frames_agree(items, features))
+        prob = same_quantity_matrix(features)
+        prob = prob * odds / (prob * odds + 1.0 - prob)
+    prob = np.where(apart, prob * OWNERS_APART, prob)
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     total = prob.copy()  # sum of pair probabilities between two live sets
     ok = allowed.copy()  # every pair between two live sets allowed
@@ -621,6 +640,63 @@ def _cluster_block(items: Sequence[ClaimRecord], allowed: np.ndarray, canon: dic
         ok[j, :] = ok[:, j] = False
         ok[i, i] = False
     return list(members.values())
+
+
+# What frames.py calls a figure whose sentence names nothing it measures: its dimension's word.
+# Two such figures share no property, only a unit.
+_GENERIC_PROPERTIES = {"power", "energy", "size", "length", "area", "weight", "duration", "share",
+                       "temperature", "speed", "volume", "value"}
+
+
+def _named_properties(items: Sequence[ClaimRecord]) -> list[bool]:
+    """Does each claim's property name what it measures? Not when it is only its dimension's
+    word ("power"), only the counted thing ("GPUs" for a count of GPUs), or only a verb of its
+    sentence ("paid", "compared": frames.py's fallback when no noun names the figure), which many
+    different figures of one story share."""
+    keys = [property_key(c.property) for c in items]
+    generic = [not k or k in _GENERIC_PROPERTIES or k in (property_key(c.unit), property_key(c.unit + "s"))
+               for k, c in zip(keys, items, strict=True)]
+    docs = iter(parse([c.sentence for c, g in zip(items, generic, strict=True) if not g]))
+    out = []
+    for k, g in zip(keys, generic, strict=True):
+        if g:
+            out.append(False)
+            continue
+        words = set(k.split())
+        out.append(any(t.pos_ in ("NOUN", "PROPN") and property_key(t.text) in words for t in next(docs)))
+    return out
+
+
+def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndarray:
+    """How many times likelier than the learned score says each pair is one quantity, because
+    their frames agree however differently their sentences are written: one named owner as
+    resolved across the story, one unit, one scope (a plan is not a level), and one property that
+    names what it measures (`_named_properties`). Outlets rewrite a figure's sentence freely
+    ("rated at 1.4 kW" / "the chip draws 1,400 watts") and a trade story holds many figures of one
+    dimension, so the score, fitted on news whose sentences about one figure look alike, leaves
+    such pairs apart.
+
+    One property is one normal form, or, between two articles' measures, a phrase the model puts
+    within SAME_PROPERTY. A count's property is its counted noun and a predicate ("people killed",
+    "people injured"), so counts need one normal form, and two counts of one article with one
+    property are two things (each team's yards, a fleet before and after a merger); two measures
+    of one article with one property named twice ("a PUE of 1.21", "the PUE settles at 1.35")
+    are one."""
+    sim, same_owner, same_unit, same_article = (features[FEATURES.index(name)] for name in (
+        "property_similarity", "same_entity", "same_unit", "same_article"))
+    keys = np.array([property_key(c.property) for c in items], dtype=object)
+    named = np.array(_named_properties(items))
+    measure = np.array([c.value is not None and not is_count_unit(c.unit) for c in items])
+    same_key = (keys[:, None] == keys[None, :]) & named[:, None] & named[None, :] \
+        & ((same_article < 0.5) | measure[:, None] & measure[None, :])
+    close = (sim >= SAME_PROPERTY) & (measure & named)[:, None] & (measure & named)[None, :] & (same_article < 0.5)
+    # an owner the parse names only by a description ("its first building", "the rack") may be a
+    # part of the story's main thing, which story_entities files it under
+    described = np.array([bool(c.entity) and not any(ch.isupper() for ch in c.entity) for c in items])
+    scope = np.array([_scope(c) for c in items], dtype=object)
+    agree = (same_owner > 0.5) & (same_unit > 0.5) & (scope[:, None] == scope[None, :]) \
+        & ~described[:, None] & ~described[None, :]
+    return np.where(agree & same_key, SAME_PROPERTY_ODDS, np.where(agree & close, CLOSE_PROPERTY_ODDS, 1.0))
 
 
 def _same_text_property(items: Sequence[ClaimRecord], owners: Sequence[str]) -> np.ndarray:
