@@ -854,3 +854,14 @@ def test_one_article_giving_one_property_twice_in_two_sentences_contradicts_itse
     (d,) = analyse(claims).discrepancies
     assert d.kind == "intra-article" and sorted(s.value for s in d.sides) == [1.21, 1.35]
 
+
+def test_two_stated_maxima_that_differ_are_a_conflict():
+    """"Up to 1,400" allows 1,200, but two reports that each state the maximum state one maximum."""
+    def up_to(article, value):
+        return rec(article, value, f"up to {value:,} workers", unit="worker", qualifier="<=", entity="Tamsin",
+                   prop="construction workers")
+    (d,) = analyse([up_to(1, 1200), up_to(2, 1400), up_to(3, 1200)]).discrepancies
+    assert d.kind == "conflict"
+    assert sorted(sorted(c.article_id for c in s.claims) for s in d.sides) == [[1, 3], [2]]
+    assert analyse([up_to(1, 1400), rec(2, 1200, "1,200 workers", unit="worker", entity="Tamsin",
+                                        prop="construction workers")]).discrepancies == []

@@ -857,12 +857,36 @@ def _one_figure(found: list[intervals.Side[ClaimRecord]], group: Group) -> list[
     return [found[k] for k in best]
 
 
+_UP_TO = re.compile(r"^\s*up\s+to\b", re.I)
+
+
+def _maxima_bounds(c: ClaimRecord) -> tuple[float, float] | str:
+    """A claim's interval when a group's stated maxima are compared: "up to 132 kW" as the
+    maximum it states, every other claim as `_bounds`."""
+    if c.value is not None and c.qualifier in ("<", "<=") and _UP_TO.match(c.surface or ""):
+        return intervals.interval(c.value, c.unit, "=", c.surface)
+    return _bounds(c)
+
+
+def _sides(claims: list[ClaimRecord]) -> list[intervals.Side[ClaimRecord]]:
+    """The sides of a group's claims. "Up to X" allows any value up to X ("up to $100 billion"
+    agrees with "$90 billion"), but two reports of one quantity that each state its maximum state
+    one maximum: when their maxima differ ("up to 1,100 workers", "up to 1,700 workers"), the
+    maxima are the values compared."""
+    found = intervals.sides(claims, _bounds)
+    maxima = [c for c in claims if _maxima_bounds(c) != _bounds(c)]
+    if len(found) < 2 and len({c.article_id for c in maxima}) >= 2 \
+            and len(intervals.sides(maxima, _maxima_bounds)) >= 2:
+        return intervals.sides(claims, _maxima_bounds)
+    return found
+
+
 def find_discrepancy(group: Group, article_reports: dict[int, str], index: int = 0,
                      copies: set[int] | None = None) -> Discrepancy | None:
     """The discrepancy of one group, or None when all its values can hold together. Only sides
     within one order of magnitude of each other disagree (`_one_figure`); the others stay in
     the group, which records agreement, but out of the discrepancy."""
-    found = _one_figure(intervals.sides(group.claims, _bounds), group)
+    found = _one_figure(_sides(group.claims), group)
     if len(found) < 2:
         return None
     kept = [c for s in found for c in s.items]
