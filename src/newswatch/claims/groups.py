@@ -650,12 +650,10 @@ _GENERIC_PROPERTIES = {"power", "energy", "size", "length", "area", "weight", "d
 
 def _named_properties(items: Sequence[ClaimRecord]) -> list[bool]:
     """Does each claim's property name what it measures? Not when it is only its dimension's
-    word ("power"), only the counted thing ("GPUs" for a count of GPUs), or only a verb of its
-    sentence ("paid", "compared": frames.py's fallback when no noun names the figure), which many
-    different figures of one story share."""
+    word ("power") or only a verb of its sentence ("paid", "compared": frames.py's fallback when
+    no noun names the figure), which many different figures of one story share."""
     keys = [property_key(c.property) for c in items]
-    generic = [not k or k in _GENERIC_PROPERTIES or k in (property_key(c.unit), property_key(c.unit + "s"))
-               for k, c in zip(keys, items, strict=True)]
+    generic = [not k or k in _GENERIC_PROPERTIES for k in keys]
     docs = iter(parse([c.sentence for c, g in zip(items, generic, strict=True) if not g]))
     out = []
     for k, g in zip(keys, generic, strict=True):
@@ -676,20 +674,18 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     dimension, so the score, fitted on news whose sentences about one figure look alike, leaves
     such pairs apart.
 
-    One property is one normal form, or, between two articles' measures, a phrase the model puts
-    within SAME_PROPERTY. A count's property is its counted noun and a predicate ("people killed",
-    "people injured"), so counts need one normal form, and two counts of one article with one
-    property are two things (each team's yards, a fleet before and after a merger); two measures
-    of one article with one property named twice ("a PUE of 1.21", "the PUE settles at 1.35")
-    are one."""
+    Only measures agree so: one property is one normal form ("a PUE of 1.21" and, in another
+    sentence of the same article, "the PUE settles at 1.35"), or, between two articles, a phrase
+    the model puts within SAME_PROPERTY. Counts never do: their property is the counted noun and
+    a verb, which one owner's different counts share (a player's touchdowns scored in a game and
+    in a season, a fleet's GPUs before and after a merger)."""
     sim, same_owner, same_unit, same_article = (features[FEATURES.index(name)] for name in (
         "property_similarity", "same_entity", "same_unit", "same_article"))
     keys = np.array([property_key(c.property) for c in items], dtype=object)
     named = np.array(_named_properties(items))
-    measure = np.array([c.value is not None and not is_count_unit(c.unit) for c in items])
-    same_key = (keys[:, None] == keys[None, :]) & named[:, None] & named[None, :] \
-        & ((same_article < 0.5) | measure[:, None] & measure[None, :])
-    close = (sim >= SAME_PROPERTY) & (measure & named)[:, None] & (measure & named)[None, :] & (same_article < 0.5)
+    measure = named & np.array([c.value is not None and not is_count_unit(c.unit) for c in items])
+    same_key = (keys[:, None] == keys[None, :]) & measure[:, None] & measure[None, :]
+    close = (sim >= SAME_PROPERTY) & measure[:, None] & measure[None, :] & (same_article < 0.5)
     # an owner the parse names only by a description ("its first building", "the rack") may be a
     # part of the story's main thing, which story_entities files it under
     described = np.array([bool(c.entity) and not any(ch.isupper() for ch in c.entity) for c in items])
