@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import seed_frames
 
 from newswatch import migrations
 from newswatch.claims import stage
@@ -239,7 +238,6 @@ def test_m006_upgrades_an_existing_store(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- the seed story in the store
 
-@seed_frames
 def test_stage_finds_the_seed_discrepancies(seeded):
     store, story, ids = seeded
     counts = run_claims(store)

@@ -489,7 +489,6 @@ def _surfaces(d):
     return {c.surface for s in d.sides for c in s.claims}
 
 
-@seed_frames
 def test_seed_gpu_count_and_power_conflicts_with_000_on_one_side():
     found = _seed_analysis()
     gpu = [d for d in found.discrepancies if any("220,000" in s for s in _surfaces(d))]
@@ -507,7 +506,6 @@ def test_seed_gpu_count_and_power_conflicts_with_000_on_one_side():
     assert 0 not in {c.article_id for c in major.claims} and major.independent_reports >= 3
 
 
-@seed_frames
 def test_seed_pue_is_an_intra_article_discrepancy():
     found = _seed_analysis()
     (pue,) = [d for d in found.discrepancies if any("1.08" in s for s in _surfaces(d))]
