@@ -686,9 +686,10 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     measure = named & np.array([c.value is not None and not is_count_unit(c.unit) for c in items])
     same_key = (keys[:, None] == keys[None, :]) & measure[:, None] & measure[None, :]
     close = (sim >= SAME_PROPERTY) & measure[:, None] & measure[None, :] & (same_article < 0.5)
-    # an owner the parse names only by a description ("its first building", "the rack") may be a
-    # part of the story's main thing, which story_entities files it under
-    described = np.array([bool(c.entity) and not any(ch.isupper() for ch in c.entity) for c in items])
+    # An owner the parse names only by a description ("its first building", "the quake") or not
+    # at all may be a part of the story's main thing or another of its kind (an aftershock),
+    # which story_entities files under the main thing: the frames agree only on a named owner.
+    described = np.array([not any(ch.isupper() for ch in c.entity) for c in items])
     scope = np.array([_scope(c) for c in items], dtype=object)
     agree = (same_owner > 0.5) & (same_unit > 0.5) & (scope[:, None] == scope[None, :]) \
         & ~described[:, None] & ~described[None, :]
