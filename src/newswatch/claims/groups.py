@@ -12,14 +12,14 @@ they cannot all be true.
 2. **groups** the claims that measure one quantity: claims of one time (the figure a sentence
    compares its own with, "up from 150 MW", is a baseline's time; changes reported days apart
    are two periods), one unit dimension and one scope (a planned figure and a total meet a
-   plain one) are clustered by alignment.py's learned
-   probability that two claims are one quantity (property, entity as resolved across the story by
-   entities.resolve_story_entities, masked context, unit, crowding), raised where their frames
-   agree (one named owner, unit, scope and property, however the sentences differ), lowered for
-   two owners the story makes different known things (entities.story_owners), average linkage. What someone
-   asks for or imagines (modality `asked`, `hypothetical`) and claims with no property stay
-   ungrouped: they are kept, never compared. A group exists whether its claims agree or not:
-   agreement is evidence too;
+   plain one) are clustered by alignment.py's learned probability that two claims are one
+   quantity (property, entity as resolved across the story by entities.resolve_story_entities,
+   masked context, unit, crowding), raised where their frames agree (one named owner, unit,
+   scope and property, however the sentences differ), lowered for two owners the story makes
+   different known things (entities.story_owners), average linkage. What someone asks for or
+   imagines (modality `asked`, `hypothetical`) and claims with no property stay ungrouped: they
+   are kept, never compared. A group exists whether its claims agree or not: agreement is
+   evidence too;
 3. splits each group into **sides** of values that can all hold (intervals.py: qualifiers and
    the rounding of the digits as written), and calls a group with more than one side within
    an order of magnitude of each other a **discrepancy** of one kind (values further apart are
