@@ -264,6 +264,29 @@ def test_stage_finds_the_seed_discrepancies(seeded):
     assert "intra-article" in text and "https://outlet3.example/story" in text
 
 
+def test_seed_reliability_puts_000_on_the_minority_side_and_last(seeded):
+    """Issue 11 on the seed story: after claims and reliability, the GPU-count and power
+    discrepancies' consensus is the other outlets' 220,000 GPUs and 300 MW, 000's values are the
+    minority side, and 000's outlet has the lowest reliability of the five."""
+    from newswatch.reliability.stage import run_reliability
+
+    store, story, ids = seeded
+    run_claims(store)
+    run_reliability(store)
+    found = store.story_discrepancies(story)
+    consensus = {}
+    for d in found:
+        surfaces = {c["surface"] for c in d["claims"]}
+        mine = {c["side"] for c in d["claims"] if c["article_id"] == ids[0]}
+        values = {c["side"]: c["value"] for c in d["claims"]}
+        if any("220,000" in x for x in surfaces) or {"40 MW", "300+ MW"} <= surfaces:
+            assert len(mine) == 1 and d["consensus_value"] not in {values[k] for k in mine}
+            consensus[d["unit"]] = d["consensus_value"]
+    assert consensus == {"GPU": 220000, "W": 3e8}
+    scores = {r["name"]: r["reliability"] for r in store.source_rows() if r["name"].startswith("Outlet")}
+    assert len(scores) == 5 and min(scores, key=scores.get) == "Outlet 000"
+
+
 # ---------------------------------------------------------------- the command line
 
 def test_claims_cli_prints_frames_and_keeps_the_contract_fields():
