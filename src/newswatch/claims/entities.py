@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 __all__ = ["entity_key", "resolve_story_entities", "different_versions", "story_owners"]
 
@@ -66,19 +67,33 @@ _LINK = r"\s*(?:,|\(|\bis\b|\bwas\b|,?\s*(?:also\s+)?(?:known|called|dubbed|nick
         r"(?:the\s+|a\s+|an\s+|its\s+|[\w.\-]+['’]s\s+)?"
 
 
+@lru_cache(maxsize=4096)
+def _pattern(pattern: str) -> re.Pattern[str]:
+    """A case-blind pattern, compiled once per process: a story's names are tried against each
+    other again each time the story is regrouped, and more patterns than re's own cache holds."""
+    return re.compile(pattern, re.I)
+
+
+def _holding(names: list[str], texts: list[str]) -> dict[str, set[int]]:
+    """Each name -> the indexes of the texts that hold it (in any case). A pattern that joins two
+    names can only match in a text that holds both, so only those texts are searched."""
+    return {n: {t for t, text in enumerate(texts) if rx.search(text)}
+            for n, rx in ((n, _pattern(re.escape(n))) for n in dict.fromkeys(names))}
+
+
 def _leads(a: str, others: list[str], texts: list[str]) -> bool:
     """Does a text set any of `others` in apposition after `a`? (One pattern for all of them:
     a pair is only worth reading when this holds for one of its names.)"""
     if not others:
         return False
-    rx = re.compile(re.escape(a) + _LINK + "(?:" + "|".join(map(re.escape, others)) + r")\b", re.I)
+    rx = _pattern(re.escape(a) + _LINK + "(?:" + "|".join(map(re.escape, others)) + r")\b")
     return any(rx.search(t) for t in texts)
 
 
 def _apposed(a: str, b: str, texts: list[str]) -> bool:
     """Does a text set `b` in apposition to `a` ("A, the B," / "A (B)" / "A, also known as B")?"""
     for x, y in ((a, b), (b, a)):
-        rx = re.compile(re.escape(x) + _LINK + re.escape(y) + r"\b", re.I)
+        rx = _pattern(re.escape(x) + _LINK + re.escape(y) + r"\b")
         if any(rx.search(t) for t in texts):
             return True
     return False
@@ -132,9 +147,10 @@ def resolve_story_entities(names: list[str], texts: list[str] | None = None) -> 
         # Apposition needs both names in one text, one right after the other: find once per name
         # the texts that hold it and whether another name follows it there, then read only the
         # pairs that can be (a long story has a hundred names, few ever side by side).
-        named_in = {k: {t for t, text in enumerate(texts) if rx.search(text)}
-                    for k, rx in ((k, re.compile(re.escape(display[k]), re.I)) for k in keys)}
-        leads = {k: _leads(display[k], [display[o] for o in keys if o != k], [texts[t] for t in sorted(named_in[k])])
+        holding = _holding([display[k] for k in keys], texts)
+        named_in = {k: holding[display[k]] for k in keys}
+        leads = {k: _leads(display[k], [display[o] for o in keys if o != k and named_in[o] & named_in[k]],
+                           [texts[t] for t in sorted(named_in[k])])
                  for k in keys}
         for i, a in enumerate(keys):
             for b in keys[i + 1:]:
@@ -271,14 +287,17 @@ def story_owners(names: list[str], texts: list[str] | None = None) -> dict[str, 
     if texts:
         display = {entity_key(n): n for n in present}
         described = [k for k in keys if k not in proper_keys and not _digits(k) and k != "event"]
+        holding = _holding([display[k] for k in pk + described], texts)
         for d in described:
             found = None
             for p in pk:
+                shared = holding[display[p]] & holding[display[d]]
+                if not shared:
+                    continue
                 x, y = re.escape(display[p]), re.escape(display[d])
-                rx = re.compile(
-                    rf"\b{y}\s+{x}\b|\b{x}\s*,\s*(?:\d+\s*,\s*)?(?:the|a|an|[\w.\-]+['’]s)\s+(?:[\w\-]+\s+){{0,2}}{y}\b",
-                    re.I)
-                if any(rx.search(t) for t in texts):
+                rx = _pattern(
+                    rf"\b{y}\s+{x}\b|\b{x}\s*,\s*(?:\d+\s*,\s*)?(?:the|a|an|[\w.\-]+['’]s)\s+(?:[\w\-]+\s+){{0,2}}{y}\b")
+                if any(rx.search(texts[t]) for t in sorted(shared)):
                     if found is not None and uf.find(found) != uf.find(p):
                         found = None  # described as two different people: leave it unknown
                         break
