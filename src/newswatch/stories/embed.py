@@ -131,8 +131,32 @@ class TextVectors:
         if missing:
             if len(self._kept) + len(missing) > self.limit:
                 self._kept.clear()
-            self._kept.update(zip(missing, np.asarray(encode(missing), dtype=np.float32), strict=True))
+            self._kept.update(zip(missing, encode_by_length(missing), strict=True))
         return np.array([self._kept[t] for t in texts], dtype=np.float64) if texts else np.zeros((0, 1))
+
+
+def encode_by_length(texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+    """:func:`encode` with the default model, in batches of texts of about one token count.
+
+    A batch is padded to its longest text, and sentence-transformers orders texts by their
+    number of characters, which for short texts (a phrase, a sentence with its numbers masked)
+    is a poor guide to their number of tokens: a third of the model's work went into padding.
+    The vectors are the model's own; only float rounding differs from one batch shape to another.
+    """
+    if not texts:
+        return encode([])
+    loaded = load_model()
+    ids = loaded.tokenizer(list(texts), truncation=True, max_length=loaded.max_seq_length)["input_ids"]
+    order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+    out: np.ndarray | None = None
+    for k in range(0, len(order), batch_size):
+        batch = order[k:k + batch_size]
+        vectors = encode([texts[i] for i in batch], batch_size=batch_size)
+        if out is None:
+            out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+        out[batch] = vectors
+    assert out is not None
+    return out
 
 
 def encode(
