@@ -86,3 +86,13 @@ def test_waiting_model_threads_sleep_unless_told_otherwise() -> None:
     env["OMP_WAIT_POLICY"] = "ACTIVE"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ACTIVE"
+
+
+def test_encode_by_length_keeps_order_and_the_models_vectors(model: object) -> None:
+    # texts of very different token counts, in an order neither by length nor by characters
+    texts = ["N MW", "the data center will draw N MW of power from the grid when it opens in N",
+             "valuation", "xAI's Colossus N supercomputer in Memphis", "per-GPU power", "a"]
+    by_length = embed.encode_by_length(texts, batch_size=2)
+    assert by_length.shape == (len(texts), 384) and by_length.dtype == np.float32
+    assert np.allclose(by_length, embed.encode(texts), atol=1e-5)
+    assert embed.encode_by_length([]).shape == (0, 384)
