@@ -300,6 +300,34 @@ def test_a_sentence_credits_a_wire_however_it_names_it(sentence, wire):
     assert credited_source(sentence) == wire
 
 
+@pytest.mark.parametrize("sentence", [
+    "The market will reach $50 billion by 2030, according to Fortune Business Insights.",
+    "Ad spending rose 20%, according to Insider Intelligence.",
+    "His fortune is $200 billion, according to the Bloomberg Billionaires Index.",
+    "Trust in news fell to 40%, according to the Reuters Institute.",
+])
+def test_a_longer_proper_name_that_starts_with_an_outlets_name_credits_no_outlet(sentence):
+    """A market-research firm or index named after an outlet is another body: crediting it makes
+    the figure no copy of the outlet's report."""
+    outlets = {"Fortune": "report:1", "Insider": "report:2", "Tech Daily": "report:3"}
+    assert credited_report(sentence, outlets) is None
+    assert credited_report("The site draws 5 MW, according to Fortune.", outlets) == "report:1"
+    assert credited_report("Its chief told Reuters Tuesday the site draws 5 MW.", outlets) == "wire:reuters"
+    arts = [art(1, "By Fortune Business Insights\nThe market will reach $50 billion.", outlet="PR Wire"),
+            art(2, "By Tech Daily Staff\nThe site draws 5 MW.", outlet="DCD"),
+            art(3, "Fortune has the story.", outlet="Fortune"), art(4, "Tech Daily story.", outlet="Tech Daily")]
+    reports, copies = reports_and_copies(arts)
+    assert reports[1] != reports[3] and reports[2] == reports[4] and copies == {2}
+
+
+def test_a_blank_outlet_name_credits_nothing():
+    """A name of spaces (from a source created outside feeds.yaml) would match an empty credit."""
+    assert credited_report("The site draws 5 MW, according to “analysts”.", {"  ": "report:9"}) is None
+    reports, copies = reports_and_copies([art(1, "By  \n The site draws 5 MW.", outlet="  "),
+                                          art(2, "Source: \n The site draws 5 MW.", outlet="B")])
+    assert copies == set()
+
+
 def test_a_wire_is_known_by_its_outlet_name_and_its_byline():
     assert credited_source("By The Associated Press\nRENO, Nev. - Calder said", dateline=True) == "wire:ap"
     arts = [art(1, "RENO, Nev. (AP) — Calder will take 520 megawatts.", outlet="The Associated Press"),
@@ -800,6 +828,22 @@ def test_a_unit_or_zero_slip_further_than_ten_times_is_still_one_figure_misrepor
     apart = Group(entity="Vexa", property="power", unit="W", scope="", time_ref="current",
                   claims=[power(1, 52e6, "52 MW"), power(2, 52e6, "52 megawatts"), power(3, 37e9, "37 gigawatts")])
     assert find_discrepancy(apart, reports) is None
+
+
+def test_a_figure_the_parser_overflowed_does_not_stop_the_story() -> None:
+    """A hostile "999…9 MW" of 400 digits parses as infinity; the order-of-magnitude cut must
+    neither crash on it nor read it as a slip."""
+    from newswatch.claims.groups import Group
+
+    def power(cid: int, value: float) -> ClaimRecord:
+        return ClaimRecord(claim_id=cid, article_id=cid, source_id=cid, value=value, unit="MW",
+                           surface=f"{value:g} MW", entity="Vexa", property="power",
+                           sentence=f"The Vexa site will draw {value:g} MW.")
+
+    group = Group(entity="Vexa", property="power", unit="MW", scope="", time_ref="current",
+                  claims=[power(1, 5), power(2, 40), power(3, float("inf"))])
+    found = find_discrepancy(group, {k: f"report:{k}" for k in range(1, 4)})
+    assert found is None or found.kind == "conflict"
 
 
 # ---------------------------------------------------------------- frames that agree, sentences that do not

@@ -198,6 +198,11 @@ def _wire_name(name: str) -> str:
 
 _WIRE_NAMES = "|".join(_wire_name(w) for w in sorted(_WIRES, key=len, reverse=True))
 _THE = r"(?:the\s+)?"
+# A name credits its outlet only where the proper name ends: "according to Fortune Business
+# Insights", "the Bloomberg Billionaires Index" and "the Reuters Institute" name other bodies
+# ("told Reuters Tuesday" and "By Tech Daily Staff" still credit theirs).
+_NAME_ENDS = r"(?-i:(?!\s+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Staff\b)[A-Z0-9]))"
+_CREDITED_WIRE = rf"(?:{_WIRE_NAMES})\b{_NAME_ENDS}"
 # "Oct 6 (Reuters) -", "LONDON (AP) —", "By Reuters", "By The Associated Press", "Source: Reuters":
 # the article is wire copy.
 _DATELINE = re.compile(rf"\((?P<w>{_WIRE_NAMES})\)\s*[-—–:]|^\s*(?:by|source:|via)\s+{_THE}(?P<w2>{_WIRE_NAMES})\b",
@@ -213,10 +218,10 @@ _CREDIT = re.compile(
     rf"(?P<doc2>press\s+release|statement|filing|announcement|news\s+release)\b"
     rf"|\b(?P<w>{_WIRE_NAMES})\s+(?:(?:has|had|first|earlier|previously|also)\s+)?"
     rf"(?:reports?|reported|said|says|cited|wrote|writes|calculated|tallied)\b"
-    rf"|\baccording\s+to\s+(?:an?\s+|the\s+)?(?P<w2>{_WIRE_NAMES})\b"
-    rf"|\baccording\s+to\s+(?:an?|the)\s+(?:[\w\-]+\s+){{0,2}}?{_REPORT_NOUN}\s+(?:by|from|in)\s+{_THE}(?P<w4>{_WIRE_NAMES})\b"
-    rf"|\b(?:reported|cited|quoted|calculated)\s+(?:earlier\s+|first\s+)?by\s+{_THE}(?P<w5>{_WIRE_NAMES})\b"
-    rf"|\b(?:citing|told|tells|telling)\s+{_THE}(?P<w6>{_WIRE_NAMES})\b"
+    rf"|\baccording\s+to\s+(?:an?\s+|the\s+)?(?P<w2>{_CREDITED_WIRE})"
+    rf"|\baccording\s+to\s+(?:an?|the)\s+(?:[\w\-]+\s+){{0,2}}?{_REPORT_NOUN}\s+(?:by|from|in)\s+{_THE}(?P<w4>{_CREDITED_WIRE})"
+    rf"|\b(?:reported|cited|quoted|calculated)\s+(?:earlier\s+|first\s+)?by\s+{_THE}(?P<w5>{_CREDITED_WIRE})"
+    rf"|\b(?:citing|told|tells|telling)\s+{_THE}(?P<w6>{_CREDITED_WIRE})"
     rf"|\((?P<w3>{_WIRE_NAMES})\)",
     re.I)
 _CREDIT_WIRES = ("w", "w2", "w3", "w4", "w5", "w6")
@@ -275,8 +280,9 @@ def _outlet_credit(names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[
     """(dateline, sentence) patterns crediting one of these outlets, as `_DATELINE` and
     `_CREDIT` credit a wire, without "<name> said" (a company's own newsroom is an outlet too,
     and "Acme said" is news about it, not a repeat of its release)."""
-    alts = "|".join(_outlet_name(n) for n in sorted(names, key=len, reverse=True))
-    n = rf"(?-i:{alts})(?![\w])"
+    # a blank name would credit whatever follows "according to"
+    alts = "|".join(_outlet_name(n) for n in sorted(names, key=len, reverse=True) if _outlet_key(n)) or "(?!)"
+    n = rf"(?-i:{alts})(?![\w]){_NAME_ENDS}"
     dateline = re.compile(rf"\((?P<o>{n})\)\s*[-—–:]|^\s*(?:by|source:|via)\s+(?P<o2>{n})", re.I | re.M)
     sentence = re.compile(
         rf"\baccording\s+to\s+(?:an?\s+|the\s+)?(?P<o>{n})"
@@ -819,19 +825,22 @@ SLIP_TOLERANCE = 0.02  # relative: how close to a power of ten a ratio must be t
 
 def _slip(low: float, high: float) -> bool:
     """Whether ``high`` is ``low`` times a power of ten (>= 10), within SLIP_TOLERANCE."""
-    exponent = round(math.log10(high / low))
+    ratio = high / low
+    if not math.isfinite(ratio):
+        return False  # a value the parser overflowed ("999…9 MW" of 400 digits) is no slip
+    exponent = round(math.log10(ratio))
     return exponent >= 1 and abs(high / (low * 10 ** exponent) - 1) <= SLIP_TOLERANCE
 
 
 def _one_figure(found: list[intervals.Side[ClaimRecord]], group: Group) -> list[intervals.Side[ClaimRecord]]:
     """The sides that can be reports of one figure: numeric sides, in order of value, are cut
     where a value is more than ONE_FIGURE_SPAN times the one before it (unless it is a slip of
-    a unit or a zero, `_slip`), and the part with the
-    most independent reports (then claims) is kept. Parts where one article gives values of one
-    property, word for word, stay together: that article contradicts itself (as an intra-article
-    contradiction is judged, `find_discrepancy`). Text values,
-    and groups with a zero or negative value ("no one was hurt" against "two hurt", changes),
-    are left whole."""
+    a unit or a zero, `_slip`), and of the parts that still disagree (more than one side), else
+    of all, the one with the most independent reports (then claims) is kept. Parts where one
+    article gives values of one property, word for word, stay together: that article
+    contradicts itself (as an intra-article contradiction is judged, `find_discrepancy`). Text
+    values, and groups with a zero or negative value ("no one was hurt" against "two hurt",
+    changes), are left whole."""
     values = [statistics.median(c.value * (si_factor(c.unit) or 1.0) for c in s.items if c.value is not None)
               if s.text is None and any(c.value is not None for c in s.items) else None for s in found]
     if any(v is None or v <= 0 for v in values):
