@@ -405,6 +405,27 @@ def test_a_wire_error_repeated_by_its_copy_and_a_credit_loses_to_two_independent
     assert scored.value == 320e6 and {c.ref: c.agreement for c in scored.checks} == {1: 0.0, 3: 1.0, 5: 1.0}
 
 
+def test_an_outlet_that_misquotes_the_report_it_credits_is_checked_for_its_figure() -> None:
+    """A company's newsroom is an outlet of the story: "Vexa reported revenue of $31.5 billion"
+    credits its release, which says $35.1 billion. A repeat of the release is a copy; a misquote
+    is the crediting outlet's own claim, checked and found wrong."""
+    texts = {1: ("Vexa", "Vexa today announced revenue of $35.1 billion for the quarter."),
+             2: ("Tech Daily", "Vexa reported revenue of $31.5 billion for the quarter."),
+             3: ("DCD", "Vexa reported revenue of $35.1 billion for the quarter, beating estimates."),
+             4: ("The Register", "Chipmaker Vexa posted revenue of $35.1 billion.")}
+    times = {n: f"2026-11-12T0{n}:00:00Z" for n in texts}
+    articles = [ArticleInfo(article_id=n, source_id=n, text=text, outlet=outlet, published=times[n])
+                for n, (outlet, text) in texts.items()]
+    reports, copies = reports_and_copies(articles)
+    claims = [_claim(n, n, times[n], value=b * 1e9, unit="USD", qualifier="=", surface=f"${b} billion",
+                     sentence=texts[n][1], outlet=texts[n][0])
+              for n, b in ((1, 35.1), (2, 31.5), (3, 35.1), (4, 35.1))]
+    item = group_item({"id": 1, "unit": "USD"}, claims, reports, outlet_reports(articles, reports), copies)
+    assert {c.ref: c.copy for c in item.claims} == {1: False, 2: False, 3: True, 4: False}
+    scored = score_item(item, {str(n): 0.9 for n in texts}, PARAMS)
+    assert scored.value == 35.1e9 and {c.ref: c.agreement for c in scored.checks}[2] == 0.0
+
+
 def test_an_outlet_giving_a_figure_now_and_another_planned_splits_the_group() -> None:
     """Two outlets write "64,000 GPUs" now and "100,000 by 2027", a third only the plan, a fourth
     46,000 now. Its latest claim as each outlet's one vote would make the plan the consensus."""

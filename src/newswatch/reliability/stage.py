@@ -78,10 +78,11 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dic
     these claims), else its article's independent report. A claim is a copy, neither checked
     for nor against its outlet, when its article copies another's (``copies``: a wire's copy
     run under its dateline, a later near-duplicate) or its sentence credits a wire or outlet
-    whose report is not its article's; whatever the feeds' times say, the wire is the original
-    of its own copy. Otherwise the first outlet to publish a report is its original. Claims come
-    in publication order, so one outlet's latest claim is its vote. Numbers carry what
-    they allow as written (claims/intervals.py: the rounding of "220,000", "over", "about", a
+    whose report is not its article's, unless its value is none that report's own articles
+    give in the group (a misquote is its outlet's own claim); whatever the feeds' times say,
+    the wire is the original of its own copy. Otherwise the first outlet to publish a report is
+    its original. Claims come in publication order, so one outlet's latest claim is its vote.
+    Numbers carry what they allow as written (claims/intervals.py: the rounding of "220,000", "over", "about", a
     range), so a check agrees with the claims stage's sides of a discrepancy.
     """
     to_group = si_factor(group.get("unit") or "") or 1.0
@@ -90,11 +91,21 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dic
     if outlets is None:
         outlets = {c["outlet"]: reports[c["article_id"]] for c in claims
                    if c.get("outlet") and c["article_id"] in reports}
+    own_of = {c["id"]: reports.get(c["article_id"]) or f"article:{c['article_id']}" for c in claims}
+    credit_of = {c["id"]: credited_report(c.get("sentence") or "", outlets) for c in claims}
+    # what each report's own articles say in this group, to tell a repeat from a misquote
+    said: dict[str, list[tuple[float, float]]] = {}
+    for c in claims:
+        if c.get("value") is not None and c["article_id"] not in copies \
+                and credit_of[c["id"]] in (None, own_of[c["id"]]):
+            said.setdefault(own_of[c["id"]], []).append(_allowed(c))
     first_outlet: dict[str, int | None] = {}
     out = []
     for c in ordered:
-        own = reports.get(c["article_id"]) or f"article:{c['article_id']}"
-        credit = credited_report(c.get("sentence") or "", outlets)
+        own, credit = own_of[c["id"]], credit_of[c["id"]]
+        if credit and c.get("value") is not None and credit in said \
+                and not any(_overlap(_allowed(c), b) for b in said[credit]):
+            credit = None  # "Vexa reported $31.5 billion" where Vexa's release says $35.1 billion
         report = credit or own
         if c["article_id"] in copies or (credit and credit != own and not credit.startswith("doc:")):
             copy = True
@@ -117,6 +128,16 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dic
         f = 1.0 / to_group
         out.append(Claim(value=value, qualifier=qualifier, low=lo * f, high=hi * f, **common))
     return Item(group["id"], out)
+
+
+def _allowed(c: dict[str, Any]) -> tuple[float, float]:
+    """The values (in the base unit) a stored claim allows as written."""
+    return allowed_interval(c["value"], c.get("unit") or "", c.get("qualifier") or "=", c.get("surface") or "",
+                            c.get("low"), c.get("high"))
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
 
 
 def _si(c: dict[str, Any]) -> float:
