@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from newswatch.claims.groups import (
     ArticleInfo,
+    article_credits,
     independent_reports,
     outlet_reports,
     reports_and_copies,
@@ -403,6 +404,39 @@ def test_a_wire_error_repeated_by_its_copy_and_a_credit_loses_to_two_independent
     item = group_item({"id": 1, "unit": "W"}, claims, reports, outlet_reports(articles, reports), copies)
     scored = score_item(item, equal, PARAMS)
     assert scored.value == 320e6 and {c.ref: c.agreement for c in scored.checks} == {1: 0.0, 3: 1.0, 5: 1.0}
+
+
+def test_a_figure_an_article_takes_from_a_report_it_credits_elsewhere_is_a_repeat() -> None:
+    """An outlet writes "Reuters first reported the deal" in one sentence and the wire's $6.2
+    billion in another: that figure is the wire's report repeated, not a second report, so the
+    wire's error (with its copy) loses to two independent outlets' $5.2 billion even when the
+    wire is right 99 % of the time. A figure of its own in that article is still its own."""
+    said = "Cobalt Ridge will be paid $6.2 billion over ten years."
+    texts = {
+        1: ("Reuters", f"HOUSTON, Nov 3 (Reuters) - Cobalt Ridge signed a hosting deal. {said}"),
+        2: ("Investing.com", f"HOUSTON, Nov 3 (Reuters) - Cobalt Ridge signed a hosting deal. {said}"),
+        3: ("The Register", "Reuters first reported the deal on Monday. The bit barn biz will pocket "
+                            "$6.2 billion over the decade."),
+        4: ("DCD", "Cobalt Ridge's contract is worth $5.2 billion over ten years."),
+        5: ("Tom's Hardware", "The ten-year agreement is valued at $5.2 billion."),
+    }
+    times = {n: f"2026-11-03T0{n}:00:00Z" for n in texts}
+    articles = [ArticleInfo(article_id=n, source_id=n, text=text, outlet=outlet, published=times[n])
+                for n, (outlet, text) in texts.items()]
+    reports, copies = reports_and_copies(articles)
+    outlets = outlet_reports(articles, reports)
+    credits = {a.article_id: article_credits(a.text, outlets) for a in articles}
+    sentence = {1: said, 2: said, 3: texts[3][1].split(". ", 1)[1], 4: texts[4][1], 5: texts[5][1]}
+    claims = [_claim(n, n, times[n], value=b * 1e9, unit="USD", qualifier="=", surface=f"${b} billion",
+                     sentence=sentence[n], outlet=texts[n][0])
+              for n, b in ((1, 6.2), (2, 6.2), (3, 6.2), (4, 5.2), (5, 5.2))]
+    item = group_item({"id": 1, "unit": "USD"}, claims, reports, outlets, copies, credits)
+    assert {c.ref: c.copy for c in item.claims} == {1: False, 2: True, 3: True, 4: False, 5: False}
+    assert score_item(item, {"1": 0.99}, PARAMS).value == 5.2e9
+    # its own figure, one the credited report never gives, stays its own claim
+    claims[2] = claims[2] | {"value": 7.1e9, "surface": "$7.1 billion"}
+    item = group_item({"id": 1, "unit": "USD"}, claims, reports, outlets, copies, credits)
+    assert {c.ref: c.copy for c in item.claims}[3] is False
 
 
 def test_an_outlet_that_misquotes_the_report_it_credits_is_checked_for_its_figure() -> None:

@@ -64,11 +64,12 @@ from .alignment import (
 from .entities import different_versions, resolve_story_entities, story_owners
 from .parse import parse
 from .properties import SAME_PROPERTY, property_key
+from .sentences import split_sentences
 from .units import dimension_of, is_count_unit, si_factor
 
 __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
            "analyse_story", "group_claims", "find_discrepancy", "independent_reports", "credited_source",
-           "credited_report", "outlet_reports", "reports_and_copies",
+           "credited_report", "article_credits", "outlet_reports", "reports_and_copies",
            "NOT_COMPARED_MODALITIES", "story_entities", "candidates"]
 
 NOT_COMPARED_MODALITIES = {"asked", "hypothetical"}
@@ -317,6 +318,14 @@ def credited_report(text: str, outlets: Mapping[str, str] | None = None) -> str 
     named = _credited_outlet(_outlet_credit(tuple(sorted(outlets)))[1], text)
     keyed = {_outlet_key(name): report for name, report in outlets.items()}
     return keyed.get(named) if named else None
+
+
+def article_credits(text: str, outlets: Mapping[str, str] | None = None) -> set[str]:
+    """The wires and outlets of the story an article credits anywhere ("Reuters first reported
+    the deal on Monday"), whichever sentence its figures are in; press releases are left out,
+    since most articles about a company quote one somewhere."""
+    found = (credited_report(text[s.start:s.end], outlets) for s in split_sentences(text))
+    return {r for r in found if r and not r.startswith("doc:")}
 
 
 def independent_reports(articles: Sequence[ArticleInfo]) -> dict[int, str]:

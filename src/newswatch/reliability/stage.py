@@ -29,7 +29,13 @@ import logging
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from ..claims.groups import ArticleInfo, credited_report, outlet_reports, reports_and_copies
+from ..claims.groups import (
+    ArticleInfo,
+    article_credits,
+    credited_report,
+    outlet_reports,
+    reports_and_copies,
+)
 from ..claims.intervals import interval as allowed_interval
 from ..claims.intervals import precision
 from ..claims.units import si_factor
@@ -70,7 +76,8 @@ def _time_key(published: str | None) -> tuple[int, str]:
 
 
 def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str],
-               outlets: Mapping[str, str] | None = None, copies: Collection[int] = ()) -> Item:
+               outlets: Mapping[str, str] | None = None, copies: Collection[int] = (),
+               credits: Mapping[int, Collection[str]] | None = None) -> Item:
     """A stored claim group as a truth-discovery item, in the group's unit.
 
     A claim's report is the press release, wire or outlet its sentence credits (``outlets``: the
@@ -79,7 +86,10 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dic
     for nor against its outlet, when its article copies another's (``copies``: a wire's copy
     run under its dateline, a later near-duplicate) or its sentence credits a wire or outlet
     whose report is not its article's, unless its value is none that report's own articles
-    give in the group (a misquote is its outlet's own claim); whatever the feeds' times say,
+    give in the group (a misquote is its outlet's own claim). A claim whose sentence credits
+    nothing but whose article credits a report elsewhere (``credits``: article id -> reports,
+    claims/groups.article_credits; "Reuters first reported the deal") repeats that report when
+    its value is one the report's own articles give. Whatever the feeds' times say,
     the wire is the original of its own copy. Otherwise the first outlet to publish a report is
     its original. Claims come in publication order, so one outlet's latest claim is its vote.
     Numbers carry what they allow as written (claims/intervals.py: the rounding of "220,000", "over", "about", a
@@ -103,6 +113,9 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dic
     out = []
     for c in ordered:
         own, credit = own_of[c["id"]], credit_of[c["id"]]
+        if credit is None and credits and c.get("value") is not None:
+            credit = next((r for r in sorted(credits.get(c["article_id"], ())) if r != own and r in said
+                           and any(_overlap(_allowed(c), b) for b in said[r])), None)
         if credit and c.get("value") is not None and credit in said \
                 and not any(_overlap(_allowed(c), b) for b in said[credit]):
             credit = None  # "Vexa reported $31.5 billion" where Vexa's release says $35.1 billion
@@ -145,7 +158,8 @@ def _si(c: dict[str, Any]) -> float:
 
 
 def group_items(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str],
-                outlets: Mapping[str, str] | None = None, copies: Collection[int] = ()) -> list[Item]:
+                outlets: Mapping[str, str] | None = None, copies: Collection[int] = (),
+                credits: Mapping[int, Collection[str]] | None = None) -> list[Item]:
     """A stored claim group as the items to score: one (`group_item`), or two when an outlet
     gives one figure as it stands and another as planned ("64,000 GPUs today, 100,000 by 2027").
 
@@ -162,9 +176,9 @@ def group_items(group: dict[str, Any], claims: list[dict[str, Any]], reports: di
         if c.get("value") is not None:
             kinds.setdefault(c["source_id"], (set(), set()))[planned(c)].add(_si(c))
     if not any(now and plan - now for now, plan in kinds.values()):
-        return [group_item(group, claims, reports, outlets, copies)]
-    return [group_item(group, [c for c in claims if not planned(c)], reports, outlets, copies),
-            group_item(group, [c for c in claims if planned(c)], reports, outlets, copies)]
+        return [group_item(group, claims, reports, outlets, copies, credits)]
+    return [group_item(group, [c for c in claims if not planned(c)], reports, outlets, copies, credits),
+            group_item(group, [c for c in claims if planned(c)], reports, outlets, copies, credits)]
 
 
 def _first_party(config: Any) -> dict[str, bool]:
@@ -190,6 +204,7 @@ class _Story(NamedTuple):
     reports: dict[int, str]   # article id -> independent report key
     outlets: dict[str, str]   # outlet name -> its report key, what a credit to it repeats
     copies: set[int]          # articles that copy another's report
+    credits: dict[int, set[str]]  # article id -> the reports it credits anywhere in its text
 
 
 _Work = tuple[dict[str, Any], list[dict[str, Any]], _Story]
@@ -213,7 +228,8 @@ def _gather(store: Store, story_ids: list[int]) -> tuple[list[_Work], set[int]]:
                                 outlet=a["outlet"] or "", published=a["published"])
                     for a in story_articles if a["id"] in with_claims]
         reports, copies = reports_and_copies(articles)
-        story = _Story(reports, outlet_reports(articles, reports), copies)
+        outlets = outlet_reports(articles, reports)
+        story = _Story(reports, outlets, copies, {a.article_id: article_credits(a.text, outlets) for a in articles})
         for g in story_groups:
             members = [c for c in claims if c.get("group_id") == g["id"]]
             touched |= {c["source_id"] for c in members}
@@ -238,7 +254,7 @@ def _score_work(store: Store, work: list[_Work], reported: set[int]) -> list[dic
         row = {"group_id": g["id"], "consensus_value": None, "consensus_text": None, "checks": {},
                "failed": False, "undecided": False}
         try:
-            items = group_items(g, members, story.reports, story.outlets, story.copies)
+            items = group_items(g, members, story.reports, story.outlets, story.copies, story.credits)
             row["follows"] = {ref: (int(prev), same) for item in items
                               for ref, _, prev, same in follow_records(item)}
             if echoers:
