@@ -225,6 +225,8 @@ def test_what_an_amount_is_in_names_its_property():
     assert frame("The insurer paid $40 million in damages to the families.", "$40").property == "damages paid"
     assert frame("Marrow Labs earned $2 billion in the quarter.", "$2").property == "earned"
     assert frame("Marrow Labs will spend $2 billion in Texas.", "$2").property == "spend"
+    # an idiom after the amount says how it is counted, not what it is
+    assert frame("Vexa has raised $6 billion in total since 2021.", "$6").property == "raised"
 
 
 def test_a_figure_of_a_bare_noun_the_tagger_misreads_is_that_noun():

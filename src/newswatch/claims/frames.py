@@ -275,17 +275,22 @@ def _level_subject(anchor: Token) -> Token | None:
     return None
 
 
+# "in total", "in all", "in return": idioms after an amount that say how it is counted or given,
+# not what it is
+_IN_IDIOMS = {"total", "all", "exchange", "return", "addition", "part", "advance", "full", "turn", "kind"}
+
+
 def _in_what(toks: list[Token]) -> Token | None:
     """The bare noun an amount is "in" ("generated $3.1 billion in sales", "$40 million in
     damages"): what the money is, not when or where it is ("$2 billion in the quarter", "in
-    Texas", "in 2025")."""
+    Texas", "in 2025"), nor an idiom ("$6 billion in total")."""
     last = toks[-1]
     nxt = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
     if nxt is None or nxt.lower_ != "in" or nxt.dep_ != "prep" or nxt.head.i not in {t.i for t in toks}:
         return None
     noun = next((c for c in nxt.children if c.dep_ == "pobj"), None)
     if noun is None or noun.pos_ != "NOUN" or noun.i != nxt.i + 1 or noun.ent_type_ or \
-            noun.lemma_.lower() in _PERIOD or any(c.dep_ in ("det", "poss", "nummod") for c in noun.children):
+            noun.lemma_.lower() in _PERIOD or noun.lower_ in _IN_IDIOMS or any(c.dep_ in ("det", "poss", "nummod") for c in noun.children):
         return None
     return noun
 
