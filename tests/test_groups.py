@@ -907,6 +907,12 @@ def test_two_stated_maxima_that_differ_are_a_conflict():
     assert sorted(sorted(c.article_id for c in s.claims) for s in d.sides) == [[1, 3], [2]]
     assert analyse([up_to(1, 1400), rec(2, 1200, "1,200 workers", unit="worker", entity="Tamsin",
                                         prop="construction workers")]).discrepancies == []
+    # "as many as" and "a maximum of" state a maximum as "up to" does
+    (d,) = analyse([up_to(1, 1200), rec(2, 1400, "as many as 1,400 workers", unit="worker", qualifier="<=",
+                                        entity="Tamsin", prop="construction workers"),
+                    rec(3, 1200, "a maximum of 1,200 workers", unit="worker", qualifier="<=", entity="Tamsin",
+                        prop="construction workers")]).discrepancies
+    assert sorted(sorted(c.article_id for c in s.claims) for s in d.sides) == [[1, 3], [2]]
 
 
 def test_a_part_named_by_a_description_or_a_plan_does_not_meet_on_the_property_alone():

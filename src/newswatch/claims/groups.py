@@ -872,7 +872,8 @@ def _one_figure(found: list[intervals.Side[ClaimRecord]], group: Group) -> list[
     return [found[k] for k in best]
 
 
-_UP_TO = re.compile(r"^\s*up\s+to\b", re.I)
+# words that state a maximum ("up to 132 kW", "as much as $2bn", "a maximum of 1,400 workers")
+_UP_TO = re.compile(r"^\s*(?:up\s+to|as\s+(?:much|many)\s+as|an?\s+max(?:imum)?\s+of)\b", re.I)
 
 
 def _maxima_bounds(c: ClaimRecord) -> tuple[float, float] | str:
