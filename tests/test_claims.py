@@ -110,6 +110,10 @@ def test_quantities_are_robust_to_odd_input():
     for text in ["", "   ", "\n\n", "$", "1/0", "--- 5 ---", "€€€ 10", "x" * 5000, "1" * 400, "½½½"]:
         extract_claims(text)
         find_quantities(text)
+    # figures no float holds state nothing, and never stop the sentence's other figures
+    assert extract_claims("The site draws 1e400 MW.") == []
+    (c,) = extract_claims("The site draws " + "9" * 400 + " MW, and the other 40 MW.")
+    assert c.value == 4e7
 
 
 def test_canonical_units_convert():
