@@ -934,3 +934,52 @@ def test_a_part_named_by_a_description_or_a_plan_does_not_meet_on_the_property_a
     found = analyse(claims)
     assert not any({c.claim_id for s in d.sides for c in s.claims} >= {claims[0].claim_id, claims[3].claim_id}
                    for d in found.discrepancies)
+
+
+# ---------------------------------------------------------------- a revision days later
+
+def _story(texts: list[tuple[str, str]]):
+    """The analysis of articles (published, text) as the claims stage would store them."""
+    records, articles, n = [], [], 0
+    for k, (published, text) in enumerate(texts, start=1):
+        articles.append(ArticleInfo(article_id=k, source_id=k, text=text, outlet=f"Outlet {k}", published=published))
+        for c in extract_claims(text):
+            n += 1
+            records.append(ClaimRecord(
+                claim_id=n, article_id=k, source_id=k, value=c.value, unit=c.unit, surface=c.surface,
+                qualifier=c.qualifier, low=c.low, high=c.high, entity=c.entity, property=c.property,
+                time_ref=c.time_ref, scope=c.scope, modality=c.modality, value_text=c.value_text,
+                sentence=c.sentence, published=published))
+    return analyse_story(records, articles)
+
+
+_BID = ("Harbor Capital agreed on Monday to buy Quillon Systems in a deal valuing the data center operator "
+        "at about $3.1 billion including debt. Harbor will pay $27 per share in cash, a 30% premium to Friday's "
+        "close. Quillon reported revenue of $610 million last year and carries about $900 million of debt.")
+_BID2 = ("Quillon Systems has agreed to be taken over by Harbor Capital for $27 a share, which works out to an "
+         "enterprise value of $3.1 billion. The buyer manages some $40 billion of assets.")
+_RAISED = ("Harbor Capital raised its offer for Quillon Systems on Monday, agreeing to pay about $3.9 billion "
+           "after a rival suitor emerged. Quillon stock climbed 8% to $31.20, giving it a market value of "
+           "$2.6 billion. Harbor said its plan to spend $1.5 billion on new sites is unchanged.")
+
+
+def test_an_offer_raised_in_a_later_report_is_an_update():
+    """The raised offer rewords the figure ("agreeing to pay" against "valuing"): a report published
+    two weeks after the first that says it revises meets the earlier figure of the same owner."""
+    found = _story([("2026-03-02T10:00:00Z", _BID), ("2026-03-03T09:00:00Z", _BID2),
+                    ("2026-03-16T12:00:00Z", _RAISED)])
+    (d,) = [d for d in found.discrepancies if {3.1e9, 3.9e9} <= {s.value * 1e9 if s.value < 1e6 else s.value
+                                                                 for s in d.sides if s.value}]
+    assert d.kind == "update"
+
+
+@pytest.mark.parametrize("sentence, surface, governed", [
+    ("Harbor Capital raised its offer for Quillon, agreeing to pay about $3.9 billion.", "about $3.9 billion", True),
+    ("The price tag has swelled to $25 billion.", "$25 billion", True),
+    # the rise is the share price's, not the market value's
+    ("Quillon stock climbed 8% to $31.20, giving it a market value of $2.6 billion.", "$2.6 billion", False),
+    ("Harbor agreed to pay $3.1 billion for Quillon.", "$3.1 billion", False),
+])
+def test_a_word_of_revision_governs_only_the_next_figure(sentence, surface, governed):
+    from newswatch.claims.groups import _revised_figure
+    assert _revised_figure(rec(1, 1.0, surface, unit="USD", sentence=sentence)) is governed

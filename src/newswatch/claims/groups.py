@@ -15,8 +15,10 @@ they cannot all be true.
    plain one) are clustered by alignment.py's learned probability that two claims are one
    quantity (property, entity as resolved across the story by entities.resolve_story_entities,
    masked context, unit, crowding), raised where their frames agree (one named owner, unit,
-   scope and property, however the sentences differ), lowered for two owners the story makes
-   different known things (entities.story_owners), average linkage. What someone asks for or
+   scope and property, however the sentences differ) and where a report of a later news cycle
+   says it revises an earlier report's figure of that owner ("raised its offer, agreeing to
+   pay"), lowered for two owners the story makes different known things
+   (entities.story_owners), average linkage. What someone asks for or
    imagines (modality `asked`, `hypothetical`) and claims with no property stay ungrouped: they
    are kept, never compared. A group exists whether its claims agree or not: agreement is
    evidence too;
@@ -564,6 +566,8 @@ OWNERS_APART = 0.3
 # are multiplied by this, so a pair the sentences keep far apart stays apart.
 SAME_PROPERTY_ODDS = 10.0
 CLOSE_PROPERTY_ODDS = 4.0
+# ... and when a report of a later news cycle says it revises (`_revises`).
+REVISION_ODDS = 4.0
 
 
 def _block(c: ClaimRecord) -> tuple[str, str, bool, str]:
@@ -632,7 +636,7 @@ def _cluster_block(items: Sequence[ClaimRecord], allowed: np.ndarray, canon: dic
         prob = _same_text_property(items, owners)
     else:
         features = feature_matrices(items, owners, EVENT_ENTITY, counts)
-        odds = np.where(apart, 1.0, _frames_agree(items, features))
+        odds = np.where(apart, 1.0, np.maximum(_frames_agree(items, features), _revises(items, features)))
         prob = same_quantity_matrix(features)
         prob = prob * odds / (prob * odds + 1.0 - prob)
     prob = np.where(apart, prob * OWNERS_APART, prob)
@@ -709,6 +713,44 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     agree = (same_owner > 0.5) & (same_unit > 0.5) & (scope[:, None] == scope[None, :]) \
         & ~described[:, None] & ~described[None, :]
     return np.where(agree & same_key, SAME_PROPERTY_ODDS, np.where(agree & close, CLOSE_PROPERTY_ODDS, 1.0))
+
+
+def _revised_figure(c: ClaimRecord) -> bool:
+    """Does a word of revision govern this figure: one before it in its sentence with no other
+    number between ("raised its offer, agreeing to pay about $8.6 billion", "has swelled to $25
+    billion")? In "shares rose 6% to $46, giving a market value of $5.7 billion" the rise is the
+    share price's, not the market value's."""
+    sentence = c.sentence or ""
+    at = sentence.find(c.surface) if c.surface else -1
+    if at < 0:
+        return False
+    before = list(_REVISION.finditer(sentence, 0, at))
+    return bool(before) and not any(ch.isdigit() for ch in sentence[before[-1].end():at])
+
+
+def _revises(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndarray:
+    """REVISION_ODDS for each pair where one claim's sentence says it revises that figure
+    (`_revised_figure`) and the other is an earlier report's figure of the same named owner, unit
+    and scope, published more than CHANGE_DAYS before. The revision rewords the figure's
+    sentence ("pay" against "valuing"), so the learned score alone keeps the old and the new
+    figure apart and the update is never seen; a report of the same news cycle is left to the
+    score (outlets disagreeing, not a revision)."""
+    n = len(items)
+    out = np.ones((n, n))
+    revising = [_revised_figure(c) for c in items]
+    if not any(revising):
+        return out
+    same_owner, same_unit, same_article = (features[FEATURES.index(name)] for name in (
+        "same_entity", "same_unit", "same_article"))
+    for i in (k for k in range(n) if revising[k]):
+        for j in range(n):
+            a, b = items[i], items[j]
+            if same_article[i, j] > 0.5 or same_owner[i, j] < 0.5 or same_unit[i, j] < 0.5 \
+                    or _scope(a) != _scope(b) or not (a.published and b.published) or b.published >= a.published:
+                continue
+            if _days_apart(a.published, b.published) > CHANGE_DAYS:
+                out[i, j] = out[j, i] = REVISION_ODDS
+    return out
 
 
 def _same_text_property(items: Sequence[ClaimRecord], owners: Sequence[str]) -> np.ndarray:
