@@ -494,23 +494,28 @@ def _seed_files() -> list[Path]:
 SEED_DATES = ["2026-05-14T00:00:00Z", "2026-05-07T00:00:00Z", None, "2026-05-11T00:00:00Z", None]
 
 
-@functools.lru_cache(maxsize=1)
-def _seed_analysis():
-    """The seed story's analysis (read-only; computed once for the tests below)."""
-    records, articles = [], []
-    n = 0
-    for k, path in enumerate(_seed_files()):
-        text = path.read_text(encoding="utf-8")
-        articles.append(ArticleInfo(article_id=k, source_id=k, text=text, outlet=f"Outlet {k:03d}",
-                                    published=SEED_DATES[k]))
+def _story(texts: list[tuple[str | None, str]], first: int = 1, outlet: str = "Outlet {}"):
+    """The analysis of articles (published, text) as the claims stage would store them: article
+    and outlet ids from ``first``, outlets named by ``outlet``."""
+    records, articles, n = [], [], 0
+    for k, (published, text) in enumerate(texts, start=first):
+        articles.append(ArticleInfo(article_id=k, source_id=k, text=text, outlet=outlet.format(k),
+                                    published=published))
         for c in extract_claims(text):
             n += 1
             records.append(ClaimRecord(
                 claim_id=n, article_id=k, source_id=k, value=c.value, unit=c.unit, surface=c.surface,
                 qualifier=c.qualifier, low=c.low, high=c.high, entity=c.entity, property=c.property,
                 time_ref=c.time_ref, scope=c.scope, modality=c.modality, value_text=c.value_text,
-                sentence=c.sentence, published=SEED_DATES[k]))
+                sentence=c.sentence, published=published))
     return analyse_story(records, articles)
+
+
+@functools.lru_cache(maxsize=1)
+def _seed_analysis():
+    """The seed story's analysis (read-only; computed once for the tests below)."""
+    texts = [(SEED_DATES[k], path.read_text(encoding="utf-8")) for k, path in enumerate(_seed_files())]
+    return _story(texts, first=0, outlet="Outlet {:03d}")
 
 
 def _surfaces(d):
@@ -937,21 +942,6 @@ def test_a_part_named_by_a_description_or_a_plan_does_not_meet_on_the_property_a
 
 
 # ---------------------------------------------------------------- a revision days later
-
-def _story(texts: list[tuple[str, str]]):
-    """The analysis of articles (published, text) as the claims stage would store them."""
-    records, articles, n = [], [], 0
-    for k, (published, text) in enumerate(texts, start=1):
-        articles.append(ArticleInfo(article_id=k, source_id=k, text=text, outlet=f"Outlet {k}", published=published))
-        for c in extract_claims(text):
-            n += 1
-            records.append(ClaimRecord(
-                claim_id=n, article_id=k, source_id=k, value=c.value, unit=c.unit, surface=c.surface,
-                qualifier=c.qualifier, low=c.low, high=c.high, entity=c.entity, property=c.property,
-                time_ref=c.time_ref, scope=c.scope, modality=c.modality, value_text=c.value_text,
-                sentence=c.sentence, published=published))
-    return analyse_story(records, articles)
-
 
 _BID = ("Harbor Capital agreed on Monday to buy Quillon Systems in a deal valuing the data center operator "
         "at about $3.1 billion including debt. Harbor will pay $27 per share in cash, a 30% premium to Friday's "
