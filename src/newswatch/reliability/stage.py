@@ -103,21 +103,25 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dic
                    if c.get("outlet") and c["article_id"] in reports}
     own_of = {c["id"]: reports.get(c["article_id"]) or f"article:{c['article_id']}" for c in claims}
     credit_of = {c["id"]: credited_report(c.get("sentence") or "", outlets) for c in claims}
+    bounds = {c["id"]: _allowed(c) for c in claims if c.get("value") is not None}
     # what each report's own articles say in this group, to tell a repeat from a misquote
     said: dict[str, list[tuple[float, float]]] = {}
     for c in claims:
-        if c.get("value") is not None and c["article_id"] not in copies \
-                and credit_of[c["id"]] in (None, own_of[c["id"]]):
-            said.setdefault(own_of[c["id"]], []).append(_allowed(c))
+        if c["id"] in bounds and c["article_id"] not in copies and credit_of[c["id"]] in (None, own_of[c["id"]]):
+            said.setdefault(own_of[c["id"]], []).append(bounds[c["id"]])
+
+    def repeats(c: dict[str, Any], report: str) -> bool:
+        """Does a claim give a value the report's own articles give in this group?"""
+        return any(_overlap(bounds[c["id"]], b) for b in said[report])
+
     first_outlet: dict[str, int | None] = {}
     out = []
     for c in ordered:
         own, credit = own_of[c["id"]], credit_of[c["id"]]
-        if credit is None and credits and c.get("value") is not None:
-            credit = next((r for r in sorted(credits.get(c["article_id"], ())) if r != own and r in said
-                           and any(_overlap(_allowed(c), b) for b in said[r])), None)
-        if credit and c.get("value") is not None and credit in said \
-                and not any(_overlap(_allowed(c), b) for b in said[credit]):
+        if credit is None and credits and c["id"] in bounds:
+            credit = next((r for r in sorted(credits.get(c["article_id"], ()))
+                           if r != own and r in said and repeats(c, r)), None)
+        if credit and c["id"] in bounds and credit in said and not repeats(c, credit):
             credit = None  # "Vexa reported $31.5 billion" where Vexa's release says $35.1 billion
         report = credit or own
         if c["article_id"] in copies or (credit and credit != own and not credit.startswith("doc:")):
@@ -136,8 +140,7 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dic
             r = min(max(precision(c.get("surface") or "", c["value"]), 0.001), 0.10)
             out.append(Claim(value=value, precision=2 * r * abs(value), **common))
             continue
-        lo, hi = allowed_interval(c["value"], unit, qualifier, c.get("surface") or "",
-                                  c.get("low"), c.get("high"))
+        lo, hi = bounds[c["id"]]
         f = 1.0 / to_group
         out.append(Claim(value=value, qualifier=qualifier, low=lo * f, high=hi * f, **common))
     return Item(group["id"], out)
