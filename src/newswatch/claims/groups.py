@@ -490,14 +490,16 @@ def _is_dateline(name: str, towns: set[str]) -> bool:
     return bool(words) and name.isupper() and all(w.lower().strip(".,") in towns for w in words)
 
 
-def story_entities(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> dict[str, str]:
+def story_entities(claims: Sequence[ClaimRecord], texts: Sequence[str] = (),
+                   towns: set[str] | None = None) -> dict[str, str]:
     """Each entity name the story's claims use -> its one name in the story (see entities.py).
     A figure whose owner the parse names only as a common noun ("the site", "the package",
-    "buildings"), as a dateline's town ("LISBON"), or not at all (key ""), belongs, in a story
-    about one thing, to the story's main named entity."""
+    "buildings"), as a dateline's town ("LISBON"; ``towns``: `_dateline_towns` of the texts,
+    read from them when not given), or not at all (key ""), belongs, in a story about one
+    thing, to the story's main named entity."""
     names = sorted({c.entity for c in claims if c.entity})
     canon = resolve_story_entities(names, [t for t in texts if t]) if names else {}
-    towns = _dateline_towns(texts)
+    towns = _dateline_towns(texts) if towns is None else towns
     datelined = {n for n in names if _is_dateline(n, towns)}
     named = Counter(canon.get(c.entity) or c.entity for c in claims
                     if c.entity and any(ch.isupper() for ch in c.entity) and _norm(c.entity) != EVENT_ENTITY
@@ -511,10 +513,9 @@ def story_entities(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> 
     return out
 
 
-def _known_owners(claims: Sequence[ClaimRecord], texts: Sequence[str]) -> dict[str, str]:
-    """entities.story_owners for the story's owners, less dateline towns (where a report was
-    written, not whose figure it is)."""
-    towns = _dateline_towns(texts)
+def _known_owners(claims: Sequence[ClaimRecord], texts: Sequence[str], towns: set[str]) -> dict[str, str]:
+    """entities.story_owners for the story's owners, less dateline ``towns`` (where a report
+    was written, not whose figure it is)."""
     names = sorted({c.entity for c in claims if c.entity and not _is_dateline(c.entity, towns)})
     return story_owners(names, list(texts)) if names else {}
 
@@ -767,20 +768,20 @@ def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tu
     """Group a story's claims (see the module docstring); ``texts`` are the story's article texts,
     which tell which names are one entity. Returns the groups, in order of their first claim, and
     the claims left ungrouped."""
-    canon = story_entities(claims, texts)
+    towns = _dateline_towns(texts)
+    canon = story_entities(claims, texts, towns)
     mark_baselines(claims)
     ungrouped = [c for c in claims if not comparable(c)]
     items = [c for c in claims if comparable(c)]
     groups = [Group(entity="", property="", unit="", scope=_scope(items[members[0]]),
                     time_ref=_time(items[members[0]]), claims=[items[k] for k in members])
-              for members in _cluster(items, canon, _known_owners(claims, texts))] if items else []
+              for members in _cluster(items, canon, _known_owners(claims, texts, towns))] if items else []
     # Each owner as the story writes it most (canonical names are lower-cased keys); a group of
     # ownerless figures is the story's main entity's.
     spellings = Counter((canon.get(c.entity, c.entity), c.entity) for c in claims if c.entity)
     shown: dict[str, str] = {}
     for (key, name), _ in sorted(spellings.items(), key=lambda kv: (-any(ch.isupper() for ch in kv[0][1]), -kv[1])):
         shown.setdefault(key, name)
-    towns = _dateline_towns(texts)
     for g in groups:
         owners = Counter(c.entity for c in g.claims if c.entity and not _is_dateline(c.entity, towns))
         g.entity = owners.most_common(1)[0][0] if owners else shown.get(canon.get("", ""), "")
