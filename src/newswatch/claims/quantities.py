@@ -471,7 +471,7 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
     if unit and "/" not in unit and not is_count and not has_currency and unit not in ("%", "x", "fraction", "pp", "bp"):
         dm = _PER_THING_RX.search(text[max(lo, start - 60):start])
         thing = next((n for n in (dm.group("n"), dm.group("n2"), dm.group("n3")) if n), "") if dm else ""
-        per = COUNT_NOUNS.get(thing) or COUNT_NOUNS.get(singular(thing)) or COUNT_NOUNS.get(singular(thing).lower())
+        per = _counted(thing)
         if per:
             unit = f"{unit}/{per}"  # "rack densities of up to 123kW" is 123kW per rack
     value = value * factor
@@ -966,6 +966,11 @@ def _inherit_units(text: str, qs: list[Quantity], lo: int) -> None:
                 q.is_count = a.is_count
 
 
+def _counted(word: str) -> str | None:
+    """The counted thing a word names, by its canonical name ("racks", "Rack" -> "rack"), or None."""
+    return COUNT_NOUNS.get(word) or COUNT_NOUNS.get(singular(word)) or COUNT_NOUNS.get(singular(word).lower())
+
+
 # "72 GPUs per rack", "72 GPUs and 36 "Grace" CPUs per rack" (the "per" closes the list)
 _PER_COUNT_RX = re.compile(r"(?:\s*(?:,\s*)?(?:and|&)\s+[\d.,]+\s+[^\d.;:,()]{1,30}?)?\s+(?:per|each|every)\s+([A-Za-z][\w-]*)")
 
@@ -979,7 +984,7 @@ def _per_thing_counts(text: str, qs: list[Quantity]) -> None:
             continue
         m = _PER_COUNT_RX.match(text, q.end)
         word = m.group(1) if m else ""
-        per = COUNT_NOUNS.get(word) or COUNT_NOUNS.get(singular(word)) or COUNT_NOUNS.get(singular(word).lower())
+        per = _counted(word)
         if not per and k + 1 < len(qs) and "/" in qs[k + 1].unit and qs[k + 1].is_count \
                 and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[q.end:qs[k + 1].start]):
             per = qs[k + 1].unit.split("/", 1)[1]
