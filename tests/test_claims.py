@@ -114,6 +114,9 @@ def test_quantities_are_robust_to_odd_input():
     assert extract_claims("The site draws 1e400 MW.") == []
     (c,) = extract_claims("The site draws " + "9" * 400 + " MW, and the other 40 MW.")
     assert c.value == 4e7
+    # find_quantities itself never raises on them and returns only real numbers
+    assert find_quantities("The site draws 1e400 MW.") == []
+    assert [q.value for q in find_quantities("It costs $" + "9" * 400 + " and 40 MW.")] == [4e7]
 
 
 def test_canonical_units_convert():

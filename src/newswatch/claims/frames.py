@@ -25,7 +25,6 @@ does not.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
@@ -750,12 +749,6 @@ def _body(text: str, st: Sentence) -> tuple[str, int]:
     return label, body
 
 
-def _finite(q: Quantity) -> bool:
-    """Whether a quantity's values are real numbers: 400 nines overflow to infinity, which no
-    comparison, consensus or JSON output can use."""
-    return all(math.isfinite(v) for v in (q.value, q.low, q.high) if v is not None)
-
-
 def extract_claims(text: str) -> list[Claim]:
     """All claims in `text`, in text order: numeric claims, and the places of the things the
     text is about (places.py; ``value`` None, ``value_text`` the place). Never raises on odd input."""
@@ -766,10 +759,7 @@ def extract_claims(text: str) -> list[Claim]:
     found: list[tuple[Sentence, int, list[Quantity], str]] = []
     placed: set[int] = set()  # sentences that may give a place
     for st in sents:
-        try:
-            qs = [q for q in find_quantities(text, st.start, st.end, masks) if q.start < q.end and _finite(q)]
-        except OverflowError:  # "1e400 MW": no float holds it, so it states no figure
-            qs = []
+        qs = [q for q in find_quantities(text, st.start, st.end, masks) if q.start < q.end]
         label, body = _body(text, st)
         if st.kind != "table" and (places.wants_parse(text[body:st.end]) or label.lower() in places.LABELS):
             placed.add(id(st))

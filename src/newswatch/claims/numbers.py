@@ -8,6 +8,7 @@ so that they never become quantities.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -538,11 +539,15 @@ def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
                 value = value * 10 ** int(digits)
             except ValueError:
                 pass
+            except OverflowError:  # "1e400": no float holds it, so it is no figure
+                continue
         if not sign and not exp and re.fullmatch(r"\d{1,4}", m.group("n")) and re.search(r"(?:^|[\s(\[:])\.\s$", text[max(0, s - 3):s]):
             # "(. 535)": a tokeniser split ".535" (a rate or a percentage written without its 0)
             cores.append(Core(s - 2, e, float("0." + m.group("n")), "." + m.group("n")))
             taken.append((s, e))
             continue
+        if not math.isfinite(value):
+            continue  # 400 nines: no float holds it, so it is no figure
         cores.append(Core(start, e, value, m.group("n")))
         taken.append((s, e))
     return _join_split_numbers(text, sorted(cores, key=lambda c: c.start))

@@ -16,6 +16,7 @@ Offsets are always into the full text given to `find_quantities`.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -1068,10 +1069,17 @@ def _mark_staff(text: str, q: Quantity, lo: int) -> None:
         q.unit = "employee"
 
 
+def _finite(q: Quantity) -> bool:
+    """Whether a quantity's values are real numbers: 400 nines overflow to infinity, which no
+    comparison, consensus or JSON output can use."""
+    return all(math.isfinite(v) for v in (q.value, q.low, q.high) if v is not None)
+
+
 def find_quantities(text: str, lo: int = 0, hi: int | None = None,
                     masks: list[tuple[int, int, str]] | None = None,
                     outlet_dollar: str = "USD") -> list[Quantity]:
-    """All quantities in text[lo:hi], offsets into `text` (the whole article, when there is one).
+    """All quantities in text[lo:hi], offsets into `text` (the whole article, when there is one);
+    figures no float holds ("1e400", 400 nines) are none.
 
     `outlet_dollar` is the currency a bare "$" means at this outlet ("AUD" for an Australian
     paper); the article's own markers ("A$", "C$", "US$") take precedence.
@@ -1127,7 +1135,7 @@ def find_quantities(text: str, lo: int = 0, hi: int | None = None,
         _mark_age(text, q, lo)
         _mark_staff(text, q, lo)
         # skip "thousands of", vague plural scales never reach here; skip bare zero-width
-        if q.end <= q.start:
+        if q.end <= q.start or not _finite(q):
             continue
         if q.is_word and q.raw_value == 1 and q.digits.lower() in ("one", "a", "an") and q.qualifier == "=" \
                 and (not q.unit or q.is_count and q.unit not in _KNOWN_COUNTS and q.unit not in _PEOPLE) \
