@@ -973,3 +973,21 @@ def test_an_offer_raised_in_a_later_report_is_an_update():
 def test_a_word_of_revision_governs_only_the_next_figure(sentence, surface, governed):
     from newswatch.claims.groups import _revised_figure
     assert _revised_figure(rec(1, 1.0, surface, unit="USD", sentence=sentence)) is governed
+
+
+def test_a_side_shows_a_figure_an_outlet_wrote() -> None:
+    """A side holding "300 MW" and "about 310 MW" is shown as one of them, not as 305 MW, a
+    figure nobody reported."""
+    from newswatch.claims.groups import Group
+
+    def power(cid: int, mw: float, surface: str, qualifier: str = "=") -> ClaimRecord:
+        return ClaimRecord(claim_id=cid, article_id=cid, source_id=cid, value=mw, unit="MW", qualifier=qualifier,
+                           surface=surface, entity="Vexa", property="power",
+                           sentence=f"The Vexa site will draw {surface}.")
+
+    group = Group(entity="Vexa", property="power", unit="MW", scope="", time_ref="current",
+                  claims=[power(1, 300, "300 MW"), power(2, 310, "about 310 MW", "~"), power(3, 40, "40 MW"),
+                          power(4, 40, "40 megawatts")])
+    found = find_discrepancy(group, {k: f"report:{k}" for k in range(1, 5)})
+    assert found is not None
+    assert sorted(s.value for s in found.sides) in ([40, 300], [40, 310])

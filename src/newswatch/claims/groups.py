@@ -1001,7 +1001,7 @@ def _side(side: intervals.Side[ClaimRecord], group: Group, copies: set[int]) -> 
         value_text = Counter((c.value_text or "").strip() for c in claims).most_common(1)[0][0]
     else:
         f = si_factor(group.unit) or 1.0
-        value = statistics.median(c.value * si_factor(c.unit) for c in claims if c.value is not None) / f
+        value = statistics.median_low(c.value * si_factor(c.unit) for c in claims if c.value is not None) / f
     originals = [c for c in claims if c.article_id not in copies] or claims
     first = min(originals, key=lambda c: (_time_key(c.published), c.article_id, c.claim_id))
     return DiscrepancySide(value=value, value_text=value_text, claims=list(claims),
