@@ -71,6 +71,14 @@ def test_earlier_event_is_not_this_one():
     assert frame("Last season, Charles ran for 1,500 yards.", "1,500").time_ref != "current"
 
 
+def test_what_a_thing_was_does_not_date_its_figure():
+    """"former ranch land" says what the land was; its 4,100 acres are the site's now, to be
+    compared with another outlet's "1,400-acre tract"."""
+    assert frame("A Denver company has bought 4,100 acres of former ranch land.", "4,100").time_ref == "current"
+    assert frame("It bought the 12-acre former Sears store for $9 million.", "12-acre").time_ref == "current"
+    assert frame("The previous round raised $480 million.", "$480 million").time_ref != "current"
+
+
 def test_asked_is_not_offered():
     text = "The union asked for $10 million. The city offered $5 million."
     assert frame(text, "$10").modality == "asked"

@@ -991,3 +991,28 @@ def test_a_side_shows_a_figure_an_outlet_wrote() -> None:
     found = find_discrepancy(group, {k: f"report:{k}" for k in range(1, 5)})
     assert found is not None
     assert sorted(s.value for s in found.sides) in ([40, 300], [40, 310])
+
+
+def test_a_credit_to_a_wire_that_credits_a_statement_is_one_report() -> None:
+    """Bloomberg gives the figure "the company said in a statement"; Tom's Hardware gives it "as
+    first reported by Bloomberg"; Yahoo runs Bloomberg's copy. That is one report (the
+    statement, through Bloomberg), not two beside DatacenterDynamics' own figure."""
+    stated = "The campus would draw as much as 865 megawatts, the company said in a statement Tuesday."
+    claims = [
+        rec(1, 865e6, "as much as 865 megawatts", unit="W", prop="draw", entity="Quarrystone", sentence=stated,
+            qualifier="<="),
+        rec(2, 865e6, "as much as 865 megawatts", unit="W", prop="draw", entity="Quarrystone", sentence=stated,
+            qualifier="<="),
+        rec(3, 865e6, "up to 865 megawatts", unit="W", prop="draw", entity="Quarrystone", qualifier="<=",
+            sentence="The finished campus will draw up to 865 megawatts, as first reported by Bloomberg."),
+        rec(4, 615e6, "615 MW", unit="W", prop="draw", entity="Quarrystone",
+            sentence="Quarrystone says the campus will draw 615 MW when all six buildings are done."),
+    ]
+    articles = [art(1, "Quarrystone AI plans a campus near Temple. " + stated, outlet="Bloomberg"),
+                art(2, "(Bloomberg) -- Quarrystone AI plans a campus near Temple. " + stated, outlet="Yahoo Finance"),
+                art(3, "Another week, another Texas campus. " + claims[2].sentence, outlet="Tom's Hardware"),
+                art(4, "Temple gets a campus. " + claims[3].sentence, outlet="DatacenterDynamics")]
+    found = analyse_story(claims, articles)
+    (d,) = found.discrepancies
+    wrong = next(s for s in d.sides if s.value == 865e6)
+    assert wrong.outlets == 3 and wrong.independent_reports == 1

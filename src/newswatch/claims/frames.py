@@ -102,7 +102,7 @@ _PERIOD = {"year", "annum", "month", "week", "day", "quarter", "season", "game",
 _PART = {"portion", "part", "share", "component", "remainder", "rest", "balance", "phase",
          "tranche", "installment", "first", "remaining", "additional", "another", "further",
          "initial", "including"}
-_EARLIER = {"previous", "prior", "former", "earlier", "last", "past", "preceding", "predecessor",
+_EARLIER = {"previous", "prior", "earlier", "last", "past", "preceding", "predecessor",
             "ago", "before", "original", "old"}
 # Adjectives that qualify the number, not what is counted ("more than 5 other people").
 _QUANT_WORDS = {"more", "less", "fewer", "other", "least", "most", "many", "several", "some",

@@ -1015,9 +1015,21 @@ def _claim_reports(group: Group, article_reports: dict[int, str],
     outlet of the story the claim's sentence credits (two outlets quoting one press release
     are one report; "according to The Register" is The Register's report)."""
     out = {}
+    passed_on: dict[str, str] = {}  # a report -> the report its own claims here credit
     for c in group.claims:
         credit = credited_report(c.sentence or "", outlets)
-        out[c.claim_id] = credit or article_reports.get(c.article_id, f"article:{c.article_id}")
+        own = article_reports.get(c.article_id, f"article:{c.article_id}")
+        out[c.claim_id] = credit or own
+        if credit and credit != own:
+            passed_on.setdefault(own, credit)
+    # a credit to a report that itself credits another ("as first reported by Bloomberg", where
+    # Bloomberg wrote "the company said in a statement") is that other report
+    for cid, key in out.items():
+        seen = {key}
+        while key in passed_on and passed_on[key] not in seen:
+            key = passed_on[key]
+            seen.add(key)
+        out[cid] = key
     return out
 
 
