@@ -211,6 +211,10 @@ def test_si_thousands_and_kitchen_units():
     ("Three Gazans were killed on Tuesday.", "Gazan"),
     ("The war has claimed more than 660 lives.", "life"),
     ("About 30 young men showed up.", "man"),
+    # a mass noun in -ics modifies the counted noun; the longest known name wins
+    ("It will buy 48,000 Nvidia Blackwell graphics processors.", "GPU"),
+    ("It fields 12 analytics teams.", "team"),
+    ("It has 32 GPU cabinets.", "cabinet"),
 ])
 def test_what_is_counted(text, unit):
     assert find_quantities(text)[0].unit == unit

@@ -94,7 +94,9 @@ def _count_chunk(text: str, pos: int, hi: int) -> tuple[int, str, str, str] | No
             phrase = " ".join(t[2] for t in toks[i:j]).lower().replace("’", "'")
             if phrase in COUNT_NOUNS:
                 cand = (toks[j - 1][1], COUNT_NOUNS[phrase], text[toks[i][0]:toks[j - 1][1]], i)
-                if best is None or cand[3] >= best[3]:
+                # a later noun wins ("32 GPU cabinets" -> cabinet), unless it ends a longer one
+                # ("graphics processors" is a GPU, not a processor)
+                if best is None or cand[3] >= best[3] and cand[0] != best[0]:
                     best = cand
                 break
     if best is not None and np_end is not None and best[0] != toks[np_end][1]:
@@ -174,7 +176,8 @@ def _is_plural_noun(word: str) -> bool:
     w = word.lower()
     if w in _IRREGULAR_PLURALS:
         return True  # "30 young men", "six children"
-    return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s"))
+    # "graphics", "electronics", "analytics": mass nouns that modify the counted one
+    return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ics", "'s", "’s"))
 
 
 _IRREGULAR_PLURALS = {"men", "women", "children", "people", "feet", "teeth", "mice", "geese", "lives",

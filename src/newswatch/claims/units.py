@@ -421,7 +421,8 @@ COUNT_NOUNS: dict[str, str] = {}
 _COUNT_FAMILY: dict[str, str] = {}
 for _forms, _canon, _family in (
     (("gpu", "gpus", "graphics processing unit", "graphics processing units", "graphics card",
-      "graphics cards", "gpu chip", "gpu chips", "h100s", "h200s", "a100s", "b200s", "gb200s"),
+      "graphics cards", "graphics processor", "graphics processors", "graphics chip", "graphics chips",
+      "gpu chip", "gpu chips", "h100s", "h200s", "a100s", "b200s", "gb200s"),
      "GPU", "accelerator"),
     (("chip", "chips", "microchip", "microchips", "semiconductor", "semiconductors", "superchip",
       "superchips"), "chip", "accelerator"),
