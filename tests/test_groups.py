@@ -1016,3 +1016,96 @@ def test_a_credit_to_a_wire_that_credits_a_statement_is_one_report() -> None:
     (d,) = found.discrepancies
     wrong = next(s for s in d.sides if s.value == 865e6)
     assert wrong.outlets == 3 and wrong.independent_reports == 1
+
+
+# ---------------------------------------------------------------- revisions and running counts
+
+def test_an_approximate_figure_does_not_absorb_a_later_revised_one():
+    """"About $7.8 billion" allows 10 % either way and so touches "about $8.6 billion", but a
+    report two weeks later that says it raised the offer gives a new figure, not the old one's
+    slack: read as written, they are an update."""
+    old = rec(1, 7.8e9, "about $7.8 billion", unit="USD", qualifier="~", entity="Harbor Capital", prop="value",
+              published="2026-10-05T11:40:00Z",
+              sentence="Harbor Capital agreed to buy Quillon in a deal valuing it at about $7.8 billion including debt.")
+    new = rec(2, 8.6e9, "about $8.6 billion", unit="USD", qualifier="~", entity="Harbor Capital", prop="value",
+              published="2026-10-19T13:15:00Z",
+              sentence="Harbor Capital raised its offer for Quillon, agreeing to pay about $8.6 billion including debt.")
+    (d,) = analyse([old, new]).discrepancies
+    assert d.kind == "update"
+    assert [s.value for s in d.sides] == [7.8e9, 8.6e9]
+
+
+def test_a_later_exact_figure_is_not_absorbed_but_one_news_cycle_keeps_its_slack():
+    old = rec(1, 7.8e9, "about $7.8 billion", unit="USD", qualifier="~", entity="Harbor Capital", prop="value",
+              published="2026-10-05T11:40:00Z")
+    later = rec(2, 8.5e9, "$8.5 billion", unit="USD", entity="Harbor Capital", prop="value",
+                published="2026-10-19T13:15:00Z")
+    (d,) = analyse([old, later]).discrepancies
+    assert d.kind == "conflict"  # one later report, no word of revision
+    later.published = "2026-10-05T18:00:00Z"  # the same news cycle: outlets round one figure differently
+    assert analyse([old, later]).discrepancies == []
+
+
+_FILING = ("Quarry Data is planning a campus on 900 acres north of Laramie that could eventually draw 600 "
+           "megawatts, according to documents filed with Albany County.")
+_ANNOUNCED = ("Quarry Data has gone public with Pinecrest, a campus north of Laramie that it now says will top out "
+              "at 900MW, up from the 600MW in the paperwork it filed with the county a week earlier.")
+
+
+def test_a_later_report_naming_the_earlier_figure_it_revises_makes_an_update():
+    """The later report says what the figure was ("up from the 600MW"): the earlier report's 600
+    megawatts is the same quantity before the change, whatever owner the parse gave each figure."""
+    found = _story([("2026-11-03T14:00:00Z", _FILING), ("2026-11-11T10:45:00Z", _ANNOUNCED)])
+    (d,) = [d for d in found.discrepancies if {6e8, 9e8} <= {c.value for s in d.sides for c in s.claims}]
+    assert d.kind == "update"
+    assert {c.article_id for c in d.sides[0].claims} == {1} and {c.article_id for c in d.sides[1].claims} == {2}
+
+
+def test_a_change_told_in_one_news_cycle_is_no_revision_of_another_report():
+    """Reports hours apart that both tell one change ("from 150MW today to 240MW") do not revise
+    each other: the earlier report's figure of today stays out of the later report's new level."""
+    found = _story([("2026-11-03T14:00:00Z", _FILING), ("2026-11-03T20:45:00Z", _ANNOUNCED)])
+    assert not [d for d in found.discrepancies if {6e8, 9e8} <= {c.value for s in d.sides for c in s.claims}]
+
+
+@pytest.mark.parametrize("sentence, surface, governed", [
+    ("Lumenstack shares rose 6% to $46.10 in New York.", "$46.10", True),
+    ("Harbor raised its offer from $3.1 billion to $3.9 billion.", "$3.9 billion", True),
+    ("The campus will top out at 900MW, up from the 600MW filed earlier.", "900MW", True),
+    ("McDermott now has 2,029 points in 106 games as a Bluejay.", "106 games", False),
+])
+def test_a_change_or_an_old_level_may_stand_between_the_revision_and_its_figure(sentence, surface, governed):
+    from newswatch.claims.groups import _revised_figure
+    assert _revised_figure(rec(1, 1.0, surface, unit="USD", sentence=sentence)) is governed
+
+
+def test_undated_reports_are_an_update_only_when_the_revision_governs_the_figure():
+    """Without dates, the side that says it revises is the latest; a word of revision about
+    another figure of the sentence ("now has 2,029 points in 106 games") revises nothing."""
+    games = [rec(1, 106, "106 games", unit="game", entity="McDermott", prop="games played",
+                 sentence="McDermott now has 2,029 points in 106 games as a Bluejay."),
+             rec(2, 105, "105 games", unit="game", entity="McDermott", prop="games played",
+                 sentence="McDermott has notched his points in 105 games over three seasons.")]
+    (d,) = analyse(games).discrepancies
+    assert d.kind == "conflict"
+    toll = [rec(1, 12, "12", unit="person", prop="people killed", entity="the event",
+                sentence="The death toll has risen to 12, police said."),
+            rec(2, 10, "10", unit="person", prop="people killed", entity="the event",
+                sentence="The blast killed 10 people, police said.")]
+    for claims in (toll, toll[::-1]):
+        (d,) = analyse(claims).discrepancies
+        assert d.kind == "update"
+
+
+def test_minimums_of_an_events_count_are_a_running_tally():
+    """"Killing at least one person", "at least three", "at least five": each report's count as far
+    as it has got, never a contradiction; a named thing's minimums (GPUs in Colossus 1) are not."""
+    claims = [rec(1, 1, "at least one person", unit="person", qualifier=">=", entity="earthquake", prop="people killed"),
+              rec(2, 3, "at least three people", unit="person", qualifier=">=", entity="earthquake", prop="people killed"),
+              rec(3, 5, "at least five people", unit="person", qualifier=">=", entity="the event", prop="people killed")]
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "update"
+    claims[0].published, claims[2].published = "2026-05-02T08:00:00Z", "2026-05-01T08:00:00Z"
+    claims[1].published = "2026-05-01T12:00:00Z"
+    (d,) = analyse(claims).discrepancies
+    assert d.kind == "conflict"  # a later report's minimum below an earlier one's

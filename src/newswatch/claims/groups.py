@@ -101,6 +101,9 @@ class ClaimRecord:
     published: str | None = None  # the article's publication time, ISO-8601 UTC, or None
     outlet: str = ""
     baseline: bool = False  # what its sentence compares another figure with (set by group_claims)
+    # the values (base unit) of the figures its sentence says it changed from, "1.8GW, up from the
+    # 1.2GW" (set by group_claims)
+    previous: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -435,6 +438,7 @@ def mark_baselines(claims: Sequence[ClaimRecord]) -> None:
     sentence reports, so it only meets other outlets' baselines (`_time`)."""
     by_sentence: dict[tuple[int, str], list[ClaimRecord]] = {}
     for c in claims:
+        c.previous = ()
         if c.value is not None and c.sentence.strip():
             by_sentence.setdefault((c.article_id, " ".join(c.sentence.split())), []).append(c)
     for same in by_sentence.values():
@@ -449,6 +453,24 @@ def mark_baselines(claims: Sequence[ClaimRecord]) -> None:
                 dim = dimension_of(c.unit)
                 c.baseline = any(o is not c and o.surface != c.surface
                                  and _same_dimension(dim, dimension_of(o.unit)) for o in same)
+        _link_previous(same)
+
+
+def _link_previous(same: Sequence[ClaimRecord]) -> None:
+    """Give each baseline of a sentence to the figure of its dimension nearest to it that is
+    no baseline: in "will top out at 1.8GW, up from the 1.2GW" the 1.2GW is what the 1.8GW
+    was, which tells which earlier report's figure the new one revises."""
+    levels = [c for c in same if not c.baseline and c.sentence.find(c.surface) >= 0 and c.surface]
+    for b in same:
+        at = b.sentence.find(b.surface) if b.surface else -1
+        bounds = _bounds(b)
+        if not b.baseline or at < 0 or isinstance(bounds, str):
+            continue
+        dim = dimension_of(b.unit)
+        near = [c for c in levels if _same_dimension(dim, dimension_of(c.unit))]
+        if near:
+            c = min(near, key=lambda c: abs(c.sentence.find(c.surface) - at))
+            c.previous = (*c.previous, bounds)
 
 
 def comparable(c: ClaimRecord) -> bool:
@@ -567,8 +589,10 @@ OWNERS_APART = 0.3
 # are multiplied by this, so a pair the sentences keep far apart stays apart.
 SAME_PROPERTY_ODDS = 10.0
 CLOSE_PROPERTY_ODDS = 4.0
-# ... and when a report of a later news cycle says it revises (`_revises`).
+# ... and when a report of a later news cycle says it revises (`_revises`); far more when a later
+# report says its figure changed from the earlier report's value ("up from the 1.2GW").
 REVISION_ODDS = 4.0
+PREVIOUS_ODDS = 20.0
 
 
 def _block(c: ClaimRecord) -> tuple[str, str, bool, str]:
@@ -725,8 +749,23 @@ def _revised_figure(c: ClaimRecord) -> bool:
     at = sentence.find(c.surface) if c.surface else -1
     if at < 0:
         return False
+    if c.previous or _CHANGED_FROM.match(sentence, at + len(c.surface)):
+        return True  # "will top out at 1.8GW, up from the 1.2GW": the figure a change ends at
     before = list(_REVISION.finditer(sentence, 0, at))
-    return bool(before) and not any(ch.isdigit() for ch in sentence[before[-1].end():at])
+    if not before:
+        return False
+    between = sentence[before[-1].end():at]
+    return not any(ch.isdigit() for ch in between) or bool(_CHANGE_THEN.fullmatch(between))
+
+
+# what may stand between a word of revision and the new level it governs: the change ("rose 6%
+# to", "raised by $800 million to") or the old level ("raised its offer from $7.8 billion to")
+_CHANGE_THEN = re.compile(
+    r"\s+(?:[\w'’]+\s+){0,3}?(?:by\s+|from\s+)?(?:about\s+|around\s+|roughly\s+|some\s+)?"
+    r"[$€£]?\d[\d.,]*\s*(?:%|percent|per\s+cent|[a-z]{0,12})\s+to\s+"
+    r"(?:about\s+|around\s+|roughly\s+|approximately\s+|nearly\s+|some\s+)?", re.I)
+# what follows a figure that is the new level of a change: "1.8GW, up from"
+_CHANGED_FROM = re.compile(r"[\s,;(\u2013\u2014-]*(?:up|down)\s+from\b", re.I)
 
 
 def _revises(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndarray:
@@ -746,12 +785,24 @@ def _revises(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndarray:
     for i in (k for k in range(n) if revising[k]):
         for j in range(n):
             a, b = items[i], items[j]
-            if same_article[i, j] > 0.5 or same_owner[i, j] < 0.5 or same_unit[i, j] < 0.5 \
-                    or _scope(a) != _scope(b) or not (a.published and b.published) or b.published >= a.published:
+            if same_article[i, j] > 0.5 or not (a.published and b.published) or b.published >= a.published \
+                    or _days_apart(a.published, b.published) <= CHANGE_DAYS:
                 continue
-            if _days_apart(a.published, b.published) > CHANGE_DAYS:
+            if _was(a, b):
+                out[i, j] = out[j, i] = PREVIOUS_ODDS
+            elif same_owner[i, j] > 0.5 and same_unit[i, j] > 0.5 and _scope(a) == _scope(b):
                 out[i, j] = out[j, i] = REVISION_ODDS
     return out
+
+
+def _was(new: ClaimRecord, old: ClaimRecord) -> bool:
+    """Does ``new``'s sentence say its figure changed from ``old``'s value ("1.8GW, up from the
+    1.2GW")? Then the old figure, reported earlier, is the same quantity before the change,
+    whoever the parse took each figure to belong to."""
+    bounds = _bounds(old)
+    if isinstance(bounds, str) or not _same_dimension(dimension_of(new.unit), dimension_of(old.unit)):
+        return False
+    return any(lo <= bounds[1] and bounds[0] <= hi for lo, hi in new.previous)
 
 
 def _same_text_property(items: Sequence[ClaimRecord], owners: Sequence[str]) -> np.ndarray:
@@ -814,38 +865,64 @@ def _bounds(c: ClaimRecord) -> tuple[float, float] | str:
 def _is_update(by_report: dict[str, set[int]], report_time: dict[str, str | None],
                side_claims: list[list[ClaimRecord]], one_source: bool = False) -> bool:
     """Do the sides follow each other in time, the latest one confirmed by two reports or by
-    words of revision? Each report must hold one side; undated reports leave the order unknown
-    unless the latest side says it revises. With ``one_source`` (articles of one report: an
-    outlet's own articles, copies of one text) a later figure is that source revising itself,
-    so the order alone is enough."""
+    words of revision that govern its figure (`_says_it_revises`)? Each report must hold one
+    side. Undated reports have no order of their own: the side that says it revises is the
+    latest, when it is the only one that does and no dated report contradicts it. With
+    ``one_source`` (articles of one report: an outlet's own articles, copies of one text) a
+    later figure is that source revising itself, so the order alone is enough."""
     if any(len(s) != 1 for s in by_report.values()):
         return False
+    side_of = {r: next(iter(s)) for r, s in by_report.items()}
+    if len(set(side_of.values())) < 2:
+        return False
+    revising = [k for k, claims in enumerate(side_claims) if any(_says_it_revises(c) for c in claims)]
+    if not all(report_time[r] for r in by_report):
+        if len(revising) != 1:
+            return False
+        last_times = [report_time[r] for r in by_report if side_of[r] == revising[0] and report_time[r]]
+        earlier_times = [report_time[r] for r in by_report if side_of[r] != revising[0] and report_time[r]]
+        return not (last_times and earlier_times and max(earlier_times) >= min(last_times))
     runs: list[tuple[int, list[str]]] = []  # (side, reports) in time order
-    dated = all(report_time[r] for r in by_report)
-    order = sorted(by_report, key=lambda r: _time_key(report_time[r]))
-    for r in order:
-        (side,) = by_report[r]
-        if runs and runs[-1][0] == side:
+    for r in sorted(by_report, key=lambda r: _time_key(report_time[r])):
+        if runs and runs[-1][0] == side_of[r]:
             runs[-1][1].append(r)
-        elif any(s == side for s, _ in runs):
+        elif any(s == side_of[r] for s, _ in runs):
             return False  # a side returns after another: outlets disagree, not a revision
         else:
-            runs.append((side, [r]))
-    if len(runs) < 2:
-        return False
+            runs.append((side_of[r], [r]))
+    for (_, earlier), (_, later) in zip(runs, runs[1:], strict=False):
+        if max(report_time[r] or "" for r in earlier) >= min(report_time[r] or "" for r in later):
+            return False  # published together: a disagreement, not a revision
     last_side, last_reports = runs[-1]
-    revised = any(_REVISION.search(c.sentence or "") for c in side_claims[last_side])
-    if dated:
-        for (_, earlier), (_, later) in zip(runs, runs[1:], strict=False):
-            if max(report_time[r] or "" for r in earlier) >= min(report_time[r] or "" for r in later):
-                return False  # published together: a disagreement, not a revision
-        return revised or one_source or len(last_reports) >= 2
-    # Undated reports: only a later side that says it revises, and dates that do not contradict it.
-    if not revised:
+    return last_side in revising or one_source or len(last_reports) >= 2
+
+
+def _says_it_revises(c: ClaimRecord) -> bool:
+    """Does a claim's sentence say its figure revises an earlier one? A word of revision must
+    govern the figure (`_revised_figure`): in "McDermott now has 2,029 points in 106 games" the
+    points are new, not the games. A figure not found as written in its sentence falls back on
+    any word of revision in it."""
+    if c.surface and c.surface in (c.sentence or ""):
+        return _revised_figure(c)
+    return bool(_REVISION.search(c.sentence or ""))
+
+
+def _running_count(by_report: dict[str, set[int]], report_time: dict[str, str | None],
+                   side_claims: list[list[ClaimRecord]]) -> bool:
+    """Is every figure a minimum of an event's count ("killing at least five people", "more than
+    200 injured")? Such figures never contradict each other: each report gives a tally still
+    being made as far as it has got, and the highest minimum is the latest news. Only a count
+    no name owns is an event's tally: "over 220,000 GPUs" in Colossus 1 against "over 1 million"
+    is a named thing's size, which outlets disagree on. With dates, a later report's minimum must
+    not be below an earlier one's (sides are in order of value)."""
+    if not all(c.value is not None and c.qualifier in (">", ">=") and is_count_unit(c.unit)
+               and (_norm(c.entity) == EVENT_ENTITY or not any(ch.isupper() for ch in c.entity))
+               for claims in side_claims for c in claims):
         return False
-    last_times = [report_time[r] for r in last_reports if report_time[r]]
-    earlier_times = [report_time[r] for _, rs in runs[:-1] for r in rs if report_time[r]]
-    return not (last_times and earlier_times and max(earlier_times) >= min(last_times))
+    if any(len(s) != 1 for s in by_report.values()):
+        return False
+    dated = sorted((report_time[r] or "", next(iter(s))) for r, s in by_report.items() if report_time[r])
+    return all(not (t1 < t2 and k1 > k2) for i, (t1, k1) in enumerate(dated) for t2, k2 in dated[i + 1:])
 
 
 def _contradicts_itself(claims: list[ClaimRecord], side_of: dict[int, int]) -> bool:
@@ -937,7 +1014,46 @@ def _sides(claims: list[ClaimRecord]) -> list[intervals.Side[ClaimRecord]]:
     if len(found) < 2 and len({c.article_id for c in maxima}) >= 2 \
             and len(intervals.sides(maxima, _maxima_bounds)) >= 2:
         return intervals.sides(claims, _maxima_bounds)
-    return found
+    return _split_later_figures(found)
+
+
+def _as_written(c: ClaimRecord) -> tuple[float, float] | str:
+    """A claim's interval from the rounding of its digits alone: "about $7.8 billion" as 7.75-7.85."""
+    if c.value is not None and c.qualifier == "~":
+        return intervals.interval(c.value, c.unit, "=", c.surface, c.low, c.high)
+    return _bounds(c)
+
+
+def _apart_as_written(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """Do two numeric claims' values, read as written (`_as_written`), share no point?"""
+    x, y = _as_written(a), _as_written(b)
+    return not isinstance(x, str) and not isinstance(y, str) and (x[1] < y[0] or y[1] < x[0])
+
+
+def _split_later_figures(found: list[intervals.Side[ClaimRecord]]) -> list[intervals.Side[ClaimRecord]]:
+    """Split off, from a side, the claims of reports published more than CHANGE_DAYS before a
+    later report's distinct figure: one that a word of revision governs (`_revised_figure`) or
+    that the later report states exactly. "About" allows 10 % either way, so "about $7.8
+    billion" and, two weeks later, "raised its offer, agreeing to pay about $8.6 billion" share
+    a point; but the later report gives a new figure, not the old one's slack, and read as
+    written the two never meet. Claims of one news cycle keep the approximation's tolerance:
+    outlets round one figure differently."""
+    out: list[intervals.Side[ClaimRecord]] = []
+    for side in found:
+        dated = [c for c in side.items if c.published and c.value is not None] if side.text is None else []
+        later = sorted((c for c in dated if c.qualifier == "=" or _revised_figure(c)), key=lambda c: c.published or "")
+        for new in later:
+            old = [c for c in dated if (c.published or "") < (new.published or "")
+                   and _days_apart(c.published, new.published) > CHANGE_DAYS]
+            if old and all(_apart_as_written(c, new) for c in old):
+                gone = {c.claim_id for c in old}
+                rest = [c for c in side.items if c.claim_id not in gone]
+                out.extend(intervals.sides(old, _bounds) + intervals.sides(rest, _bounds))
+                break
+        else:
+            out.append(side)
+    numeric = sorted((s for s in out if s.text is None), key=lambda s: (s.low, s.high))
+    return numeric + [s for s in out if s.text is not None]
 
 
 def find_discrepancy(group: Group, article_reports: dict[int, str], index: int = 0,
@@ -966,7 +1082,8 @@ def find_discrepancy(group: Group, article_reports: dict[int, str], index: int =
     cross = any(not (a & b) for i, a in enumerate(reps) for b in reps[i + 1:])
     side_claims = [s.items for s in found]
     if cross:
-        kind = "update" if _is_update(by_report, report_time, side_claims) else "conflict"
+        kind = "update" if _is_update(by_report, report_time, side_claims) \
+            or _running_count(by_report, report_time, side_claims) else "conflict"
     elif intra:
         # "3 people died; the toll later rose to 4": an article telling its own revision
         revised = any(_REVISION.search(c.sentence or "") for c in kept)
