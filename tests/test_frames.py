@@ -240,3 +240,16 @@ def test_what_an_amount_is_in_names_its_property():
 def test_a_figure_of_a_bare_noun_the_tagger_misreads_is_that_noun():
     c = frame("The new board links two sockets, which gives each card 1.6 TB/s of bandwidth.", "1.6")
     assert c.property == "bandwidth"
+
+
+def test_a_kind_an_amount_or_the_figures_own_unit_owns_no_figure():
+    """A short acronym before a noun says what kind of thing it is ("an AI campus"); a unit is the
+    figure's own ("300 MW"); an amount the parse hangs a clause on ("1,100 acres that could use")
+    is measured, not an owner. Each was read as the owner and kept one campus's figures apart."""
+    assert frame("Pinewood Data announced Hollis Ridge, a 1.8 GW AI campus in Albany County.", "1.8 GW").entity \
+        not in ("GW", "AI", "GW AI")
+    c = frame("Pinewood Data is planning a campus on more than 1,100 acres east of Laramie that could "
+              "eventually use 1.2 gigawatts of electricity.", "1.2 gigawatts")
+    assert c.entity != "acres" and c.property == "electricity use"
+    assert frame("xAI's 300 MW Colossus campus opened on Monday.", "300 MW").entity == "Colossus"
+    assert frame("The 240MW WLM-2 campus has IT capacity of 150 MW.", "240MW").entity == "WLM-2"

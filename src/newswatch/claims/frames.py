@@ -156,10 +156,13 @@ def _noun_modifiers(noun: Token, skip: set[int]) -> list[Token]:
     return out
 
 
-def _entity_text(tok: Token) -> str:
-    """The name a token stands for: its compound and numbered parts ("Colossus 1", "Fort Worth")."""
+def _entity_text(tok: Token, skip: set[int] = frozenset()) -> str:
+    """The name a token stands for: its compound and numbered parts ("Colossus 1", "Fort Worth"),
+    not the ``skip`` tokens (the figure's own, "MW" in "xAI's 300 MW Colossus campus")."""
     parts = [tok]
     for c in tok.lefts:
+        if c.i in skip or c.like_num or c.ent_type_ in _NOT_ENTITY_ENTS or _descriptor(c):
+            continue  # a figure or a kind before a name is no part of it ("the 240MW WLM-2 campus")
         if c.dep_ in ("compound", "nmod", "poss") and c.pos_ == "PROPN" or c.dep_ == "compound" and c.pos_ == "NOUN":
             parts.extend(x for x in c.subtree if x.dep_ not in ("case", "punct", "det"))
         elif c.dep_ == "amod" and c.pos_ == "PROPN":
@@ -189,13 +192,21 @@ def _entity_text(tok: Token) -> str:
     return text.strip(" ,.;:\"'“”’")
 
 
-def _proper_in(noun: Token) -> Token | None:
-    """A proper-noun modifier of a common noun ("the Colossus 1 supercomputer" -> Colossus)."""
+def _proper_in(noun: Token, skip: set[int] = frozenset()) -> Token | None:
+    """A proper-noun modifier of a common noun ("the Colossus 1 supercomputer" -> Colossus), not
+    one of the ``skip`` tokens (the figure's own, "GW" in "a 1.8 GW campus")."""
     for c in noun.lefts:
         if c.pos_ == "PROPN" and c.dep_ in ("compound", "nmod", "amod") and c.ent_type_ not in _NOT_ENTITY_ENTS \
-                and (c.ent_type_ or any(ch.isupper() for ch in c.text)):
+                and c.i not in skip and not _descriptor(c) and (c.ent_type_ or any(ch.isupper() for ch in c.text)):
             return c  # not a lower-case word the tagger took for a name ("the site's onsite substation")
     return None
+
+
+def _descriptor(tok: Token) -> bool:
+    """Is a capitalised modifier a kind of thing rather than a name: a short acronym the parser
+    knows as no entity ("an AI campus", "IT capacity", "a GPU cluster")? Outlets write it before
+    the nouns of many different things, so it owns none of their figures."""
+    return not tok.ent_type_ and tok.text.isalpha() and tok.text.isupper() and len(tok.text) <= 4
 
 
 def _is_name(tok: Token) -> bool:
@@ -296,8 +307,10 @@ def _in_what(toks: list[Token]) -> Token | None:
 
 
 def _no_owner(tok: Token) -> bool:
-    """A number, a date or a time owns no figure: "29 of 34 passes for 364 yards", "on March 13"."""
-    return tok.like_num or tok.pos_ == "NUM" or tok.ent_type_ in ("DATE", "TIME")
+    """A number, a date, a time or an amount owns no figure: "29 of 34 passes for 364 yards", "on
+    March 13", "a campus on 1,100 acres that could use 1.2 gigawatts" (the parse hangs the
+    clause on the acres; an amount is measured, it has no figures of its own)."""
+    return tok.like_num or tok.pos_ == "NUM" or tok.ent_type_ in _NOT_ENTITY_ENTS
 
 
 def _owner(noun: Token, exclude: set[int]) -> Token | None:
@@ -525,15 +538,17 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
             and anchor.head.pos_ in ("NOUN", "PROPN", "ADJ"):
         # the number modifies a noun: "a 300 MW campus", "54 charges", "37-year-old"
         head = anchor.head
-        while head.pos_ == "ADJ" and head.dep_ in ("amod", "compound") and head.head.pos_ in ("NOUN", "PROPN"):
-            head = head.head  # "a 10 MW solar canopy"
+        while (head.pos_ == "ADJ" or head.pos_ == "PROPN" and _descriptor(head)) \
+                and head.dep_ in ("amod", "compound") and head.head.pos_ in ("NOUN", "PROPN"):
+            head = head.head  # "a 10 MW solar canopy", "a 1.8 GW AI campus"
         if head.pos_ == "ADJ" or q.has_unit or q.has_currency:
             dim = _DIMENSION_WORDS.get(dimension_of(q.unit).split(":")[0], "value" if q.has_currency else "")
             words = [head] if head.pos_ == "ADJ" else []
             frame.property = dim if not words else _words(words)
             measured = head
             if head.pos_ in ("NOUN", "PROPN") and not (head.pos_ == "NOUN" and head.lemma_ in ("year", "day")):
-                frame.entity = _entity_text(_proper_in(head) or head) if _proper_in(head) or _is_name(head) else ""
+                frame.entity = _entity_text(_proper_in(head, inside) or head, inside) \
+                    if _proper_in(head, inside) or _is_name(head) and not _descriptor(head) else ""
                 if not frame.entity:
                     own = _owner(head, inside)
                     frame.entity = _entity_text(own) if own is not None else ""
