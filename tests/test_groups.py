@@ -1109,3 +1109,22 @@ def test_minimums_of_an_events_count_are_a_running_tally():
     claims[1].published = "2026-05-01T12:00:00Z"
     (d,) = analyse(claims).discrepancies
     assert d.kind == "conflict"  # a later report's minimum below an earlier one's
+
+
+def test_a_later_report_recounting_the_old_figure_still_makes_an_update():
+    """A later report that gives the new figure with a word of revision and, in another sentence,
+    the figure it replaces ("had described 600MW") holds the new side: its history is no
+    disagreement with itself or with the earlier report."""
+    kw = dict(unit="W", entity="Pinecrest", prop="power")
+    claims = [rec(1, 6e8, "600 megawatts", published="2026-11-03T14:00:00Z",
+                  sentence="Pinecrest could eventually draw 600 megawatts, a county filing shows.", **kw),
+              rec(2, 9e8, "900MW", published="2026-11-10T17:30:00Z",
+                  sentence="Quarry Data now says Pinecrest will have a capacity of 900MW.", **kw),
+              rec(2, 6e8, "600MW", published="2026-11-10T17:30:00Z",
+                  sentence="Documents filed with the county had described a 600MW Pinecrest.", **kw),
+              rec(3, 9e8, "900 megawatts", published="2026-11-10T16:20:00Z",
+                  sentence="Pinecrest will have a total capacity of 900 megawatts, Quarry said.", **kw)]
+    found = analyse(claims)
+    (d,) = found.discrepancies
+    assert len(found.groups[d.group].claims) == 4
+    assert d.kind == "update"

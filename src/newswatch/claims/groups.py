@@ -17,7 +17,8 @@ they cannot all be true.
    masked context, unit, crowding), raised where their frames agree (one named owner, unit,
    scope and property, however the sentences differ) and where a report of a later news cycle
    says it revises an earlier report's figure of that owner ("raised its offer, agreeing to
-   pay"), lowered for two owners the story makes different known things
+   pay"), most where a later report says its figure changed from the earlier report's value
+   ("1.8GW, up from the 1.2GW"), lowered for two owners the story makes different known things
    (entities.story_owners), average linkage. What someone asks for or
    imagines (modality `asked`, `hypothetical`) and claims with no property stay ungrouped: they
    are kept, never compared. A group exists whether its claims agree or not: agreement is
@@ -29,7 +30,11 @@ they cannot all be true.
 
    * `conflict`: two independent reports disagree about the same time;
    * `update`: the reports on each side follow each other in time and the latest side either has
-     two or more reports or says it revises ("rose to", "revised", "now stands at");
+     two or more reports or says it revises ("rose to", "revised", "now stands at", a word that
+     governs its figure; undated reports are ordered by the one side that says so), or every
+     figure is a minimum of an event's count ("at least five people"), a tally still being made.
+     A figure a later news cycle gives as new is never one side with an earlier approximation
+     it only meets through "about";
    * `intra-article`: only one article disagrees with itself (in two sentences: two values in one
      sentence are parts or a comparison), without telling a revision.
 
@@ -847,7 +852,8 @@ def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tu
 _REVISION = re.compile(
     r"\b(?:rose|risen|rises|rising|climbed|increased|grew|grown|jumped|swelled|surged|raised|"
     r"revised|revises|revising|upgraded|downgraded|lowered|updated|corrected|"
-    r"now\s+(?:stands?|totals?|at|reaches|reached|numbers?|is|are|has|have)|has\s+since|"
+    r"now\s+(?:stands?|totals?|at|reaches|reached|numbers?|is|are|has|have|says?|expects?|plans?|estimates?)|"
+    r"has\s+since|"
     r"(?:fell|dropped|declined|decreased)\s+to|up\s+from|down\s+from|latest\s+(?:figure|count|tally|estimate))\b",
     re.I)
 
@@ -863,13 +869,18 @@ def _bounds(c: ClaimRecord) -> tuple[float, float] | str:
 
 
 def _is_update(by_report: dict[str, set[int]], report_time: dict[str, str | None],
-               side_claims: list[list[ClaimRecord]], one_source: bool = False) -> bool:
+               side_claims: list[list[ClaimRecord]], one_source: bool = False,
+               revised: Mapping[str, set[int]] | None = None) -> bool:
     """Do the sides follow each other in time, the latest one confirmed by two reports or by
     words of revision that govern its figure (`_says_it_revises`)? Each report must hold one
-    side. Undated reports have no order of their own: the side that says it revises is the
+    side, or tell its own revision: a report whose claims on one of its sides say they revise
+    (``revised``: report -> those sides) holds that side, and its other figures are the history
+    it recounts ("now says 1.8GW; the filing had described 1.2GW"). Undated reports have no order of their own: the side that says it revises is the
     latest, when it is the only one that does and no dated report contradicts it. With
     ``one_source`` (articles of one report: an outlet's own articles, copies of one text) a
     later figure is that source revising itself, so the order alone is enough."""
+    told = {r: s & (revised or {}).get(r, set()) for r, s in by_report.items()}
+    by_report = {r: told[r] if len(s) > 1 and len(told[r]) == 1 else s for r, s in by_report.items()}
     if any(len(s) != 1 for s in by_report.values()):
         return False
     side_of = {r: next(iter(s)) for r, s in by_report.items()}
@@ -1082,7 +1093,12 @@ def find_discrepancy(group: Group, article_reports: dict[int, str], index: int =
     cross = any(not (a & b) for i, a in enumerate(reps) for b in reps[i + 1:])
     side_claims = [s.items for s in found]
     if cross:
-        kind = "update" if _is_update(by_report, report_time, side_claims) \
+        revised: dict[str, set[int]] = {}
+        for c in kept:
+            if _says_it_revises(c):
+                revised.setdefault(article_reports.get(c.article_id, f"article:{c.article_id}"), set()).add(
+                    side_of[c.claim_id])
+        kind = "update" if _is_update(by_report, report_time, side_claims, revised=revised) \
             or _running_count(by_report, report_time, side_claims) else "conflict"
     elif intra:
         # "3 people died; the toll later rose to 4": an article telling its own revision
