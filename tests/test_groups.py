@@ -701,16 +701,10 @@ def test_numbered_members_of_one_family_are_never_one_entity():
 
 
 def test_masked_context_hides_values_so_a_wrong_figure_still_meets_the_right_one():
-    from newswatch.claims.alignment import masked_sentence, number_window, window_span
+    from newswatch.claims.alignment import masked_sentence, number_window
 
     assert masked_sentence("It has 220,000 GPUs and five halls.") == "It has N GPUs and N halls."
     assert number_window("Colossus 1 has over 220,000 GPUs drawing 300 MW today", "300 MW", 2) == "GPUs drawing N MW today"
-    sentence = "Colossus 1 has  over 220,000 GPUs drawing 300 MW today"
-    start, end = window_span(sentence, "300 MW", 2)
-    assert masked_sentence(sentence)[start:end] == "GPUs drawing N MW today"
-    start, end = window_span(sentence, "Colossus 1", 2)
-    assert masked_sentence(sentence)[start:end] == "Colossus N has  over"
-    assert window_span(sentence, "5 GW", 2) is None
     right = rec(1, 220_000, "220,000 GPUs", sentence="Colossus 1 has 220,000 GPUs installed, xAI said.")
     wrong = rec(2, 1_000_000, "1 million GPUs", sentence="Colossus 1 has 1 million GPUs installed, xAI said.")
     (d,) = analyse([right, wrong]).discrepancies

@@ -3,8 +3,8 @@
 Comparing property phrases alone did not carry over to real news: the bundled model puts
 "rushing yards" next to "passing yards" and "death toll" far from "people killed". Outlets that
 report one figure paraphrase one sentence, so the score also compares each claim's context (its
-sentence with the numbers masked, and the six and the two words either side of its number, read
-in that sentence: pooled from one pass of the sentence through the model) with the same model, and
+sentence with the numbers masked, and the six and the two words either side of its number) with
+the same model, and
 adds the frame's evidence (entity, unit, same article), and how crowded the two articles
 are with figures of that dimension: two articles that each give one power figure most likely give
 the same one; a box score's dozens of yardages most likely do not. Claims of different times, or
@@ -31,15 +31,16 @@ from .properties import phrase_texts, phrase_vectors, property_matrix
 from .units import dimension_of, is_count_unit
 
 __all__ = ["FEATURES", "WEIGHTS", "BIAS", "crowding_counts", "encode_texts", "feature_matrices", "same_quantity_matrix", "masked_sentence",
-           "number_window", "window_span"]
+           "number_window"]
 
 FEATURES = ("property_similarity", "same_entity", "context_similarity", "window_similarity", "same_unit",
             "same_article", "crowding", "near_similarity")
 
 # Fitted by benchmarks/claim_alignment.py on ECB+ odd topics (see its output for the figures).
-WEIGHTS = {"property_similarity": 1.961, "same_entity": 0.477, "context_similarity": -1.698, "window_similarity": 5.639,
-           "same_unit": 1.719, "same_article": -1.326, "crowding": -0.677, "near_similarity": 2.610}
-BIAS = -6.611
+WEIGHTS = {"property_similarity": 1.791, "same_entity": 0.316, "context_similarity": 2.533,
+           "window_similarity": 3.257, "same_unit": 1.714, "same_article": -1.730, "crowding": -0.621,
+           "near_similarity": 1.874}
+BIAS = -7.132
 
 _NUMBER = re.compile(
     r"\d[\d,.]*|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -72,26 +73,7 @@ def number_window(sentence: str, surface: str, words: int = 6) -> str:
     return masked_sentence(" ".join([*before, surface, *after]))
 
 
-def window_span(sentence: str, surface: str, words: int = 6) -> tuple[int, int] | None:
-    """Where number_window's words lie in masked_sentence(sentence): character offsets, or None
-    when the surface is not in the sentence. The window is read inside its sentence (pooled
-    from the sentence's token vectors), so the sentence goes through the model once for the
-    sentence and both windows."""
-    sentence = sentence or ""
-    at = sentence.find(surface) if surface else -1
-    if at < 0:
-        return None
-    end = at + len(surface)
-    before = [m.start() for m in re.finditer(r"\S+", sentence[:at])][-words:]
-    after = [m.end() for m in re.finditer(r"\S+", sentence[end:])][:words]
-    start, stop = (before[0] if before else at), (end + after[-1] if after else end)
-    # cut at whitespace (or the surface's own edges with nothing but space beyond), where no
-    # masked number starts or ends, so masking the pieces masks the whole
-    left = len(masked_sentence(sentence[:start]))
-    return left, left + len(masked_sentence(sentence[start:stop]))
-
-
-_encode_unique = phrase_vectors.pooled  # (text, span) -> vectors, kept for the process
+_encode_unique = phrase_vectors  # context texts -> vectors, kept for the process
 
 
 def crowding_counts(claims: Sequence[_Frame]) -> Counter:
@@ -109,22 +91,12 @@ def _dimension(c: _Frame) -> str:
     return dimension_of(c.unit) if c.value is not None else "text"
 
 
-Context = tuple[str, tuple[int, int] | None]
-
-
-def _contexts(claims: Sequence[_Frame], entities: Sequence[str]) -> tuple[list[Context], list[Context], list[Context]]:
-    """Each claim's masked sentence, and its wide and near number windows, as (text, span)
-    for the shared vector cache: a window is a span of the masked sentence."""
+def _contexts(claims: Sequence[_Frame], entities: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """Each claim's masked sentence, and its wide and near number windows."""
     sentences = [c.sentence or f"{e} {c.property} {c.surface}" for c, e in zip(claims, entities, strict=True)]
-    masked = [masked_sentence(x) for x in sentences]
-
-    def window(x: str, m: str, c: _Frame, words: int) -> Context:
-        span = window_span(x, c.surface, words)
-        return (m, span) if span is not None else (number_window(x, c.surface, words), None)
-
-    return ([(m, None) for m in masked],
-            [window(x, m, c, 6) for x, m, c in zip(sentences, masked, claims, strict=True)],
-            [window(x, m, c, 2) for x, m, c in zip(sentences, masked, claims, strict=True)])
+    return ([masked_sentence(x) for x in sentences],
+            [number_window(x, c.surface) for x, c in zip(sentences, claims, strict=True)],
+            [number_window(x, c.surface, 2) for x, c in zip(sentences, claims, strict=True)])
 
 
 def encode_texts(claims: Sequence[_Frame], entities: Sequence[str]) -> None:
@@ -132,7 +104,7 @@ def encode_texts(claims: Sequence[_Frame], entities: Sequence[str]) -> None:
     (each model call costs far more than its share of the texts: a story's blocks are many small
     batches)."""
     masked, wide, near = _contexts(claims, entities)
-    _encode_unique([(t, None) for t in phrase_texts([c.property for c in claims])] + masked + wide + near)
+    _encode_unique(phrase_texts([c.property for c in claims]) + masked + wide + near)
 
 
 def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: str = "the event",
