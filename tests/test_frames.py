@@ -253,3 +253,22 @@ def test_a_kind_an_amount_or_the_figures_own_unit_owns_no_figure():
     assert c.entity != "acres" and c.property == "electricity use"
     assert frame("xAI's 300 MW Colossus campus opened on Monday.", "300 MW").entity == "Colossus"
     assert frame("The 240MW WLM-2 campus has IT capacity of 150 MW.", "240MW").entity == "WLM-2"
+
+
+def test_prose_sentences_are_parsed_only_when_a_figure_needs_the_thing_named_before(monkeypatch) -> None:
+    """The parse is most of extraction's cost and most news sentences hold no figure: a sentence
+    without one is parsed only when a later figure falls back to the thing named before it, and
+    then nearest first; the claims are those of parsing every sentence."""
+    import newswatch.claims.frames as frames
+
+    read: list[str] = []
+    real = frames.parse
+    monkeypatch.setattr(frames, "parse", lambda texts: read.extend(t for t in texts if t) or real(texts))
+    prose = " ".join(f"The council met {w} to talk." for w in ("at dawn", "at noon", "after lunch", "at dusk"))
+    named = extract_claims(f"Orion 2 draws 300 MW of power. {prose}")
+    assert [c.entity for c in named] == ["Orion 2"] and read == ["Orion 2 draws 300 MW of power."]
+    read.clear()
+    text = f"Orion 2 trains models for Nexa. {prose} The power capacity reached 300 MW."
+    (c,) = [c for c in extract_claims(text) if c.surface == "300 MW"]
+    assert c.entity == "Orion 2"
+    assert read[0] == "The power capacity reached 300 MW." and len(read) == 6

@@ -37,6 +37,8 @@ from .sentences import BULLET, Sentence, split_sentences
 from .units import count_family, dimension_of, is_count_unit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from spacy.tokens import Doc, Token
 
 __all__ = ["Claim", "Sentence", "extract_claims", "split_sentences", "claim_to_dict"]
@@ -743,12 +745,15 @@ def _label(text: str, st: Sentence) -> tuple[str, int]:
     return "", st.start
 
 
-def _fallback(notes: list[str], label: str, kind: str, last_entity: str, lab_entity: str, ctx_entity: str) -> str:
+def _fallback(notes: list[str], label: str, kind: str, last_entity: Callable[[], str], lab_entity: str,
+              ctx_entity: Callable[[], str]) -> str:
     """The owner of a claim whose sentence does not name it: the thing named before, or the
-    line's label or the heading above (a list item or a labelled line belongs to its heading)."""
+    line's label or the heading above (a list item or a labelled line belongs to its heading).
+    The thing named before and the heading's name are asked for only when needed: each may
+    need sentences parsed that nothing else reads."""
     if "pronoun" in notes or not (label or kind in ("list", "table")):
-        return last_entity or lab_entity or ctx_entity
-    return lab_entity or ctx_entity or ("" if kind == "table" else last_entity)
+        return last_entity() or lab_entity or ctx_entity()
+    return lab_entity or ctx_entity() or ("" if kind == "table" else last_entity())
 
 
 def _body(text: str, st: Sentence) -> tuple[str, int]:
@@ -782,35 +787,37 @@ def extract_claims(text: str) -> list[Claim]:
             found.append((st, body, qs, label))
     if not found:
         return []
-    # one parser call per article: every sentence when the text has figures (subjects carry over;
-    # headings name things), else only those that may give a place
+    # every sentence when the text has figures (subjects carry over; headings name things), else
+    # only those that may give a place; parsed when first read (_Docs)
     body_of = {id(st): body for st, body, _, _ in found}
     numeric = any(qs for _, _, qs, _ in found)
     # reference markers ("data center[1]") glue onto words and break the parse: blanked, same length
     plain = _REFERENCE.sub(lambda m: " " * len(m.group()), text)
-    docs = parse([plain[body_of.get(id(st), st.start):st.end]
+    docs = _Docs([plain[body_of.get(id(st), st.start):st.end]
                   if st.kind != "table" and (numeric or id(st) in placed) else "" for st in sents])
-    known = _known_names(docs)
+    by_sentence = {id(st): (body, qs, label) for st, body, qs, label in found}
+    docs.read([k for k, st in enumerate(sents) if id(st) in by_sentence])  # one parser call for them all
     claims: list[Claim] = []
-    last_entity = ""
+    last = _LastEntity(docs, sents)
     prev: Claim | None = None
     earlier: tuple[Claim, Frame] | None = None  # the first level of a change, "from X" in "from X to Y"
-    by_sentence = {id(st): (body, qs, label) for st, body, qs, label in found}
-    for k, (st, doc) in enumerate(zip(sents, docs, strict=True)):
-        subj = next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
-                     and _is_name(t) and t.ent_type_ not in _NOT_ENTITY_ENTS), None)
+    for k, st in enumerate(sents):
         if id(st) not in by_sentence:
-            if subj is not None and st.kind == "text" and subj.head.lemma_ not in _ATTRIBUTION:
-                last_entity = _entity_text(subj)
+            if st.kind == "text":
+                last.passed(k)
             continue
+        doc = docs[k]
+        subj = _carried_subject(doc)
         body, qs, label = by_sentence[id(st)]
-        lab_entity, lab_prop = _read_label(label, known) if label else ("", "")
-        ctx_entity = ""
-        for j in range(k - 1, -1, -1):  # the nearest heading or lead-in above that names something
-            if sents[j].kind == "heading" or text[sents[j].start:sents[j].end].rstrip().endswith(":"):
-                ctx_entity = _name_in(text[sents[j].start:sents[j].end], known)
-                if ctx_entity or sents[j].kind == "heading":
-                    break
+        lab_entity, lab_prop = _read_label(label, docs.known()) if label else ("", "")
+
+        def ctx_entity(k: int = k) -> str:
+            for j in range(k - 1, -1, -1):  # the nearest heading or lead-in above that names something
+                if sents[j].kind == "heading" or text[sents[j].start:sents[j].end].rstrip().endswith(":"):
+                    found_name = _name_in(text[sents[j].start:sents[j].end], docs.known())
+                    if found_name or sents[j].kind == "heading":
+                        return found_name
+            return ""
 
         for q in qs:
             if st.kind == "table" and not q.unit and label:
@@ -837,9 +844,9 @@ def extract_claims(text: str) -> list[Claim]:
                 frame.entity = ""
                 frame.notes.append("pronoun")
             if not frame.entity and "event" not in frame.notes:
-                frame.entity = _fallback(frame.notes, label, st.kind, last_entity, lab_entity, ctx_entity)
+                frame.entity = _fallback(frame.notes, label, st.kind, last.value, lab_entity, ctx_entity)
             if frame.entity and ("name" in frame.notes or q.start < body or st.kind == "table"):
-                last_entity = frame.entity
+                last.set(frame.entity)
             if "change-to" in q.notes and earlier is not None and earlier[0].sentence == text[st.start:st.end]:
                 _share_change(earlier[0], earlier[1], frame, q)
             attribute = _attribute(q.unit, frame.property, q)
@@ -853,10 +860,10 @@ def extract_claims(text: str) -> list[Claim]:
             prev = claims[-1]
             earlier = (prev, frame) if "change-from" in q.notes else None
         if id(st) in placed:
-            claims.extend(_place_claims(text, st, body, doc, label, (last_entity, lab_entity, ctx_entity)))
+            claims.extend(_place_claims(text, st, body, doc, label, (last.value, lab_entity, ctx_entity)))
         if subj is not None and st.kind == "text" and subj.head.lemma_ not in _ATTRIBUTION \
                 and not any(c.property.lower() == _entity_text(subj).lower() for c in claims[-len(qs):]):
-            last_entity = _entity_text(subj)
+            last.set(_entity_text(subj))
     claims.sort(key=lambda c: c.start)
     return claims
 
@@ -876,7 +883,7 @@ def _share_change(before: Claim, before_frame: Frame, frame: Frame, q: Quantity)
 
 
 def _place_claims(text: str, st: Sentence, body: int, doc: Doc, label: str,
-                  context: tuple[str, str, str]) -> list[Claim]:
+                  context: tuple[Callable[[], str], str, Callable[[], str]]) -> list[Claim]:
     """The place claims of one sentence; the located thing's name as for a number's owner
     (``context``: the last entity named, the label's and the heading's)."""
     out = []
@@ -898,6 +905,71 @@ def _place_claims(text: str, st: Sentence, body: int, doc: Doc, label: str,
             attribute=places.PLACE_PROPERTY, sentence=text[st.start:st.end], start=body + m.start,
             end=body + m.end, scope=m.scope, property=places.PLACE_PROPERTY, entity=entity, value_text=value))
     return out
+
+
+def _carried_subject(doc: Doc) -> Token | None:
+    """The named subject of a sentence's main verb, which later sentences' figures may belong to."""
+    return next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
+                 and _is_name(t) and t.ent_type_ not in _NOT_ENTITY_ENTS), None)
+
+
+class _Docs:
+    """An article's sentences, parsed when first read: the parse is most of what extraction
+    costs, and most sentences of news carry no figure. The sentences with a figure are read
+    first in one parser call; a sentence before one is read only when a figure needs the thing
+    named before it, and the rest only when a heading or label needs the names the article uses
+    (known). What each sentence's parse says does not depend on when it is read."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self._docs: dict[int, Doc] = {}
+        self._known: list[str] | None = None
+
+    def read(self, indexes: list[int]) -> None:
+        """Parse these sentences now (one parser call), if not yet parsed."""
+        todo = [k for k in dict.fromkeys(indexes) if k not in self._docs]
+        self._docs.update(zip(todo, parse([self.texts[k] for k in todo]), strict=True))
+
+    def __getitem__(self, k: int) -> Doc:
+        if k not in self._docs:
+            self.read([k])
+        return self._docs[k]
+
+    def known(self) -> list[str]:
+        """_known_names of the whole article (every sentence parsed)."""
+        if self._known is None:
+            self.read(list(range(len(self.texts))))
+            self._known = _known_names([self._docs[k] for k in range(len(self.texts))])
+        return self._known
+
+
+class _LastEntity:
+    """The thing named last before the sentence being read: set by a figure's owner or the named
+    subject of a prose sentence. The prose sentences passed since it was last set are parsed
+    only when a figure asks for it, nearest first, until one names a subject."""
+
+    def __init__(self, docs: _Docs, sents: list[Sentence], chunk: int = 3) -> None:
+        self.docs, self.sents, self.chunk = docs, sents, chunk
+        self._value = ""
+        self._passed: list[int] = []  # prose sentences since, not read yet
+
+    def set(self, name: str) -> None:
+        self._value, self._passed = name, []
+
+    def passed(self, k: int) -> None:
+        self._passed.append(k)
+
+    def value(self) -> str:
+        while self._passed:
+            nearest = self._passed[-self.chunk:]
+            self.docs.read(nearest[::-1])
+            for k in reversed(nearest):
+                subj = _carried_subject(self.docs[k])
+                if subj is not None and subj.head.lemma_ not in _ATTRIBUTION:
+                    self.set(_entity_text(subj))
+                    return self._value
+            del self._passed[-self.chunk:]
+        return self._value
 
 
 _NAME_ENTS = {"ORG", "PRODUCT", "FAC", "GPE", "PERSON", "LOC", "EVENT"}
