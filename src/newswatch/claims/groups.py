@@ -623,7 +623,9 @@ def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str],
         blocks.setdefault(_block(c), []).append(k)
     parts = [(members, [items[k] for k in members]) for members in blocks.values()]
     allowed = [_allowed(part) for _, part in parts]
-    compared = [c for (_, part), ok in zip(parts, allowed, strict=True) if ok.any() for c in part]
+    # figures only: text claims are compared by their property and owner (_same_text_property)
+    compared = [c for (_, part), ok in zip(parts, allowed, strict=True) if ok.any() for c in part
+                if c.value is not None]
     encode_texts(compared, [canon.get(c.entity, c.entity) for c in compared])  # one model call per story
     out: list[list[int]] = []
     for (members, part), ok in zip(parts, allowed, strict=True):
@@ -731,8 +733,9 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     sim, same_owner, same_unit, same_article = (features[FEATURES.index(name)] for name in (
         "property_similarity", "same_entity", "same_unit", "same_article"))
     keys = np.array([property_key(c.property) for c in items], dtype=object)
-    named = np.array(_named_properties(items))
-    measure = named & np.array([c.value is not None and not is_count_unit(c.unit) for c in items])
+    measures = [c.value is not None and not is_count_unit(c.unit) for c in items]
+    named = iter(_named_properties([c for c, m in zip(items, measures, strict=True) if m]))  # parses: measures only
+    measure = np.array([m and next(named) for m in measures], dtype=bool)
     same_key = (keys[:, None] == keys[None, :]) & measure[:, None] & measure[None, :]
     close = (sim >= SAME_PROPERTY) & measure[:, None] & measure[None, :] & (same_article < 0.5)
     # An owner the parse names only by a description ("its first building", "the quake") or not
