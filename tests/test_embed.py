@@ -96,3 +96,42 @@ def test_encode_by_length_keeps_order_and_the_models_vectors(model: object) -> N
     assert by_length.shape == (len(texts), 384) and by_length.dtype == np.float32
     assert np.allclose(by_length, embed.encode(texts), atol=1e-5)
     assert embed.encode_by_length([]).shape == (0, 384)
+
+
+def test_pool_span_means_the_tokens_inside_the_span_and_skips_special_tokens() -> None:
+    vectors = np.array([[9.0, 9.0], [3.0, 0.0], [0.0, 4.0], [5.0, 5.0]], dtype=np.float32)
+    offsets = [(0, 0), (0, 5), (6, 9), (0, 0)]  # [CLS] "hello" "you" [SEP]
+    np.testing.assert_allclose(embed.pool_span(vectors, offsets, (0, 5)), [1.0, 0.0])
+    np.testing.assert_allclose(embed.pool_span(vectors, offsets, (0, 9)), [0.6, 0.8])
+    np.testing.assert_allclose(embed.pool_span(vectors, offsets, None), np.array([17.0, 18.0]) / np.linalg.norm([17.0, 18.0]))
+    assert embed.pool_span(vectors, offsets, (1, 5)) is None  # a token half inside is not inside
+    assert embed.pool_span(vectors, offsets, (10, 20)) is None
+
+
+def test_token_vectors_pool_to_the_models_own_sentence_vectors(model: object) -> None:
+    texts = ["the data center will draw N MW of power from the grid when it opens in N", "valuation", "a"]
+    tokens = embed.encode_tokens_by_length(texts, batch_size=2)
+    whole = np.array([embed.pool_span(v, o, None) for v, o in tokens])
+    assert np.allclose(whole, embed.encode(texts), atol=1e-5)
+    vectors, offsets = tokens[0]
+    assert len(vectors) == len(offsets) and offsets[0] == (0, 0) and offsets[1] == (0, 3)
+    assert embed.encode_tokens_by_length([]) == []
+
+
+def test_text_vectors_pool_spans_from_one_pass_and_cover_cut_spans_alone(model: object, monkeypatch) -> None:
+    passes: list[list[str]] = []
+    real = embed.encode_tokens_by_length
+    monkeypatch.setattr(embed, "encode_tokens_by_length", lambda texts: passes.append(texts) or real(texts))
+    cache = embed.TextVectors()
+    sentence = "Colossus N draws N MW of power"
+    long_text = "power " * 300 + "tail words"  # cut at the model's 256 tokens: its tail has no token
+    out = cache.pooled([(sentence, None), (sentence, (9, 21)), (sentence, (0, 8)), (long_text, (1800, 1810))])
+    assert passes == [[sentence, long_text]]  # one pass over each distinct text
+    assert out.shape == (4, 384)
+    assert np.allclose(out[0], embed.encode([sentence])[0], atol=1e-5)
+    assert np.allclose(out[3], embed.encode(["tail words"])[0], atol=1e-5)
+    ((vectors, offsets),) = real([sentence])
+    assert np.allclose(out[1], embed.pool_span(vectors, offsets, (9, 21)), atol=1e-6)  # "draws N MW"
+    assert float(out[1] @ out[2]) < 0.99  # two spans of one sentence are two vectors
+    np.testing.assert_allclose(cache([sentence]), out[:1])  # whole texts share the cache
+    assert passes == [[sentence, long_text]]
