@@ -701,16 +701,10 @@ def test_numbered_members_of_one_family_are_never_one_entity():
 
 
 def test_masked_context_hides_values_so_a_wrong_figure_still_meets_the_right_one():
-    from newswatch.claims.alignment import masked_sentence, number_window, windows
+    from newswatch.claims.alignment import masked_sentence, number_window
 
     assert masked_sentence("It has 220,000 GPUs and five halls.") == "It has N GPUs and N halls."
     assert number_window("Colossus 1 has over 220,000 GPUs drawing 300 MW today", "300 MW", 2) == "GPUs drawing N MW today"
-    wide, (start, end) = windows("The hall of Colossus 1 has over 220,000 GPUs drawing 300 MW today", "300 MW")
-    assert wide == "N has over N GPUs drawing N MW today"  # six words either side
-    assert wide[start:end] == "GPUs drawing N MW today"
-    wide, (start, end) = windows("Colossus 1 has over 220,000 GPUs", "Colossus 1")
-    assert wide == "Colossus N has over N GPUs" and wide[start:end] == "Colossus N has over"
-    assert windows("Colossus 1 has over 220,000 GPUs", "5 GW") is None
     right = rec(1, 220_000, "220,000 GPUs", sentence="Colossus 1 has 220,000 GPUs installed, xAI said.")
     wrong = rec(2, 1_000_000, "1 million GPUs", sentence="Colossus 1 has 1 million GPUs installed, xAI said.")
     (d,) = analyse([right, wrong]).discrepancies

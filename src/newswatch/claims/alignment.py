@@ -3,8 +3,8 @@
 Comparing property phrases alone did not carry over to real news: the bundled model puts
 "rushing yards" next to "passing yards" and "death toll" far from "people killed". Outlets that
 report one figure paraphrase one sentence, so the score also compares each claim's context (its
-sentence with the numbers masked, and the six and the two words either side of its number, the
-two read in one pass of the six) with the same model, and
+sentence with the numbers masked, and the six and the two words either side of its number) with
+the same model, and
 adds the frame's evidence (entity, unit, same article), and how crowded the two articles
 are with figures of that dimension: two articles that each give one power figure most likely give
 the same one; a box score's dozens of yardages most likely do not. Claims of different times, or
@@ -31,15 +31,16 @@ from .properties import phrase_texts, phrase_vectors, property_matrix
 from .units import dimension_of, is_count_unit
 
 __all__ = ["FEATURES", "WEIGHTS", "BIAS", "crowding_counts", "encode_texts", "feature_matrices", "same_quantity_matrix", "masked_sentence",
-           "number_window", "windows"]
+           "number_window"]
 
 FEATURES = ("property_similarity", "same_entity", "context_similarity", "window_similarity", "same_unit",
             "same_article", "crowding", "near_similarity")
 
 # Fitted by benchmarks/claim_alignment.py on ECB+ odd topics (see its output for the figures).
-WEIGHTS = {"property_similarity": 2.010, "same_entity": 0.470, "context_similarity": 2.558, "window_similarity": 1.050,
-           "same_unit": 1.695, "same_article": -1.295, "crowding": -0.725, "near_similarity": 3.514}
-BIAS = -6.743
+WEIGHTS = {"property_similarity": 1.791, "same_entity": 0.316, "context_similarity": 2.533,
+           "window_similarity": 3.257, "same_unit": 1.714, "same_article": -1.730, "crowding": -0.621,
+           "near_similarity": 1.874}
+BIAS = -7.132
 
 _NUMBER = re.compile(
     r"\d[\d,.]*|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -72,26 +73,7 @@ def number_window(sentence: str, surface: str, words: int = 6) -> str:
     return masked_sentence(" ".join([*before, surface, *after]))
 
 
-def windows(sentence: str, surface: str, wide: int = 6, near: int = 2) -> tuple[str, tuple[int, int]] | None:
-    """number_window(sentence, surface, wide) and where number_window(sentence, surface, near)
-    lies in it (character offsets), or None when the surface is not in the sentence. The near
-    window is read inside the wide one (pooled from its token vectors), so the words around a
-    figure go through the model once."""
-    sentence = sentence or ""
-    at = sentence.find(surface) if surface else -1
-    if at < 0:
-        return None
-    before = sentence[:at].split()[-wide:]
-    after = sentence[at + len(surface):].split()[:wide]
-    far = before[:max(0, len(before) - near)]
-    # the pieces are cut at spaces, where no masked number starts or ends: masking them one by
-    # one masks the whole
-    start = len(masked_sentence(" ".join(far))) + (1 if far else 0)
-    inner = masked_sentence(" ".join([*before[len(far):], surface, *after[:near]]))
-    return masked_sentence(" ".join([*before, surface, *after])), (start, start + len(inner))
-
-
-_encode_unique = phrase_vectors.pooled  # (text, span) -> vectors, kept for the process
+_encode_unique = phrase_vectors  # context texts -> vectors, kept for the process
 
 
 def crowding_counts(claims: Sequence[_Frame]) -> Counter:
@@ -109,18 +91,12 @@ def _dimension(c: _Frame) -> str:
     return dimension_of(c.unit) if c.value is not None else "text"
 
 
-Context = tuple[str, tuple[int, int] | None]
-
-
-def _contexts(claims: Sequence[_Frame], entities: Sequence[str]) -> tuple[list[Context], list[Context], list[Context]]:
-    """Each claim's masked sentence, and its wide and near number windows, as (text, span) for
-    the shared vector cache (span None: the whole text): the near window is a span of the wide."""
+def _contexts(claims: Sequence[_Frame], entities: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """Each claim's masked sentence, and its wide and near number windows."""
     sentences = [c.sentence or f"{e} {c.property} {c.surface}" for c, e in zip(claims, entities, strict=True)]
-    found = [windows(x, c.surface) for x, c in zip(sentences, claims, strict=True)]
-    alone = [masked_sentence(c.surface or x) for x, c in zip(sentences, claims, strict=True)]  # number_window's
-    return ([(masked_sentence(x), None) for x in sentences],
-            [(w[0], None) if w else (a, None) for w, a in zip(found, alone, strict=True)],
-            [w if w else (a, None) for w, a in zip(found, alone, strict=True)])
+    return ([masked_sentence(x) for x in sentences],
+            [number_window(x, c.surface) for x, c in zip(sentences, claims, strict=True)],
+            [number_window(x, c.surface, 2) for x, c in zip(sentences, claims, strict=True)])
 
 
 def encode_texts(claims: Sequence[_Frame], entities: Sequence[str]) -> None:
@@ -128,7 +104,7 @@ def encode_texts(claims: Sequence[_Frame], entities: Sequence[str]) -> None:
     (each model call costs far more than its share of the texts: a story's blocks are many small
     batches)."""
     masked, wide, near = _contexts(claims, entities)
-    _encode_unique([(t, None) for t in phrase_texts([c.property for c in claims])] + masked + wide + near)
+    _encode_unique(phrase_texts([c.property for c in claims]) + masked + wide + near)
 
 
 def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: str = "the event",

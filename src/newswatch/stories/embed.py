@@ -116,87 +116,23 @@ def load_model(model: str | os.PathLike[str] | None = None) -> SentenceTransform
         return loaded
 
 
-Span = tuple[int, int]
-
-
 class TextVectors:
-    """Vectors of short texts (claim contexts, property phrases) and of spans of them, each
-    encoded once per process: a story is regrouped every time an article joins it. At most
-    ``limit`` are kept (float32, about 1.5 KB each); past that the cache starts again."""
+    """Vectors of short texts (claim contexts, property phrases), each encoded once per process:
+    a story is regrouped every time an article joins it. At most ``limit`` are kept (float32,
+    about 1.5 KB each); past that the cache starts again."""
 
     def __init__(self, limit: int = 50_000) -> None:
         self.limit = limit
-        self._kept: dict[str | tuple[str, int, int], np.ndarray] = {}
+        self._kept: dict[str, np.ndarray] = {}
 
     def __call__(self, texts: list[str]) -> np.ndarray:
         """An (n, dim) float64 array of L2-normalised rows, encoding only unseen texts, in one batch."""
-        return self.pooled([(t, None) for t in texts])
-
-    def pooled(self, items: list[tuple[str, Span | None]]) -> np.ndarray:
-        """Vectors of (text, span) items, a span being character offsets into its text (None for
-        the whole text), as (n, dim) float64 L2-normalised rows. Every unseen text goes through
-        the model once, in one batch, and each of its spans is the mean of the token vectors
-        inside it: the words around a claim's number are read in their sentence, for the price
-        of the sentence alone. A span no token falls in (the text was cut at the model's
-        length) is encoded as a text of its own."""
-        if not items:
-            return np.zeros((0, 1))
-        keys = [_key(t, span) for t, span in items]
-        missing = dict.fromkeys(k for k in keys if k not in self._kept)
+        missing = sorted(set(texts) - self._kept.keys())
         if missing:
             if len(self._kept) + len(missing) > self.limit:
                 self._kept.clear()
-            self._kept.update(_pool_missing(list(missing)))
-        return np.array([self._kept[k] for k in keys], dtype=np.float64)
-
-
-def _key(text: str, span: Span | None) -> str | tuple[str, int, int]:
-    """The cache key of a text (itself) or of a span of it."""
-    return text if span is None else (text, span[0], span[1])
-
-
-def _pool_missing(keys: list[str | tuple[str, int, int]]) -> dict[str | tuple[str, int, int], np.ndarray]:
-    """Vectors for cache keys: one token-level pass over their distinct texts, then a pass over
-    the texts of the spans that pooling could not cover."""
-    texts = list(dict.fromkeys(k if isinstance(k, str) else k[0] for k in keys))
-    tokens = dict(zip(texts, encode_tokens_by_length(texts), strict=True))
-    out: dict[str | tuple[str, int, int], np.ndarray] = {}
-    uncovered: list[tuple[str, int, int]] = []
-    for k in keys:
-        if isinstance(k, str):
-            out[k] = pool_span(*tokens[k], None)
-            continue
-        vector = pool_span(*tokens[k[0]], (k[1], k[2]))
-        if vector is None:
-            uncovered.append(k)
-        else:
-            out[k] = vector
-    if uncovered:
-        alone = [text[start:end] for text, start, end in uncovered]
-        out.update(zip(uncovered, encode_by_length(alone), strict=True))
-    return out
-
-
-def pool_span(vectors: np.ndarray, offsets: list[Span], span: Span | None) -> np.ndarray | None:
-    """The L2-normalised mean of the token ``vectors`` whose character ``offsets`` lie inside
-    ``span`` (None: every token, the special ones too, as the model's own mean pooling does);
-    None when no token does. Special tokens have empty offsets and belong to no span."""
-    if span is None:
-        rows = vectors
-    else:
-        inside = [i for i, (s, e) in enumerate(offsets) if s < e and s >= span[0] and e <= span[1]]
-        if not inside:
-            return None
-        rows = vectors[inside]
-    mean = np.asarray(rows, dtype=np.float32).mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return mean / norm if norm > 0 else mean
-
-
-def _length_batches(ids: list[list[int]], batch_size: int) -> list[list[int]]:
-    """Indexes of texts in batches of about one token count (see encode_by_length)."""
-    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-    return [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
+            self._kept.update(zip(missing, encode_by_length(missing), strict=True))
+        return np.array([self._kept[t] for t in texts], dtype=np.float64) if texts else np.zeros((0, 1))
 
 
 def encode_by_length(texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
@@ -211,37 +147,15 @@ def encode_by_length(texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> 
         return encode([])
     loaded = load_model()
     ids = loaded.tokenizer(list(texts), truncation=True, max_length=loaded.max_seq_length)["input_ids"]
+    order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
     out: np.ndarray | None = None
-    for batch in _length_batches(ids, batch_size):
+    for k in range(0, len(order), batch_size):
+        batch = order[k:k + batch_size]
         vectors = encode([texts[i] for i in batch], batch_size=batch_size)
         if out is None:
             out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
         out[batch] = vectors
     assert out is not None
-    return out
-
-
-def encode_tokens_by_length(texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE
-                            ) -> list[tuple[np.ndarray, list[Span]]]:
-    """Each text's token vectors (the default model's last layer, before pooling; float32,
-    one row per token, special tokens included) and each token's character offsets in the text,
-    in batches of about one token count as encode_by_length. Spans of a text are pooled from
-    these (pool_span) instead of being encoded as texts of their own."""
-    if not texts:
-        return []
-    loaded = load_model()
-    found = loaded.tokenizer(list(texts), truncation=True, max_length=loaded.max_seq_length,
-                             return_offsets_mapping=True)
-    out: list[tuple[np.ndarray, list[Span]]] = [(np.zeros((0, 0), dtype=np.float32), [])] * len(texts)
-    for batch in _length_batches(found["input_ids"], batch_size):
-        rows = loaded.encode([texts[i] for i in batch], batch_size=batch_size, output_value="token_embeddings",
-                             convert_to_numpy=False, show_progress_bar=False)
-        for i, vectors in zip(batch, rows, strict=True):
-            offsets = [(int(s), int(e)) for s, e in found["offset_mapping"][i]]
-            array = vectors.detach().cpu().numpy().astype(np.float32, copy=False)
-            if len(array) != len(offsets):  # the model read other tokens than the tokenizer gave
-                raise EmbeddingModelError(f"token vectors ({len(array)}) and offsets ({len(offsets)}) disagree")
-            out[i] = (array, offsets)
     return out
 
 
