@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -239,6 +240,10 @@ def build_database(work: Path, data: Path, gold: dict) -> tuple[Path, dict[str, 
         embed_s, claims_s = seconds["embed"], seconds.get("claims", 0.0)
         print(f"  stage cost per article: embed {1000 * embed_s / ndocs:.0f} ms, claims {1000 * claims_s / ndocs:.0f} ms "
               f"(claims/embed {claims_s / embed_s:.2f})")
+        # wall seconds of this one run, the two stages one after the other; whatever else runs on
+        # the machine slows each by its own share, so the ratio moves from run to run
+        print(f"  (wall time of one run on {os.cpu_count()} cores shared with other work; load average at the end "
+              f"{os.getloadavg()[0]:.1f})")
     return db, by_outlet
 
 
