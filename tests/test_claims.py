@@ -125,3 +125,9 @@ def test_canonical_units_convert():
     assert a.value == b.value == 3e8 and a.unit == b.unit == "W"
     (c,) = extract_claims("Storage: 2 PiB.")
     assert c.unit == "B" and c.value == 2 * 1024**5
+
+
+def test_a_wire_dateline_after_an_abbreviated_state_is_one_sentence():
+    text = "RENO, Nev. (AP) — Tarn Cloud will buy power. It starts in 2028."
+    assert [text[s.start:s.end] for s in split_sentences(text)] == [
+        "RENO, Nev. (AP) — Tarn Cloud will buy power.", "It starts in 2028."]

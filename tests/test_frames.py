@@ -272,3 +272,15 @@ def test_prose_sentences_are_parsed_only_when_a_figure_needs_the_thing_named_bef
     (c,) = [c for c in extract_claims(text) if c.surface == "300 MW"]
     assert c.entity == "Orion 2"
     assert read[0] == "The power capacity reached 300 MW." and len(read) == 6
+
+
+def test_the_unit_of_a_figure_is_never_its_owner():
+    """The tagger reads "MW" and a glued "90MW" as names; the figure's own tokens are the
+    figure, so the campus a sentence describes (or the story's main thing) owns it."""
+    spaced = frame("Halden Compute will build a 150 MW data center campus near Oulu.", "150 MW")
+    glued = frame("Halden Compute is spending $1bn on a 90MW campus near Oulu.", "90MW")
+    assert spaced.entity not in ("MW", "data") and "campus" in spaced.entity
+    assert glued.entity != "90MW"
+    # a name that modifies the noun is still its owner
+    assert frame("The Colossus 2 supercomputer draws 300 MW.", "300 MW").entity == "Colossus 2"
+

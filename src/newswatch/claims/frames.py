@@ -543,14 +543,18 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         while (head.pos_ == "ADJ" or head.pos_ == "PROPN" and _descriptor(head)) \
                 and head.dep_ in ("amod", "compound") and head.head.pos_ in ("NOUN", "PROPN"):
             head = head.head  # "a 10 MW solar canopy", "a 1.8 GW AI campus"
+        while head.pos_ == "NOUN" and head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN") \
+                and head.head.i > head.i:
+            head = head.head  # "a 180 MW data center campus": the campus, not the "data" it hangs on
         if head.pos_ == "ADJ" or q.has_unit or q.has_currency:
             dim = _DIMENSION_WORDS.get(dimension_of(q.unit).split(":")[0], "value" if q.has_currency else "")
             words = [head] if head.pos_ == "ADJ" else []
             frame.property = dim if not words else _words(words)
             measured = head
             if head.pos_ in ("NOUN", "PROPN") and not (head.pos_ == "NOUN" and head.lemma_ in ("year", "day")):
-                frame.entity = _entity_text(_proper_in(head, inside) or head, inside) \
-                    if _proper_in(head, inside) or _is_name(head) and not _descriptor(head) else ""
+                named = _proper_in(head, inside)
+                frame.entity = _entity_text(named or head, inside) if named or _is_name(head) and not _descriptor(head) \
+                    else ""
                 if not frame.entity:
                     own = _owner(head, inside)
                     frame.entity = _entity_text(own) if own is not None else ""
@@ -622,7 +626,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     # the entity: possessor or "of" object of the measured noun, else the clause's subject
     own = _owner(prop_noun, inside) if prop_noun is not None else None
     if own is None and prop_noun is not None and prop_noun.pos_ == "NOUN":
-        own = _proper_in(prop_noun) if not count else None
+        own = _proper_in(prop_noun, inside) if not count else None
     if own is not None and _no_owner(own):
         own = None
     if own is not None and (own.lower_ in _PRONOUNS or own.pos_ == "NOUN" and own.lemma_.lower() in _DESCRIPTIONS):
@@ -793,7 +797,9 @@ def extract_claims(text: str) -> list[Claim]:
     numeric = any(qs for _, _, qs, _ in found)
     # reference markers ("data center[1]") glue onto words and break the parse: blanked, same length
     plain = _REFERENCE.sub(lambda m: " " * len(m.group()), text)
-    docs = _Docs([plain[body_of.get(id(st), st.start):st.end]
+    # a sentence without figures is read after its dateline too: "SANTA CLARA, Calif. (AP) — Lumora
+    # unveiled" names Lumora, not the wire, as the thing the next sentences' figures are about
+    docs = _Docs([plain[body_of[id(st)] if id(st) in body_of else _dateline_end(text, st):st.end]
                   if st.kind != "table" and (numeric or id(st) in placed) else "" for st in sents])
     by_sentence = {id(st): (body, qs, label) for st, body, qs, label in found}
     docs.read([k for k, st in enumerate(sents) if id(st) in by_sentence])  # one parser call for them all

@@ -28,6 +28,9 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9$�
 # "5. 2 yards", "(6. 6 feet)", "35. 0 percent": a decimal point a word tokeniser spaced out; the
 # digit after it runs on into a lower-case word, a % or a closing mark, which a new sentence never does
 TOKENISED_DECIMAL = re.compile(r"\d(?:\s?[a-z%]|\s?-\s?[a-z]|\s?[),;])")
+# "SANTA CLARA, Calif. (AP) — Lumora ...": a bracketed credit and a dash end a dateline; the
+# abbreviated state before it ends no sentence
+_CREDIT_DASH = re.compile(r"\([A-Za-z][A-Za-z .&\-]{1,30}\)\s*[-–—]")
 BULLET = re.compile(r"^\s*(?:[-•*·▪◦–—]|\d{1,2}[.)]|\(?[a-z][.)])\s+")
 
 
@@ -58,6 +61,8 @@ def split_sentences(text: str) -> list[Sentence]:
         for m in _BOUNDARY.finditer(text, offset, offset + len(stripped)):
             cut = m.start()
             if text[cut - 1].isdigit() and text[cut] == "." and TOKENISED_DECIMAL.match(text, m.end()):
+                continue
+            if _CREDIT_DASH.match(text, m.end()):
                 continue
             word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[s:cut])
             if word:
