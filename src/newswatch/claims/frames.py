@@ -543,21 +543,29 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         while (head.pos_ == "ADJ" or head.pos_ == "PROPN" and _descriptor(head)) \
                 and head.dep_ in ("amod", "compound") and head.head.pos_ in ("NOUN", "PROPN"):
             head = head.head  # "a 10 MW solar canopy", "a 1.8 GW AI campus"
-        while head.pos_ == "NOUN" and head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN") \
-                and head.head.i > head.i:
-            head = head.head  # "a 180 MW data center campus": the campus, not the "data" it hangs on
+        while head.pos_ in ("NOUN", "PROPN") and head.dep_ == "compound" and head.head.i > head.i \
+                and (head.head.pos_ == "NOUN" or head.pos_ == "NOUN" and head.head.pos_ == "PROPN"):
+            head = head.head  # "a 180 MW data center campus", "a 1.2 GW AI campus": the campus
         if head.pos_ == "ADJ" or q.has_unit or q.has_currency:
             dim = _DIMENSION_WORDS.get(dimension_of(q.unit).split(":")[0], "value" if q.has_currency else "")
             words = [head] if head.pos_ == "ADJ" else []
             frame.property = dim if not words else _words(words)
             measured = head
             if head.pos_ in ("NOUN", "PROPN") and not (head.pos_ == "NOUN" and head.lemma_ in ("year", "day")):
-                named = _proper_in(head, inside)
+                # "a 1.2 GW AI campus", "a 64K Nvidia cluster": in a noun phrase that introduces
+                # a new thing, a name before the noun says what kind it is, not which one
+                new_thing = head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("a", "an")
+                                                        for c in head.children)
+                named = None if new_thing else _proper_in(head, inside)
                 frame.entity = _entity_text(named or head, inside) if named or _is_name(head) and not _descriptor(head) \
                     else ""
                 if not frame.entity:
                     own = _owner(head, inside)
                     frame.entity = _entity_text(own) if own is not None else ""
+                if not frame.entity and new_thing and dimension_of(q.unit) != "time":
+                    frame.entity = _builder(head, inside)
+                    if frame.entity:
+                        frame.notes.append("name")
                 if not frame.entity and head.pos_ == "NOUN":
                     frame.entity = _words([head] + _noun_modifiers(head, inside))
                     frame.notes.append("described")
@@ -676,6 +684,21 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         frame.time_ref = _time_ref(nodes, inside)
     frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, prop_noun)
     return frame
+
+
+def _builder(thing: Token, inside: set[int]) -> str:
+    """The named subject of the clause that introduces a new thing ("Nordvik Data will build a
+    180 MW campus", "Brightforge AI unveiled plans for a 1,200MW campus"): the thing is that
+    subject's, and so is the figure that sizes it. Outlets write the same figure as "Nordvik's
+    campus will have 180 megawatts", so the campus as its own owner kept the two apart."""
+    verb = _clause_verb(thing)
+    if verb is None or verb.lemma_.lower() in _ATTRIBUTION:
+        return ""
+    subj, on = _subject(verb)
+    if subj is None or subj.i in inside or on.lemma_.lower() in _ATTRIBUTION or not _is_name(subj) \
+            or subj.ent_type_ in _NOT_ENTITY_ENTS:
+        return ""
+    return _entity_text(subj)
 
 
 def _moved_object(anchor: Token, inside: set[int]) -> Token | None:
