@@ -1128,3 +1128,20 @@ def test_a_later_report_recounting_the_old_figure_still_makes_an_update():
     (d,) = found.discrepancies
     assert len(found.groups[d.group].claims) == 4
     assert d.kind == "update"
+
+
+def test_a_figure_its_sentence_names_only_by_a_verb_meets_another_outlets_named_one():
+    """ "Tarn Cloud will take 450 megawatts" names nothing it measures but its owner's power, and
+    another outlet writes that figure as "250MW of firm, carbon-free capacity": one quantity
+    (the learned score, reading two unlike sentences, kept them apart, so the wire's wrong
+    figure became its own group's consensus). The first tranche of each stays apart."""
+    found = _story([
+        ("2026-05-04T06:00:00Z", "Tarn Cloud has agreed to buy power from planned wind farms in Wyoming. "
+                                 "Under the 20-year agreement, Tarn Cloud will take 450 megawatts from farms "
+                                 "being developed by Ridgeback Wind. The first 60 megawatts are expected in 2027."),
+        ("2026-05-04T08:00:00Z", "Tarn Cloud has signed a 20-year power purchase agreement with Ridgeback Wind "
+                                 "for 250MW of firm, carbon-free capacity from new wind farms in Wyoming. "
+                                 "Deliveries will begin with 60MW in 2027."),
+    ])
+    (d,) = [d for d in found.discrepancies if {"450 megawatts", "250MW"} <= _surfaces(d)]
+    assert d.kind == "conflict" and not {"60 megawatts", "60MW"} & _surfaces(d)

@@ -733,19 +733,29 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     sim, same_owner, same_unit, same_article = (features[FEATURES.index(name)] for name in (
         "property_similarity", "same_entity", "same_unit", "same_article"))
     keys = np.array([property_key(c.property) for c in items], dtype=object)
-    measures = [c.value is not None and not is_count_unit(c.unit) for c in items]
-    named = iter(_named_properties([c for c, m in zip(items, measures, strict=True) if m]))  # parses: measures only
-    measure = np.array([m and next(named) for m in measures], dtype=bool)
+    numeric = np.array([c.value is not None and not is_count_unit(c.unit) for c in items], dtype=bool)
+    named_it = iter(_named_properties([c for c, m in zip(items, numeric, strict=True) if m]))  # parses: measures only
+    named = np.array([bool(m) and next(named_it) for m in numeric], dtype=bool)  # a measure with a named property
+    measure = named
     same_key = (keys[:, None] == keys[None, :]) & measure[:, None] & measure[None, :]
     close = (sim >= SAME_PROPERTY) & measure[:, None] & measure[None, :] & (same_article < 0.5)
+    # A figure whose sentence names nothing it measures ("a 180 MW campus", "Calder will take
+    # 520 megawatts", "the chip is rated at 1,400W") gives its owner's figure of that unit, so
+    # it is as likely another outlet's report of a named one ("320MW of firm capacity") as two
+    # close phrases are; a plan and a level meet here as they do in `candidates`.
+    unnamed = numeric & ~named
+    scope_class = np.array([_scope_class(c) for c in items], dtype=object)
+    loose = (unnamed[:, None] | unnamed[None, :]) & numeric[:, None] & numeric[None, :] & (same_article < 0.5) \
+        & (scope_class[:, None] == scope_class[None, :])
     # An owner the parse names only by a description ("its first building", "the quake") or not
     # at all may be a part of the story's main thing or another of its kind (an aftershock),
     # which story_entities files under the main thing: the frames agree only on a named owner.
     described = np.array([not any(ch.isupper() for ch in c.entity) for c in items])
     scope = np.array([_scope(c) for c in items], dtype=object)
-    agree = (same_owner > 0.5) & (same_unit > 0.5) & (scope[:, None] == scope[None, :]) \
-        & ~described[:, None] & ~described[None, :]
-    return np.where(agree & same_key, SAME_PROPERTY_ODDS, np.where(agree & close, CLOSE_PROPERTY_ODDS, 1.0))
+    owned = (same_owner > 0.5) & (same_unit > 0.5) & ~described[:, None] & ~described[None, :]
+    agree = owned & (scope[:, None] == scope[None, :])
+    return np.where(agree & same_key, SAME_PROPERTY_ODDS,
+                    np.where(agree & close | owned & loose, CLOSE_PROPERTY_ODDS, 1.0))
 
 
 def _revised_figure(c: ClaimRecord) -> bool:
