@@ -295,5 +295,7 @@ def test_a_new_thing_sized_by_a_figure_is_its_builders():
         == "Halden Compute"
     assert frame("Halden Compute is spending $1bn on a 90MW campus near Oulu.", "90MW").entity == "Halden Compute"
     assert frame("The Colossus 2 supercomputer draws 300 MW.", "300 MW").entity == "Colossus 2"
+    # what it "also" builds or runs is another thing than the story's
+    assert frame("Halden Compute also runs a 60 MW campus in Vaasa.", "60 MW").entity != "Halden Compute"
     # a figure of time is how long, not what was built: left as it was
     assert frame("Judge Ellis gave Parker a 5-year sentence.", "5-year").entity != "Judge Ellis"

@@ -17,6 +17,7 @@ from conftest import seed_frames
 from newswatch.claims import intervals
 from newswatch.claims.frames import extract_claims
 from newswatch.claims.groups import (
+    CLOSE_PROPERTY_ODDS,
     ArticleInfo,
     ClaimRecord,
     analyse_story,
@@ -1145,3 +1146,34 @@ def test_a_figure_its_sentence_names_only_by_a_verb_meets_another_outlets_named_
     ])
     (d,) = [d for d in found.discrepancies if {"450 megawatts", "250MW"} <= _surfaces(d)]
     assert d.kind == "conflict" and not {"60 megawatts", "60MW"} & _surfaces(d)
+
+
+
+def _odds(claims):
+    """groups._frames_agree over claims whose owners are already the story's names."""
+    from newswatch.claims.alignment import feature_matrices
+    from newswatch.claims.groups import _frames_agree
+    return _frames_agree(claims, feature_matrices(claims, [c.entity for c in claims]))
+
+
+def test_an_unnamed_figure_meets_another_only_as_its_owners_one_figure_of_that_unit():
+    """The loose meeting of an unnamed figure ("Ferrow will take 90 MW") holds only where it is
+    its owner's one figure of the unit in its article and its own sentence names that owner:
+    another chip's memory the parse carried over ("Its predecessor made do with 96GB"), an
+    owner's second figure of the unit, and money (a contract's value against a valuation) stay
+    to the learned score."""
+    named = rec(2, 9e7, "90MW", unit="W", entity="Ferrow", prop="firm capacity",
+                sentence="Ferrow signed for 90MW of firm capacity.")
+    taken = rec(1, 7e7, "70 megawatts", unit="W", entity="Ferrow", prop="take",
+                sentence="Ferrow will take 70 megawatts.")
+    assert _odds([taken, named])[0, 1] == CLOSE_PROPERTY_ODDS
+    carried = rec(1, 7e7, "70 megawatts", unit="W", entity="Ferrow", prop="power",
+                  sentence="Its older site made do with 70 megawatts.")
+    assert _odds([carried, named])[0, 1] == 1.0
+    second = rec(1, 2e7, "20 MW", unit="W", entity="Ferrow", prop="power",
+                 sentence="Ferrow runs 20 MW elsewhere.")
+    assert _odds([taken, second, named])[0, 2] == 1.0
+    paid = rec(1, 7e9, "$7 billion", unit="USD", entity="Ferrow", prop="value", sentence="Ferrow is worth $7 billion.")
+    deal = rec(2, 9e9, "$9 billion", unit="USD", entity="Ferrow", prop="contract value",
+               sentence="Ferrow signed a contract value of $9 billion.")
+    assert _odds([paid, deal])[0, 1] == 1.0

@@ -690,10 +690,13 @@ def _builder(thing: Token, inside: set[int]) -> str:
     """The named subject of the clause that introduces a new thing ("Nordvik Data will build a
     180 MW campus", "Brightforge AI unveiled plans for a 1,200MW campus"): the thing is that
     subject's, and so is the figure that sizes it. Outlets write the same figure as "Nordvik's
-    campus will have 180 megawatts", so the campus as its own owner kept the two apart."""
+    campus will have 180 megawatts", so the campus as its own owner kept the two apart. A
+    thing the subject "also" builds or runs is another than the one the story is about."""
     verb = _clause_verb(thing)
     if verb is None or verb.lemma_.lower() in _ATTRIBUTION:
         return ""
+    if any(c.lower_ == "also" for c in verb.children):
+        return ""  # "Highplains will also build a 300 MW battery": another thing than the story's
     subj, on = _subject(verb)
     if subj is None or subj.i in inside or on.lemma_.lower() in _ATTRIBUTION or not _is_name(subj) \
             or subj.ent_type_ in _NOT_ENTITY_ENTS:

@@ -742,10 +742,20 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     # A figure whose sentence names nothing it measures ("a 180 MW campus", "Calder will take
     # 520 megawatts", "the chip is rated at 1,400W") gives its owner's figure of that unit, so
     # it is as likely another outlet's report of a named one ("320MW of firm capacity") as two
-    # close phrases are; a plan and a level meet here as they do in `candidates`.
-    unnamed = numeric & ~named
+    # close phrases are; a plan and a level meet here as they do in `candidates`. Only while its
+    # article gives that owner no other value of the unit (then the owner's figure is not one:
+    # "also runs a 600-megawatt campus" beside the new campus's 1.4 gigawatts), and never for
+    # money, of which one company has many (a contract's value, its valuation, its spending).
+    values = np.array([c.value if c.value is not None else np.nan for c in items], dtype=float)
+    other_value = (same_article > 0.5) & (same_owner > 0.5) & ~np.isclose(values[:, None], values[None, :])
+    money = np.array([dimension_of(c.unit).startswith("money") for c in items])
+    # the owner must be named in the figure's own sentence, not carried over by the parse
+    # ("Its predecessor made do with 192GB" is not the company's chip's memory)
+    in_sentence = np.array([bool(c.entity) and c.entity in (c.sentence or "") for c in items])
+    unnamed = numeric & ~named & ~money & ~other_value.any(axis=1) & in_sentence
     scope_class = np.array([_scope_class(c) for c in items], dtype=object)
-    loose = (unnamed[:, None] | unnamed[None, :]) & numeric[:, None] & numeric[None, :] & (same_article < 0.5) \
+    loose = (unnamed[:, None] | unnamed[None, :]) & numeric[:, None] & numeric[None, :] & ~money[:, None] \
+        & ~money[None, :] & (same_article < 0.5) \
         & (scope_class[:, None] == scope_class[None, :])
     # An owner the parse names only by a description ("its first building", "the quake") or not
     # at all may be a part of the story's main thing or another of its kind (an aftershock),
