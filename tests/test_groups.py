@@ -1173,6 +1173,10 @@ def test_an_unnamed_figure_meets_another_only_as_its_owners_one_figure_of_that_u
     second = rec(1, 2e7, "20 MW", unit="W", entity="Ferrow", prop="power",
                  sentence="Ferrow runs 20 MW elsewhere.")
     assert _odds([taken, second, named])[0, 2] == 1.0
+    # nor does it meet one of another article's two unnamed figures of that owner
+    here = rec(3, 9e7, "90 MW", unit="W", entity="Ferrow", prop="power", sentence="Ferrow will build a 90 MW campus.")
+    there = rec(3, 4e7, "40 MW", unit="W", entity="Ferrow", prop="power", sentence="Ferrow runs 40 MW in Oslo.")
+    assert _odds([taken, here, there])[0, 1] == 1.0 and _odds([taken, here])[0, 1] == CLOSE_PROPERTY_ODDS
     paid = rec(1, 7e9, "$7 billion", unit="USD", entity="Ferrow", prop="value", sentence="Ferrow is worth $7 billion.")
     deal = rec(2, 9e9, "$9 billion", unit="USD", entity="Ferrow", prop="contract value",
                sentence="Ferrow signed a contract value of $9 billion.")

@@ -753,9 +753,11 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     # ("Its predecessor made do with 192GB" is not the company's chip's memory)
     in_sentence = np.array([bool(c.entity) and c.entity in (c.sentence or "") for c in items])
     unnamed = numeric & ~named & ~money & ~other_value.any(axis=1) & in_sentence
+    # ... and what it meets is a named measure or such a figure too, never one of an owner's
+    # several unnamed figures (which of them would it be?)
+    partner = numeric & ~money & (named | unnamed)
     scope_class = np.array([_scope_class(c) for c in items], dtype=object)
-    loose = (unnamed[:, None] | unnamed[None, :]) & numeric[:, None] & numeric[None, :] & ~money[:, None] \
-        & ~money[None, :] & (same_article < 0.5) \
+    loose = (unnamed[:, None] & partner[None, :] | partner[:, None] & unnamed[None, :]) & (same_article < 0.5) \
         & (scope_class[:, None] == scope_class[None, :])
     # An owner the parse names only by a description ("its first building", "the quake") or not
     # at all may be a part of the story's main thing or another of its kind (an aftershock),
