@@ -299,3 +299,20 @@ def test_a_new_thing_sized_by_a_figure_is_its_builders():
     assert frame("Halden Compute also runs a 60 MW campus in Vaasa.", "60 MW").entity != "Halden Compute"
     # a figure of time is how long, not what was built: left as it was
     assert frame("Judge Ellis gave Parker a 5-year sentence.", "5-year").entity != "Judge Ellis"
+
+
+def test_the_first_name_an_article_gives_is_its_topic_even_when_it_speaks():
+    """ "Halden AI said Tuesday it will spend ..." opens the wire copy: the campus the next
+    sentence describes is Halden's, as in the outlet's copy that carried a headline naming it."""
+    text = ("AMARILLO, Texas (AP) — Halden AI said Tuesday it will spend $9.5 billion to build a data "
+            "center campus outside Amarillo.\n\nThe campus will have eight buildings and draw up to 1.2 "
+            "gigawatts of power when complete, the company said.")
+    assert frame(text, "up to 1.2").entity == "Halden AI"
+    # a later speaker is no new topic
+    later = text + "\n\nAnalyst Ruth Kemp said the site could grow. It would then draw 2 gigawatts."
+    assert frame(later, "2 gigawatts").entity != "Ruth Kemp"
+
+
+def test_a_noun_that_names_the_figure_is_not_its_owner():
+    text = "Halden AI is putting $2B into a new campus, and the headline number is huge: 900MW of power."
+    assert frame(text, "900MW").entity == "Halden AI"

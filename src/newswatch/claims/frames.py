@@ -117,6 +117,8 @@ _PRONOUNS = {"it", "its", "they", "their", "them", "he", "his", "she", "her", "t
 _DESCRIPTIONS = {"site", "facility", "campus", "company", "firm", "plant", "cluster", "supercomputer",
                  "center", "centre", "system", "project", "town", "city", "substation", "startup",
                  "group", "business", "operator", "developer", "machine", "datacenter"}
+# Nouns that name a figure itself ("the headline number", "the final tally"), never its owner.
+_FIGURE_NOUNS = {"number", "numbers", "figure", "figures", "tally", "total", "amount", "sum", "count"}
 _NOT_ENTITY_ENTS = {"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT", "ORDINAL"}
 _EVENT_PREPS = {"in", "during", "at", "from", "after", "since"}
 _DATELINE = re.compile(
@@ -871,8 +873,10 @@ def extract_claims(text: str) -> list[Claim]:
                 frame.property = ""  # "55 km (34 miles)": shown, but no second report to compare
             if not q.unit and re.search(r"\bPUE\b|power usage effectiveness", text[st.start:st.end], re.I):
                 frame.property = "PUE"  # a plain ratio named only by its acronym, often in brackets
-            if frame.entity and frame.entity.lower() == frame.property.lower():
-                # "the PUE hovers at 1.12": the subject is the quantity, not whose it is
+            if frame.entity and (frame.entity.lower() == frame.property.lower()
+                                 or frame.entity.split()[-1].lower() in _FIGURE_NOUNS):
+                # "the PUE hovers at 1.12", "the headline number is a monster: 2.1GW": the
+                # subject is the quantity, not whose it is
                 frame.entity = ""
                 frame.notes.append("pronoun")
             if not frame.entity and "event" not in frame.notes:
@@ -893,7 +897,11 @@ def extract_claims(text: str) -> list[Claim]:
             earlier = (prev, frame) if "change-from" in q.notes else None
         if id(st) in placed:
             claims.extend(_place_claims(text, st, body, doc, label, (last.value, lab_entity, ctx_entity)))
-        if subj is not None and st.kind == "text" and subj.head.lemma_ not in _ATTRIBUTION \
+        # a name that only speaks ("Acme said") is no new topic, but the first name an article
+        # gives is its topic whatever its verb ("Brightforge AI said Tuesday it will spend ..."),
+        # unless it is a dateline's town in capitals the parse took for the subject
+        if subj is not None and st.kind == "text" \
+                and (subj.head.lemma_ not in _ATTRIBUTION or not _entity_text(subj).isupper() and not last.value()) \
                 and not any(c.property.lower() == _entity_text(subj).lower() for c in claims[-len(qs):]):
             last.set(_entity_text(subj))
     claims.sort(key=lambda c: c.start)
@@ -992,6 +1000,7 @@ class _LastEntity:
         self._passed.append(k)
 
     def value(self) -> str:
+        speaker = ""  # the earliest name that only speaks: the topic when nothing else is named
         while self._passed:
             nearest = self._passed[-self.chunk:]
             self.docs.read(nearest[::-1])
@@ -1000,7 +1009,11 @@ class _LastEntity:
                 if subj is not None and subj.head.lemma_ not in _ATTRIBUTION:
                     self.set(_entity_text(subj))
                     return self._value
+                if subj is not None and not _entity_text(subj).isupper():
+                    speaker = _entity_text(subj)
             del self._passed[-self.chunk:]
+        if not self._value and speaker:
+            self.set(speaker)
         return self._value
 
 
