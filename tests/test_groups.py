@@ -1173,6 +1173,9 @@ def test_an_unnamed_figure_meets_another_only_as_its_owners_one_figure_of_that_u
     second = rec(1, 2e7, "20 MW", unit="W", entity="Ferrow", prop="power",
                  sentence="Ferrow runs 20 MW elsewhere.")
     assert _odds([taken, second, named])[0, 2] == 1.0
+    # a part the article only describes ("a 30 MW first chunk") is no second figure of the owner
+    chunk = rec(1, 3e7, "30 MW", unit="W", entity="chunk", prop="power", sentence="The first chunk is 30 MW.")
+    assert _odds([taken, chunk, named])[0, 2] == CLOSE_PROPERTY_ODDS
     # nor does it meet one of another article's two unnamed figures of that owner
     here = rec(3, 9e7, "90 MW", unit="W", entity="Ferrow", prop="power", sentence="Ferrow will build a 90 MW campus.")
     there = rec(3, 4e7, "40 MW", unit="W", entity="Ferrow", prop="power", sentence="Ferrow runs 40 MW in Oslo.")

@@ -746,8 +746,11 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     # article gives that owner no other value of the unit (then the owner's figure is not one:
     # "also runs a 600-megawatt campus" beside the new campus's 1.4 gigawatts), and never for
     # money, of which one company has many (a contract's value, its valuation, its spending).
+    # (a figure of a thing the article only describes, "a 300MW chunk", is a part, not a second figure)
+    described = np.array([not any(ch.isupper() for ch in c.entity) for c in items])
     values = np.array([c.value if c.value is not None else np.nan for c in items], dtype=float)
-    other_value = (same_article > 0.5) & (same_owner > 0.5) & ~np.isclose(values[:, None], values[None, :])
+    other_value = (same_article > 0.5) & (same_owner > 0.5) & ~described[None, :] \
+        & ~np.isclose(values[:, None], values[None, :])
     money = np.array([dimension_of(c.unit).startswith("money") for c in items])
     # the owner must be named in the figure's own sentence, not carried over by the parse
     # ("Its predecessor made do with 192GB" is not the company's chip's memory)
@@ -762,7 +765,6 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     # An owner the parse names only by a description ("its first building", "the quake") or not
     # at all may be a part of the story's main thing or another of its kind (an aftershock),
     # which story_entities files under the main thing: the frames agree only on a named owner.
-    described = np.array([not any(ch.isupper() for ch in c.entity) for c in items])
     scope = np.array([_scope(c) for c in items], dtype=object)
     owned = (same_owner > 0.5) & (same_unit > 0.5) & ~described[:, None] & ~described[None, :]
     agree = owned & (scope[:, None] == scope[None, :])
