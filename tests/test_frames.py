@@ -316,3 +316,11 @@ def test_the_first_name_an_article_gives_is_its_topic_even_when_it_speaks():
 def test_a_noun_that_names_the_figure_is_not_its_owner():
     text = "Halden AI is putting $2B into a new campus, and the headline number is huge: 900MW of power."
     assert frame(text, "900MW").entity == "Halden AI"
+
+
+def test_a_dateline_town_in_capitals_is_no_topic():
+    text = ("Tarn Data to build $2.3 billion AI data center in Finland\n"
+            "OULU, Finland (AP) — Tarn Data said Monday it will build a 2.1 billion euro ($2.3 billion) data "
+            "center campus for artificial intelligence in Oulu, a town in central Finland.\n"
+            "The campus will have a capacity of 90 megawatts across three buildings, the company said.")
+    assert frame(text, "90 megawatts").entity != "OULU"
