@@ -324,3 +324,11 @@ def test_a_dateline_town_in_capitals_is_no_topic():
             "center campus for artificial intelligence in Oulu, a town in central Finland.\n"
             "The campus will have a capacity of 90 megawatts across three buildings, the company said.")
     assert frame(text, "90 megawatts").entity != "OULU"
+
+
+def test_a_company_named_in_capitals_is_a_topic_though_it_only_speaks():
+    """A dateline's town in capitals is kept from being the topic; a company written in capitals
+    ("IBM said ...", "AMD said ...") is not a town."""
+    for name in ("IBM", "AMD"):
+        text = f"{name} said on Tuesday it would open a site in Texas. The campus will draw 300 MW."
+        assert frame(text, "300 MW").entity == name

@@ -901,11 +901,20 @@ def extract_claims(text: str) -> list[Claim]:
         # gives is its topic whatever its verb ("Brightforge AI said Tuesday it will spend ..."),
         # unless it is a dateline's town in capitals the parse took for the subject
         if subj is not None and st.kind == "text" \
-                and (subj.head.lemma_ not in _ATTRIBUTION or not _entity_text(subj).isupper() and not last.value()) \
+                and (subj.head.lemma_ not in _ATTRIBUTION or not _dateline_town(subj) and not last.value()) \
                 and not any(c.property.lower() == _entity_text(subj).lower() for c in claims[-len(qs):]):
             last.set(_entity_text(subj))
     claims.sort(key=lambda c: c.start)
     return claims
+
+
+def _dateline_town(subj: Token) -> bool:
+    """A name in capitals that a dateline's punctuation or a place tag follows ("KAJAANI, Finland
+    —", "MEMPHIS (AP) —"): a town the parse took for a subject. "IBM said" is a company."""
+    if not _entity_text(subj).isupper():
+        return False
+    nxt = subj.doc[subj.i + 1] if subj.i + 1 < len(subj.doc) else None
+    return nxt is None or nxt.text in (",", "(", "—", "–", "-", "--", ":") or subj.ent_type_ in ("GPE", "LOC")
 
 
 def _share_change(before: Claim, before_frame: Frame, frame: Frame, q: Quantity) -> None:
@@ -1009,7 +1018,7 @@ class _LastEntity:
                 if subj is not None and subj.head.lemma_ not in _ATTRIBUTION:
                     self.set(_entity_text(subj))
                     return self._value
-                if subj is not None and not _entity_text(subj).isupper():
+                if subj is not None and not _dateline_town(subj):
                     speaker = _entity_text(subj)
             del self._passed[-self.chunk:]
         if not self._value and speaker:
