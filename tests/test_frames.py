@@ -332,3 +332,10 @@ def test_a_company_named_in_capitals_is_a_topic_though_it_only_speaks():
     for name in ("IBM", "AMD"):
         text = f"{name} said on Tuesday it would open a site in Texas. The campus will draw 300 MW."
         assert frame(text, "300 MW").entity == name
+
+
+def test_a_things_place_and_its_figures_have_one_owner():
+    """The unit before a name ("the 300 MW Colossus campus") is the figure's, not part of the
+    name, for the thing's place as for its power."""
+    claims = extract_claims("The 300 MW Colossus campus in Memphis opened.")
+    assert {c.entity for c in claims} == {"Colossus"}

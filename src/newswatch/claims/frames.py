@@ -165,8 +165,10 @@ def _entity_text(tok: Token, skip: set[int] = frozenset()) -> str:
     not the ``skip`` tokens (the figure's own, "MW" in "xAI's 300 MW Colossus campus")."""
     parts = [tok]
     for c in tok.lefts:
-        if c.i in skip or c.like_num or c.ent_type_ in _NOT_ENTITY_ENTS or _descriptor(c):
-            continue  # a figure or a kind before a name is no part of it ("the 240MW WLM-2 campus")
+        if c.i in skip or c.like_num or c.ent_type_ in _NOT_ENTITY_ENTS or _descriptor(c) \
+                or any(x.like_num for x in c.subtree) or c.i > 0 and c.doc[c.i - 1].like_num:
+            continue  # a figure or a kind before a name is no part of it ("the 240MW WLM-2 campus",
+            # "the 300 MW Colossus campus", whose "MW" carries its number)
         if c.dep_ in ("compound", "nmod", "poss") and c.pos_ == "PROPN" or c.dep_ == "compound" and c.pos_ == "NOUN":
             parts.extend(x for x in c.subtree if x.dep_ not in ("case", "punct", "det"))
         elif c.dep_ == "amod" and c.pos_ == "PROPN":
@@ -902,7 +904,7 @@ def extract_claims(text: str) -> list[Claim]:
         # unless it is a dateline's town in capitals the parse took for the subject
         if subj is not None and st.kind == "text" \
                 and (subj.head.lemma_ not in _ATTRIBUTION or not _dateline_town(subj) and not last.value()) \
-                and not any(c.property.lower() == _entity_text(subj).lower() for c in claims[-len(qs):]):
+                and not any(c.property.lower() == _entity_text(subj).lower() for c in claims[len(claims) - len(qs):]):
             last.set(_entity_text(subj))
     claims.sort(key=lambda c: c.start)
     return claims
