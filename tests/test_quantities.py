@@ -619,3 +619,10 @@ def test_half_joined_to_a_kinship_noun_is_no_fraction():
     assert q("Half-sister Maria Lopez testified on Friday.") == []
     assert q("They walked a half-mile to the camp.") == [(804.672, "m")]
     assert q("Sales fell by half.") == [(0.5, "fraction")]
+
+
+def test_a_dash_opening_a_line_is_a_bullet():
+    """"- 300 MW" opening a line is a list item: neither a negative figure nor, with the next
+    item, a range."""
+    assert q("Power:\n\n- 300 MW\n- 2 GW") == [(3e8, "W"), (2e9, "W")]
+    assert q("It will draw 10-12 GW.") == [(1.1e10, "W")]

@@ -514,6 +514,8 @@ def digit_cores(text: str, lo: int, hi: int, masked) -> list[Core]:
             if before == " " and sign != sign.strip() and re.search(r"[A-Za-z]\s$", text[max(lo, s - 2):s]) \
                     and re.match(r"\s?(?:[,;)]|\.(?!\d)|$)", text[e:e + 2]):
                 before = "0"  # "Ashgabat city - 15, ...": a spaced dash after a word is punctuation
+            if sign != sign.strip() and "\n" in text and not text[text.rfind("\n", 0, s) + 1:s].strip():
+                before = "0"  # "- 300 MW" opening a line of a text with lines: a list's bullet
             # "10-12 GW": a range dash; "GPT-4": a model name; " -15": a sign
             if before and (before.isdigit() or before.isalpha() or before in ")"):
                 start = ns

@@ -752,7 +752,8 @@ def _merge_ranges(text: str, qs: list[Quantity], lo: int) -> list[Quantity]:
             b = qs[i + 1]
             between = text[a.end:b.start]
             pre = text[max(lo, a.start - 9):a.start].lower()
-            conn = re.fullmatch(r"\s*(?:-|–|—|to|through|and|-\s*to)\s*", between)
+            # a line break is no range ("- 300 MW\n- 2 GW": a list's bullets)
+            conn = "\n" not in between and re.fullmatch(r"\s*(?:-|–|—|to|through|and|-\s*to)\s*", between)
             ok = bool(conn)
             if ok and "and" in between and not pre.rstrip().endswith("between"):
                 ok = False
