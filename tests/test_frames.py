@@ -339,3 +339,9 @@ def test_a_things_place_and_its_figures_have_one_owner():
     name, for the thing's place as for its power."""
     claims = extract_claims("The 300 MW Colossus campus in Memphis opened.")
     assert {c.entity for c in claims} == {"Colossus"}
+
+
+def test_a_company_named_like_a_figure_word_keeps_its_figures():
+    """"the headline number is 2.1GW" names the quantity, not its owner; "Total" in capitals is a
+    company's name."""
+    assert frame("Total will build a 300 MW solar farm in Texas.", "300 MW").entity == "Total"

@@ -876,9 +876,9 @@ def extract_claims(text: str) -> list[Claim]:
             if not q.unit and re.search(r"\bPUE\b|power usage effectiveness", text[st.start:st.end], re.I):
                 frame.property = "PUE"  # a plain ratio named only by its acronym, often in brackets
             if frame.entity and (frame.entity.lower() == frame.property.lower()
-                                 or frame.entity.split()[-1].lower() in _FIGURE_NOUNS):
+                                 or frame.entity.split()[-1] in _FIGURE_NOUNS):
                 # "the PUE hovers at 1.12", "the headline number is a monster: 2.1GW": the
-                # subject is the quantity, not whose it is
+                # subject is the quantity, not whose it is (a name in capitals, "Total", is a name)
                 frame.entity = ""
                 frame.notes.append("pronoun")
             if not frame.entity and "event" not in frame.notes:
