@@ -736,9 +736,8 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     numeric = np.array([c.value is not None and not is_count_unit(c.unit) for c in items], dtype=bool)
     named_it = iter(_named_properties([c for c, m in zip(items, numeric, strict=True) if m]))  # parses: measures only
     named = np.array([bool(m) and next(named_it) for m in numeric], dtype=bool)  # a measure with a named property
-    measure = named
-    same_key = (keys[:, None] == keys[None, :]) & measure[:, None] & measure[None, :]
-    close = (sim >= SAME_PROPERTY) & measure[:, None] & measure[None, :] & (same_article < 0.5)
+    same_key = (keys[:, None] == keys[None, :]) & named[:, None] & named[None, :]
+    close = (sim >= SAME_PROPERTY) & named[:, None] & named[None, :] & (same_article < 0.5)
     # A figure whose sentence names nothing it measures ("a 180 MW campus", "Calder will take
     # 520 megawatts", "the chip is rated at 1,400W") gives its owner's figure of that unit, so
     # it is as likely another outlet's report of a named one ("320MW of firm capacity") as two
