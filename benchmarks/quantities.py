@@ -770,25 +770,29 @@ def sample_discrepancies(sample_dir: Path = SAMPLE_DIR, notes: list[str] | None 
                     property=c.property, time_ref=c.time_ref, scope=c.scope, modality=c.modality,
                     value_text=c.value_text, sentence=c.sentence, published=a.get("published")))
             for e in a.get("errors") or []:
-                m = re.search(r'"([^"]+)"', e)
-                if m and "(not a number)" not in e:
-                    wrong.append((k, m.group(1)))
+                # every figure quoted before "where other outlets say" or "contradicting" is this
+                # article's wrong one ('says "over 1 million NVIDIA H200" GPUs (and "1,024,000
+                # NVIDIA H200") where ...'); one error counts once, caught by any of its quotes
+                quotes = re.findall(r'"([^"]+)"', re.split(r"\b(?:where|contradicting)\b", e, maxsplit=1)[0])
+                if quotes:
+                    wrong.append((k, quotes))
         analysis = analyse_story(recs, infos)
         found = analysis.discrepancies
         n_disc += len(found)
 
-        def is_wrong(c, k: int, w: str) -> bool:
-            head = " ".join(w.split()[:2])
-            return c.article_id == k and (head in c.surface or c.surface in w)
+        def is_wrong(c, k: int, quotes: list[str]) -> bool:
+            said = c.surface or c.value_text or ""
+            return c.article_id == k and bool(said) and any(
+                " ".join(w.split()[:2]) in said or said in w for w in quotes)
 
-        for k, w in wrong:
+        for k, quotes in wrong:
             total += 1
-            hit = any(is_wrong(c, k, w) for d in found for s in d.sides for c in s.claims)
+            hit = any(is_wrong(c, k, quotes) for d in found for s in d.sides for c in s.claims)
             caught += hit
             if not hit and notes is not None:
-                notes.append(f"missed  {name}: {w!r}")
+                notes.append(f"missed  {name}: {quotes[0]!r}")
         for d in found:
-            if not any(is_wrong(c, k, w) for s in d.sides for c in s.claims for k, w in wrong):
+            if not any(is_wrong(c, k, q) for s in d.sides for c in s.claims for k, q in wrong):
                 false += 1
                 if notes is not None:
                     g = analysis.groups[d.group]
