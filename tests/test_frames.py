@@ -345,3 +345,16 @@ def test_a_company_named_like_a_figure_word_keeps_its_figures():
     """"the headline number is 2.1GW" names the quantity, not its owner; "Total" in capitals is a
     company's name."""
     assert frame("Total will build a 300 MW solar farm in Texas.", "300 MW").entity == "Total"
+
+
+def test_a_running_total_is_cumulative_wherever_its_words_stand():
+    """"In total" may stand far from the figure, and "total" may be the property itself; a figure
+    inside another phrase of the clause, or a part "of the total", is no sum."""
+    text = "Vantage has raised $7.1 billion of such loans in total over two years, after deals of $2 billion in 2024."
+    assert frame(text, "$7.1").scope == "cumulative"
+    assert frame(text, "$2 billion").scope != "cumulative"
+    assert frame("The round brings Tessaly's total funding to $900 million.", "$900").scope == "cumulative"
+    assert frame("The sale was its fourth this year, bringing its total to $3.3 billion.", "$3.3").scope == "cumulative"
+    assert frame("Kestrel has committed $60 million to the site so far.", "$60").scope == "cumulative"
+    part = "Brightline is putting $200 million into the $700 million round, nearly a third of the total."
+    assert frame(part, "$200").scope != "cumulative"

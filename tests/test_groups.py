@@ -1178,3 +1178,22 @@ def test_an_unnamed_figure_meets_another_only_as_its_owners_one_figure_of_that_u
     deal = rec(2, 9e9, "$9 billion", unit="USD", entity="Ferrow", prop="contract value",
                sentence="Ferrow signed a contract value of $9 billion.")
     assert _odds([paid, deal])[0, 1] == 1.0
+
+
+def test_a_total_its_own_article_tells_apart_from_a_deal_meets_no_deal():
+    """"Raised $300m, bringing its total funding to $1.1bn": the article gives both, so the total is
+    the owner's running sum and never another outlet's figure for the round."""
+    found = _story([
+        ("2026-03-02T09:00:00Z", "Tessaly raises $300m\n\nTessaly said on Monday it had raised $300 million in a round "
+                                 "led by Corvid Partners. The round brings Tessaly's total funding to $1.1 billion."),
+        ("2026-03-02T11:00:00Z", "Tessaly lands $300m\n\nAI start-up Tessaly has raised $300 million from investors "
+                                 "led by Corvid Partners, the company said on Monday."),
+    ])
+    assert not [d for d in found.discrepancies
+                if {c.surface for s in d.sides for c in s.claims} >= {"$1.1 billion", "$300 million"}]
+    total = next(c for g in found.groups for c in g.claims if c.surface == "$1.1 billion")
+    assert total.running_total
+    # a total its own article does not contradict stays the deal's figure
+    deal = _story([(None, "The agreement is worth €2.6bn in total, officials said."),
+                   (None, "Officials announced a €2.6bn agreement on Monday.")])
+    assert not any(c.running_total for g in deal.groups for c in g.claims)

@@ -459,13 +459,38 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
             or sent_words & {"planned", "proposed"} and near & {"planned", "proposed"}) and modality != "hypothetical":
         return "planned", modality
     text_after = anchor.doc[span_toks[-1].i + 1:].text.lower()[:40]
-    if near & {"total", "cumulative", "altogether"} and q.has_currency or re.match(r"\s*(?:so far|to date|in total)\b",
-                                                                                    text_after):
+    summed = {t.lower_ for t in (*anchor.subtree, *anchor.head.children)  # not "a third of the total"
+              if not (t.dep_ == "pobj" and t.head.lower_ == "of")}
+    if summed & {"total", "cumulative", "altogether"} and q.has_currency \
+            or re.match(r"\s*(?:so far|to date|in total)\b", text_after) or _totalled(prop_noun, own_chain[:1], span_toks):
         return "cumulative", modality
     return "", modality
 
 
 _QUARTER = {"quarter", "quarters", "quarterly", "q1", "q2", "q3", "q4"}
+_TOTAL_WORDS = {"total", "cumulative", "combined", "aggregate", "overall"}
+
+
+def _totalled(prop_noun: Token | None, verbs: list[Token], span_toks: list[Token]) -> bool:
+    """Is the figure a sum of many: its property says so ("total funding", "combined capacity")
+    or the verb it completes is qualified by "in total", "to date", "so far" anywhere in its
+    clause ("has raised $9.8bn in GPU-backed debt in total")? A figure inside another phrase of the
+    clause ("after facilities of $1.9bn") is not what the words sum up."""
+    if prop_noun is not None and (prop_noun.lower_ == "total" or any(
+            c.lower_ in _TOTAL_WORDS and c.dep_ in ("amod", "compound", "nmod") for c in prop_noun.children)):
+        return True  # "bringing its total to $9.8 billion", "total funding", "combined capacity"
+    span = {t.i for t in span_toks}
+    for v in verbs:
+        if not any(t.head == v or t.head.head == v and t.head.dep_ == "prep" for t in span_toks):
+            continue  # "after facilities of $1.9bn": a figure inside another phrase of the clause
+        for c in v.children:
+            words = {w.lower_ for w in c.children}
+            if span & {t.i for t in c.subtree}:
+                continue
+            if c.dep_ == "prep" and (c.lower_ == "in" and "total" in words or c.lower_ == "to" and "date" in words) \
+                    or c.dep_ == "advmod" and (c.lower_ in ("altogether", "cumulatively") or c.lower_ == "far" and "so" in words):
+                return True
+    return False
 
 
 def _period_modifies(anchor: Token, chain: list[Token], prop_noun: Token | None) -> bool:

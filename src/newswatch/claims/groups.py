@@ -109,6 +109,8 @@ class ClaimRecord:
     # the values (base unit) of the figures its sentence says it changed from, "1.8GW, up from the
     # 1.2GW" (set by group_claims)
     previous: tuple[tuple[float, float], ...] = ()
+    # a sum its own article tells apart from a figure it adds up (set by group_claims)
+    running_total: bool = False
 
 
 @dataclass(frozen=True)
@@ -416,7 +418,38 @@ def _scope_class(c: ClaimRecord) -> str:
     So does "cumulative": a plain figure of a deal or a toll is its total ("a €2.6bn deal" and
     "worth €2.6bn in total"); a part, a period's share or a change never is."""
     scope = _scope(c)
+    if c.running_total:
+        return "cumulative"
     return "" if scope in ("planned", "cumulative") else scope
+
+
+def mark_running_totals(claims: Sequence[ClaimRecord], canon: Mapping[str, str]) -> None:
+    """Mark the totals that are not the figure of one deal, build or event: an article that gives
+    a total and, for the same owner and time, a plain figure of the same dimension that it is
+    not ("raised $500m, bringing its total funding to $1.9bn"; "a $4.2bn loan ... $9.8bn in GPU-backed
+    debt in total") says they are two quantities. Such a total meets only other totals; a
+    total no figure of its article contradicts ("worth €2.6bn in total") stays the deal's."""
+    by_article: dict[int, list[ClaimRecord]] = {}
+    for c in claims:
+        c.running_total = False
+        if c.value is not None and not c.baseline:
+            by_article.setdefault(c.article_id, []).append(c)
+
+    def owner(c: ClaimRecord) -> str:
+        return canon.get(c.entity, c.entity) if c.entity else ""
+
+    for same in by_article.values():
+        for c in same:
+            if _scope(c) != "cumulative":
+                continue
+            b = _bounds(c)
+            c.running_total = any(
+                _scope(o) in ("", "planned") and _time(o) == _time(c)
+                and dimension_of(o.unit) == dimension_of(c.unit)
+                and (not owner(o) or not owner(c) or owner(o) == owner(c))
+                and isinstance(b, tuple) and isinstance(ob := _bounds(o), tuple)
+                and (ob[1] < b[0] or b[1] < ob[0])
+                for o in same if o is not c)
 
 
 def _time(c: ClaimRecord) -> str:
@@ -853,6 +886,7 @@ def group_claims(claims: Sequence[ClaimRecord], texts: Sequence[str] = ()) -> tu
     towns = _dateline_towns(texts)
     canon = story_entities(claims, texts, towns)
     mark_baselines(claims)
+    mark_running_totals(claims, canon)
     ungrouped = [c for c in claims if not comparable(c)]
     items = [c for c in claims if comparable(c)]
     groups = [Group(entity="", property="", unit="", scope=_scope(items[members[0]]),
