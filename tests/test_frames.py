@@ -358,3 +358,14 @@ def test_a_running_total_is_cumulative_wherever_its_words_stand():
     assert frame("Kestrel has committed $60 million to the site so far.", "$60").scope == "cumulative"
     part = "Brightline is putting $200 million into the $700 million round, nearly a third of the total."
     assert frame(part, "$200").scope != "cumulative"
+def test_the_earlier_time_of_a_baseline_is_the_baselines_not_the_new_figures():
+    """"From $3.1bn a year earlier": the year earlier dates the $3.1bn, never the figure it
+    rose to, and "a year ago" is a time, not a per-year rate."""
+    text = "Quarterly sales climbed to $4.4 billion from $3.1 billion a year earlier, the chipmaker said."
+    assert frame(text, "$4.4").time_ref == "current"
+    assert frame(text, "$3.1").time_ref != "current"
+    text = "The deal values Corvid at $9 billion, up from $2 billion a year ago."
+    assert frame(text, "$9").time_ref == "current"
+    old = frame(text, "$2")
+    assert old.time_ref != "current" and old.scope != "per-period"
+    assert frame("The mine produces 40,000 tonnes a year.", "40,000").scope == "per-period"

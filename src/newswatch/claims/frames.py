@@ -349,12 +349,18 @@ def _governing_verbs(verb: Token | None) -> list[Token]:
 
 def _time_ref(tokens: list[Token], skip: set[int] = frozenset()) -> str:
     """An earlier time or event a figure is dated to, from the words attached to its noun and verb.
-    The figure's own words (`skip`) date nothing: the "old" of "a 36-year-old man" is an age."""
-    for t in tokens:
+    The figure's own words (`skip`) date nothing: the "old" of "a 36-year-old man" is an age. A
+    phrase that holds another figure dates that figure: in "rose to $5.1bn from $3.9bn a year
+    earlier" the year earlier is the $3.9bn's, which it gets from its own preposition."""
+    own_preps = [t.head for t in tokens if t is not None and t.dep_ == "pobj" and t.head.dep_ == "prep"
+                 and (t.i in skip or not skip)]
+    for t in [*tokens, *own_preps]:
         if t is None:
             continue
         for c in t.children:
             if skip and any(x.i in skip for x in c.subtree):
+                continue
+            if any(x.like_num and x.i not in skip and x.ent_type_ not in ("DATE", "TIME") for x in c.subtree):
                 continue
             if c.lower_ in _EARLIER and c.dep_ in ("amod", "advmod", "npadvmod"):
                 return _entity_text(t) if t.pos_ == "NOUN" else c.text.lower()
@@ -446,8 +452,8 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
     if len(after) > 2 and after[0].lower_ == "of":
         after = after[2:]  # "2 million gallons of water a day"
     after_words = " ".join(t.lower_ for t in after)
-    if re.match(r"(?:a|per|each|every|an)\s+(?:year|annum|month|week|day|quarter|season|game|hour|night)\b",
-                after_words) or after and after[0].lower_ in _PERIOD and after[0].lower_.endswith("ly") \
+    if re.match(r"(?:a|per|each|every|an)\s+(?:year|annum|month|week|day|quarter|season|game|hour|night)\b"
+                r"(?!\s+(?:ago|earlier|before|later|prior)\b)", after_words) or after and after[0].lower_ in _PERIOD and after[0].lower_.endswith("ly") \
             or q.has_currency and _period_modifies(anchor, chain, prop_noun):
         return "per-period", modality
     left = {t.lower_ for t in anchor.subtree if t.i < span_toks[0].i} | {t.lower_ for t in anchor.ancestors
