@@ -360,8 +360,8 @@ def _time_ref(tokens: list[Token], skip: set[int] = frozenset()) -> str:
         for c in t.children:
             if skip and any(x.i in skip for x in c.subtree):
                 continue
-            if any(x.like_num and x.i not in skip and x.ent_type_ not in ("DATE", "TIME") for x in c.subtree):
-                continue
+            if any(x.dep_ == "pobj" and x.like_num and x.ent_type_ not in ("DATE", "TIME") for x in c.children):
+                continue  # "from $3.9bn a year earlier": the preposition of another figure
             if c.lower_ in _EARLIER and c.dep_ in ("amod", "advmod", "npadvmod"):
                 return _entity_text(t) if t.pos_ == "NOUN" else c.text.lower()
             if any(x.lower_ in ("double", "triple", "twice", "half", "than") for x in c.subtree):
