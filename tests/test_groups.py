@@ -18,16 +18,18 @@ from newswatch.claims import intervals
 from newswatch.claims.frames import extract_claims
 from newswatch.claims.groups import (
     CLOSE_PROPERTY_ODDS,
-    ArticleInfo,
     ClaimRecord,
     analyse_story,
-    credited_report,
-    credited_source,
     find_discrepancy,
     group_claims,
+)
+from newswatch.claims.reports import (
+    ArticleInfo,
+    StoryReports,
+    credited_source,
     independent_reports,
-    outlet_reports,
     reports_and_copies,
+    story_reports,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -310,10 +312,10 @@ def test_a_sentence_credits_a_wire_however_it_names_it(sentence, wire):
 def test_a_longer_proper_name_that_starts_with_an_outlets_name_credits_no_outlet(sentence):
     """A market-research firm or index named after an outlet is another body: crediting it makes
     the figure no copy of the outlet's report."""
-    outlets = {"Fortune": "report:1", "Insider": "report:2", "Tech Daily": "report:3"}
-    assert credited_report(sentence, outlets) is None
-    assert credited_report("The site draws 5 MW, according to Fortune.", outlets) == "report:1"
-    assert credited_report("Its chief told Reuters Tuesday the site draws 5 MW.", outlets) == "wire:reuters"
+    story = StoryReports(outlets={"Fortune": "report:1", "Insider": "report:2", "Tech Daily": "report:3"})
+    assert story.credit(sentence) is None
+    assert story.credit("The site draws 5 MW, according to Fortune.") == "report:1"
+    assert story.credit("Its chief told Reuters Tuesday the site draws 5 MW.") == "wire:reuters"
     arts = [art(1, "By Fortune Business Insights\nThe market will reach $50 billion.", outlet="PR Wire"),
             art(2, "By Tech Daily Staff\nThe site draws 5 MW.", outlet="DCD"),
             art(3, "Fortune has the story.", outlet="Fortune"), art(4, "Tech Daily story.", outlet="Tech Daily")]
@@ -323,7 +325,7 @@ def test_a_longer_proper_name_that_starts_with_an_outlets_name_credits_no_outlet
 
 def test_a_blank_outlet_name_credits_nothing():
     """A name of spaces (from a source created outside feeds.yaml) would match an empty credit."""
-    assert credited_report("The site draws 5 MW, according to “analysts”.", {"  ": "report:9"}) is None
+    assert StoryReports(outlets={"  ": "report:9"}).credit("The site draws 5 MW, according to “analysts”.") is None
     reports, copies = reports_and_copies([art(1, "By  \n The site draws 5 MW.", outlet="  "),
                                           art(2, "Source: \n The site draws 5 MW.", outlet="B")])
     assert copies == set()
@@ -370,9 +372,9 @@ def test_a_credit_to_an_outlet_of_the_story_is_that_outlets_report():
     assert right.independent_reports == 2
     reports, copies = reports_and_copies(arts)
     assert reports[1] == reports[2] != reports[3] and copies == {2}
-    outlets = outlet_reports(arts, reports)
-    assert credited_report(credited, outlets) == reports[1]
-    assert credited_report("Calder will take 520 megawatts, says a global wire.", outlets) is None
+    story = story_reports(arts)
+    assert story.credit(credited) == reports[1]
+    assert story.credit("Calder will take 520 megawatts, says a global wire.") is None
 
 
 # ---------------------------------------------------------------- update vs conflict

@@ -9,13 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from newswatch.claims.groups import (
-    ArticleInfo,
-    article_credits,
-    independent_reports,
-    outlet_reports,
-    reports_and_copies,
-)
+from newswatch.claims.reports import ArticleInfo, StoryReports, independent_reports, story_reports
 from newswatch.cli import main
 from newswatch.config import parse_config
 from newswatch.pipeline import process
@@ -340,7 +334,7 @@ def test_group_items_compare_as_written_and_places_as_words() -> None:
             _claim(2, 2, "2026-05-02", value=230000, unit="GPU", qualifier="=", surface="230,000 GPUs"),
             _claim(3, 3, "2026-05-03", value=232000, unit="GPU", qualifier="=", surface="232,000 GPUs"),
             _claim(4, 4, "2026-05-04", value=100000, unit="GPU", qualifier="=", surface="100,000 GPUs")]
-    reports = {n: f"report:{n}" for n in range(1, 5)}
+    reports = StoryReports({n: f"report:{n}" for n in range(1, 5)})
     scored = score_item(group_item({"id": 9, "unit": "GPU"}, gpus, reports), {}, PARAMS)
     assert scored.value == 230000
     assert {c.ref: c.agreement for c in scored.checks} == {1: 1.0, 2: 1.0, 3: 1.0, 4: 0.0}
@@ -388,7 +382,8 @@ def test_a_wire_error_repeated_by_its_copy_and_a_credit_loses_to_two_independent
     claims = [_claim(n, n, times[n], value=mw * 1e6, unit="W", qualifier="=", surface=f"{mw} megawatts",
                      sentence=sentence[n], outlet=texts[n][0])
               for n, mw in ((1, 520), (2, 520), (3, 320), (4, 520), (5, 320))]
-    item = group_item({"id": 1, "unit": "W"}, claims, reports, outlet_reports(articles, reports))
+    # without the copies found by wording, the first outlet to publish the wire's report is its original
+    item = group_item({"id": 1, "unit": "W"}, claims, StoryReports(reports, outlets=story_reports(articles).outlets))
     equal = {str(n): 0.9 for n in texts}
     scored = score_item(item, equal, PARAMS)
     assert scored.value == 320e6
@@ -399,9 +394,8 @@ def test_a_wire_error_repeated_by_its_copy_and_a_credit_loses_to_two_independent
     # the copy: the wire is checked for its figure, the copier is not
     times[1] = "2026-11-12T07:00:00Z"
     articles = [replace(a, published=times[a.article_id]) for a in articles]
-    reports, copies = reports_and_copies(articles)
     claims = [c | {"published": times[c["id"]]} for c in claims]
-    item = group_item({"id": 1, "unit": "W"}, claims, reports, outlet_reports(articles, reports), copies)
+    item = group_item({"id": 1, "unit": "W"}, claims, story_reports(articles))
     scored = score_item(item, equal, PARAMS)
     assert scored.value == 320e6 and {c.ref: c.agreement for c in scored.checks} == {1: 0.0, 3: 1.0, 5: 1.0}
 
@@ -423,19 +417,17 @@ def test_a_figure_an_article_takes_from_a_report_it_credits_elsewhere_is_a_repea
     times = {n: f"2026-11-03T0{n}:00:00Z" for n in texts}
     articles = [ArticleInfo(article_id=n, source_id=n, text=text, outlet=outlet, published=times[n])
                 for n, (outlet, text) in texts.items()]
-    reports, copies = reports_and_copies(articles)
-    outlets = outlet_reports(articles, reports)
-    credits = {a.article_id: article_credits(a.text, outlets) for a in articles}
+    story = story_reports(articles)
     sentence = {1: said, 2: said, 3: texts[3][1].split(". ", 1)[1], 4: texts[4][1], 5: texts[5][1]}
     claims = [_claim(n, n, times[n], value=b * 1e9, unit="USD", qualifier="=", surface=f"${b} billion",
                      sentence=sentence[n], outlet=texts[n][0])
               for n, b in ((1, 6.2), (2, 6.2), (3, 6.2), (4, 5.2), (5, 5.2))]
-    item = group_item({"id": 1, "unit": "USD"}, claims, reports, outlets, copies, credits)
+    item = group_item({"id": 1, "unit": "USD"}, claims, story)
     assert {c.ref: c.copy for c in item.claims} == {1: False, 2: True, 3: True, 4: False, 5: False}
     assert score_item(item, {"1": 0.99}, PARAMS).value == 5.2e9
     # its own figure, one the credited report never gives, stays its own claim
     claims[2] = claims[2] | {"value": 7.1e9, "surface": "$7.1 billion"}
-    item = group_item({"id": 1, "unit": "USD"}, claims, reports, outlets, copies, credits)
+    item = group_item({"id": 1, "unit": "USD"}, claims, story)
     assert {c.ref: c.copy for c in item.claims}[3] is False
 
 
@@ -450,11 +442,10 @@ def test_an_outlet_that_misquotes_the_report_it_credits_is_checked_for_its_figur
     times = {n: f"2026-11-12T0{n}:00:00Z" for n in texts}
     articles = [ArticleInfo(article_id=n, source_id=n, text=text, outlet=outlet, published=times[n])
                 for n, (outlet, text) in texts.items()]
-    reports, copies = reports_and_copies(articles)
     claims = [_claim(n, n, times[n], value=b * 1e9, unit="USD", qualifier="=", surface=f"${b} billion",
                      sentence=texts[n][1], outlet=texts[n][0])
               for n, b in ((1, 35.1), (2, 31.5), (3, 35.1), (4, 35.1))]
-    item = group_item({"id": 1, "unit": "USD"}, claims, reports, outlet_reports(articles, reports), copies)
+    item = group_item({"id": 1, "unit": "USD"}, claims, story_reports(articles))
     assert {c.ref: c.copy for c in item.claims} == {1: False, 2: False, 3: True, 4: False}
     scored = score_item(item, {str(n): 0.9 for n in texts}, PARAMS)
     assert scored.value == 35.1e9 and {c.ref: c.agreement for c in scored.checks}[2] == 0.0
@@ -471,7 +462,7 @@ def test_an_outlet_giving_a_figure_now_and_another_planned_splits_the_group() ->
             _claim(6, 4, "2026-10-13T12", value=100000, unit="GPU", surface="100,000 GPUs", scope="planned")]
     for c, article in zip(gpus, (1, 2, 2, 3, 3, 4), strict=True):
         c["article_id"] = article
-    reports = {n: f"report:{n}" for n in range(1, 5)}
+    reports = StoryReports({n: f"report:{n}" for n in range(1, 5)})
     group = {"id": 46, "unit": "GPU"}
     assert score_item(group_item(group, gpus, reports), {}, PARAMS).value == 100000
     now, plan = (score_item(item, {}, PARAMS) for item in group_items(group, gpus, reports))

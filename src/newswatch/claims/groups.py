@@ -3,12 +3,9 @@ they cannot all be true.
 
 `analyse_story(claims, articles)` is pure. It
 
-1. counts **independent reports**: the articles of one outlet are one report; near-duplicate
-   texts (stories/dedup.py's MinHash) are one report whoever publishes them; articles that credit
-   a wire, or another outlet of the story, in their dateline ("(Reuters) -", "By The Associated
-   Press") are that wire's or outlet's one report. Within a group, claims whose sentence credits
-   a press release, a wire or an outlet of the story ("according to The Associated Press", "as
-   first reported by The Register") are that one report too;
+1. counts **independent reports** (reports.py, shared with the reliability stage): one outlet's
+   articles, near-duplicate copies, a wire's copy run under its dateline and claims whose
+   sentence credits one press release, wire or outlet of the story are one report;
 2. **groups** the claims that measure one quantity: claims of one time (the figure a sentence
    compares its own with, "up from 150 MW", is a baseline's time; changes reported days apart
    are two periods), one unit dimension and one scope (a planned figure and a total meet a
@@ -48,7 +45,6 @@ they cannot all be true.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import statistics
@@ -59,7 +55,7 @@ from datetime import datetime
 
 import numpy as np
 
-from ..stories.dedup import DisjointSets, Report, count_reports
+from ..stories.dedup import DisjointSets
 from . import intervals
 from .alignment import (
     FEATURES,
@@ -71,13 +67,12 @@ from .alignment import (
 from .entities import different_versions, resolve_story_entities, story_owners
 from .parse import parse
 from .properties import SAME_PROPERTY, property_key
-from .sentences import split_sentences
+from .reports import ArticleInfo, ReportedClaim, claim_reports, story_reports
 from .units import dimension_of, is_count_unit, si_factor
 
 __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
-           "analyse_story", "group_claims", "find_discrepancy", "independent_reports", "credited_source",
-           "credited_report", "article_credits", "outlet_reports", "reports_and_copies",
-           "NOT_COMPARED_MODALITIES", "story_entities", "candidates"]
+           "analyse_story", "group_claims", "find_discrepancy", "NOT_COMPARED_MODALITIES", "story_entities",
+           "candidates"]
 
 NOT_COMPARED_MODALITIES = {"asked", "hypothetical"}
 EVENT_ENTITY = "the event"  # frames.py's entity for "5 people were killed": the story's own event
@@ -113,17 +108,6 @@ class ClaimRecord:
     running_total: bool = False
 
 
-@dataclass(frozen=True)
-class ArticleInfo:
-    """An article of the story as the report counting sees it."""
-
-    article_id: int
-    source_id: int | None
-    text: str = ""
-    outlet: str = ""
-    published: str | None = None
-
-
 @dataclass
 class Group:
     """Claims of one story about the same property of the same entity at the same time."""
@@ -135,6 +119,7 @@ class Group:
     time_ref: str
     claims: list[ClaimRecord] = field(default_factory=list)
     reports: dict[int, str] = field(default_factory=dict)  # claim id -> independent report key
+    copies: set[int] = field(default_factory=set)  # claim ids that repeat another outlet's report
 
     @property
     def outlets(self) -> int:
@@ -183,220 +168,6 @@ class StoryAnalysis:
     groups: list[Group]
     discrepancies: list[Discrepancy]
     ungrouped: list[ClaimRecord]
-
-
-# ---------------------------------------------------------------- independent reports
-
-# Agencies whose copy other outlets run under their credit. A small closed class, so a list.
-_WIRES = {
-    "reuters": "reuters", "ap": "ap", "associated press": "ap", "afp": "afp",
-    "agence france-presse": "afp", "agence france presse": "afp", "bloomberg": "bloomberg",
-    "dpa": "dpa", "pti": "pti", "press trust of india": "pti", "xinhua": "xinhua", "upi": "upi",
-    "ani": "ani", "ians": "ians", "kyodo": "kyodo", "yonhap": "yonhap", "efe": "efe", "ansa": "ansa",
-    "pa media": "pa", "press association": "pa", "bernama": "bernama", "anadolu": "anadolu",
-    "tass": "tass", "aap": "aap", "australian associated press": "aap", "cna": "cna",
-    "dow jones": "dowjones", "dow jones newswires": "dowjones", "canadian press": "cp",
-    "interfax": "interfax", "jiji press": "jiji", "kyodo news": "kyodo",
-}
-_WIRES_KEYS = {"wire:" + v for v in _WIRES.values()}
-# Acronyms that are also everyday words or names ("Ani", "Ansa") credit a wire only in capitals;
-# dpa writes its own name in lower case.
-_CAPITALS_ONLY = {"ap", "afp", "ani", "upi", "pti", "aap", "cna", "ians", "efe", "ansa"}
-
-
-def _wire_name(name: str) -> str:
-    pattern = re.escape(name).replace(r"\ ", r"\s+")
-    return f"(?-i:{pattern.upper()})" if name in _CAPITALS_ONLY else pattern
-
-
-_WIRE_NAMES = "|".join(_wire_name(w) for w in sorted(_WIRES, key=len, reverse=True))
-_THE = r"(?:the\s+)?"
-# A name credits its outlet only where the proper name ends: "according to Fortune Business
-# Insights", "the Bloomberg Billionaires Index" and "the Reuters Institute" name other bodies
-# ("told Reuters Tuesday" and "By Tech Daily Staff" still credit theirs).
-_NAME_ENDS = r"(?-i:(?!\s+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Staff\b)[A-Z0-9]))"
-_CREDITED_WIRE = rf"(?:{_WIRE_NAMES})\b{_NAME_ENDS}"
-# "Oct 6 (Reuters) -", "LONDON (AP) —", "By Reuters", "By The Associated Press", "Source: Reuters":
-# the article is wire copy.
-_DATELINE = re.compile(rf"\((?P<w>{_WIRE_NAMES})\)\s*[-—–:]|^\s*(?:by|source:|via)\s+{_THE}(?P<w2>{_WIRE_NAMES})\b",
-                       re.I | re.M)
-# A sentence that states where its figure comes from: a press release, a filing, or a wire
-# ("according to The Associated Press", "according to a Reuters report", "Reuters reported",
-# "as first reported by AP", "citing Reuters", "told Reuters", "(AP)").
-_REPORT_NOUN = r"(?:report|story|article|tally|count|analysis|review)"
-_CREDIT = re.compile(
-    rf"\baccording\s+to\s+(?:an?\s+|the\s+|its\s+|their\s+)?(?:[\w\-'’]+\s+){{0,2}}?"
-    rf"(?P<doc>press\s+release|statement|filing|announcement|news\s+release)\b"
-    rf"|\b(?:said|stated|announced|disclosed)\s+in\s+(?:an?|the|its|their)\s+(?:[\w\-'’]+\s+){{0,2}}?"
-    rf"(?P<doc2>press\s+release|statement|filing|announcement|news\s+release)\b"
-    rf"|\b(?P<w>{_WIRE_NAMES})\s+(?:(?:has|had|first|earlier|previously|also)\s+)?"
-    rf"(?:reports?|reported|said|says|cited|wrote|writes|calculated|tallied)\b"
-    rf"|\baccording\s+to\s+(?:an?\s+|the\s+)?(?P<w2>{_CREDITED_WIRE})"
-    rf"|\baccording\s+to\s+(?:an?|the)\s+(?:[\w\-]+\s+){{0,2}}?{_REPORT_NOUN}\s+(?:by|from|in)\s+{_THE}(?P<w4>{_CREDITED_WIRE})"
-    rf"|\b(?:reported|cited|quoted|calculated)\s+(?:earlier\s+|first\s+)?by\s+{_THE}(?P<w5>{_CREDITED_WIRE})"
-    rf"|\b(?:citing|told|tells|telling)\s+{_THE}(?P<w6>{_CREDITED_WIRE})"
-    rf"|\((?P<w3>{_WIRE_NAMES})\)",
-    re.I)
-_CREDIT_WIRES = ("w", "w2", "w3", "w4", "w5", "w6")
-# An outlet that is a wire itself: "AP", "The Associated Press", "Reuters", "Bloomberg News".
-_OUTLET_WIRE = re.compile(rf"\s*{_THE}(?P<w>{_WIRE_NAMES})(?:\s+(?:news(?:\s+agency)?|newswire|wire|staff))?\s*",
-                          re.I)
-
-
-def _wire(name: str) -> str:
-    name = " ".join(name.lower().split())
-    return "wire:" + _WIRES.get(name, name)
-
-
-def _outlet_wire(outlet: str) -> str | None:
-    """The wire an outlet is (``wire:ap`` for "The Associated Press"), or None."""
-    if _wire(outlet) in _WIRES_KEYS:
-        return _wire(outlet)
-    m = _OUTLET_WIRE.fullmatch(outlet)
-    return _wire(m.group("w")) if m else None
-
-
-def credited_source(text: str, *, dateline: bool = False) -> str | None:
-    """The wire or document a text credits: ``wire:reuters``, ``doc:press release``; None when it
-    credits none. With ``dateline`` only an article's opening credit counts (its first 400
-    characters), which marks the whole article as wire copy."""
-    if dateline:
-        m = _DATELINE.search(text[:400])
-        return _wire(m.group("w") or m.group("w2")) if m else None
-    m = _CREDIT.search(text)
-    if not m:
-        return None
-    doc = m.group("doc") or m.group("doc2")
-    if doc:
-        return "doc:" + " ".join(doc.lower().split()).replace("news release", "press release")
-    return _wire(next(m.group(g) for g in _CREDIT_WIRES if m.group(g)))
-
-
-def _outlet_key(name: str) -> str:
-    """An outlet's name without a leading "The", spaces collapsed: how credits are matched."""
-    words = name.split()
-    if len(words) > 1 and words[0].lower() == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
-def _outlet_name(name: str) -> str:
-    """Pattern of an outlet's name as a sentence writes it: its words as configured (capitals
-    matter: "The Information" is not "the information"), a leading "The" either way or left out."""
-    words = _outlet_key(name).split()
-    lead = r"(?:[Tt]he\s+)?" if words != name.split() else ""
-    return lead + r"\s+".join(re.escape(w) for w in words)
-
-
-@functools.lru_cache(maxsize=256)
-def _outlet_credit(names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(dateline, sentence) patterns crediting one of these outlets, as `_DATELINE` and
-    `_CREDIT` credit a wire, without "<name> said" (a company's own newsroom is an outlet too,
-    and "Acme said" is news about it, not a repeat of its release)."""
-    # a blank name would credit whatever follows "according to"
-    alts = "|".join(_outlet_name(n) for n in sorted(names, key=len, reverse=True) if _outlet_key(n)) or "(?!)"
-    n = rf"(?-i:{alts})(?![\w]){_NAME_ENDS}"
-    dateline = re.compile(rf"\((?P<o>{n})\)\s*[-—–:]|^\s*(?:by|source:|via)\s+(?P<o2>{n})", re.I | re.M)
-    sentence = re.compile(
-        rf"\baccording\s+to\s+(?:an?\s+|the\s+)?(?P<o>{n})"
-        rf"|\baccording\s+to\s+(?:an?|the)\s+(?:[\w\-]+\s+){{0,2}}?{_REPORT_NOUN}\s+(?:by|from|in)\s+(?P<o2>{n})"
-        rf"|(?<![\w])(?P<o3>{n})(?:'s|’s)?\s+(?:(?:has|had|first|earlier|previously|also)\s+)?"
-        rf"(?:reports?|reported|wrote|writes)\b"
-        rf"|\b(?:reported|cited|quoted)\s+(?:earlier\s+|first\s+)?by\s+(?P<o4>{n})"
-        rf"|\b(?:citing|told|tells|telling)\s+(?P<o5>{n})",
-        re.I)
-    return dateline, sentence
-
-
-def _credited_outlet(pattern: re.Pattern[str], text: str) -> str | None:
-    m = pattern.search(text)
-    if not m:
-        return None
-    return _outlet_key(next(g for g in m.groups() if g))
-
-
-def outlet_reports(articles: Sequence[ArticleInfo], reports: Mapping[int, str]) -> dict[str, str]:
-    """Each outlet of a story (by name) and its independent report key, for `credited_report`."""
-    return {a.outlet: reports[a.article_id] for a in articles if a.outlet and a.article_id in reports}
-
-
-def credited_report(text: str, outlets: Mapping[str, str] | None = None) -> str | None:
-    """The report a sentence repeats: the wire or document it credits (`credited_source`), else
-    the report of the story's outlet it credits by name ("according to The Register", "as first
-    reported by Tech Daily"), from ``outlets`` (`outlet_reports`). None when it credits none."""
-    credit = credited_source(text)
-    if credit or not outlets:
-        return credit
-    named = _credited_outlet(_outlet_credit(tuple(sorted(outlets)))[1], text)
-    keyed = {_outlet_key(name): report for name, report in outlets.items()}
-    return keyed.get(named) if named else None
-
-
-def article_credits(text: str, outlets: Mapping[str, str] | None = None) -> set[str]:
-    """The wires and outlets of the story an article credits anywhere ("Reuters first reported
-    the deal on Monday"), whichever sentence its figures are in; press releases are left out,
-    since most articles about a company quote one somewhere."""
-    found = (credited_report(text[s.start:s.end], outlets) for s in split_sentences(text))
-    return {r for r in found if r and not r.startswith("doc:")}
-
-
-def independent_reports(articles: Sequence[ArticleInfo]) -> dict[int, str]:
-    """Each article's independent report key: one outlet's articles, near-duplicate copies and
-    copies credited to one wire (with the wire's own articles) share a key."""
-    return reports_and_copies(articles)[0]
-
-
-def reports_and_copies(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str], set[int]]:
-    """Report keys (see independent_reports) and the articles that are copies of another's
-    text: a near-duplicate published after its earliest twin, or wire copy run by an outlet
-    other than the wire. Copies never count as the first to report a figure. A report that
-    holds a wire's articles is named for the wire (``wire:reuters``), the key a sentence
-    crediting that wire gets from `credited_source`, so "according to Reuters" in another
-    outlet's article is the wire's own report, not a second one."""
-    items = list(articles)
-    sets = DisjointSets(len(items))
-
-    index = {a.article_id: i for i, a in enumerate(items)}
-    copies: set[int] = set()
-    first_of: dict[str, int] = {}
-    wire_of: dict[int, str] = {}  # article index -> the wire it is or runs
-    source_of = {_outlet_key(a.outlet): a.source_id for a in items if a.outlet}
-    dateline = _outlet_credit(tuple(sorted(source_of)))[0] if source_of else None
-    for i, a in enumerate(items):
-        keys = [f"source:{a.source_id}"]
-        own = _outlet_wire(a.outlet) if a.outlet else None
-        credit = credited_source(a.text or "", dateline=True)
-        if credit:
-            keys.append(credit)
-            if credit != own:
-                copies.add(a.article_id)  # an outlet running the wire's copy
-        # another outlet of the story credited in the dateline ("(Tech Daily) -"): its copy
-        named = _credited_outlet(dateline, (a.text or "")[:400]) if dateline else None
-        if named and source_of[named] != a.source_id:
-            keys.append(f"source:{source_of[named]}")
-            copies.add(a.article_id)
-        if own:
-            keys.append(own)  # the wire's own articles
-        if credit or own:
-            wire_of[i] = own or credit
-        for key in keys:
-            if key in first_of:
-                sets.union(first_of[key], i)
-            else:
-                first_of[key] = i
-    for grp in count_reports([Report(a.article_id, a.source_id, a.text or "") for a in items]).groups:
-        # the original of near-duplicates: not a credited copy, then the earliest published
-        members = sorted(grp, key=lambda aid: (aid in copies, _time_key(items[index[aid]].published), aid))
-        copies.update(members[1:])
-        for other in grp[1:]:
-            sets.union(index[grp[0]], index[other])
-    names: dict[int, str] = {}
-    for i in sorted(wire_of):
-        names.setdefault(sets.find(i), wire_of[i])
-    reports = {a.article_id: names.get(sets.find(i), f"report:{items[sets.find(i)].article_id}")
-               for i, a in enumerate(items)}
-    return reports, copies
-
 
 
 # ---------------------------------------------------------------- grouping
@@ -1127,8 +898,7 @@ def _split_later_figures(found: list[intervals.Side[ClaimRecord]]) -> list[inter
     return numeric + [s for s in out if s.text is not None]
 
 
-def find_discrepancy(group: Group, article_reports: dict[int, str], index: int = 0,
-                     copies: set[int] | None = None) -> Discrepancy | None:
+def find_discrepancy(group: Group, article_reports: dict[int, str], index: int = 0) -> Discrepancy | None:
     """The discrepancy of one group, or None when all its values can hold together. Only sides
     within one order of magnitude of each other disagree (`_one_figure`); the others stay in
     the group, which records agreement, but out of the discrepancy."""
@@ -1180,13 +950,13 @@ def find_discrepancy(group: Group, article_reports: dict[int, str], index: int =
         if not _is_update(per_article, times, side_claims, one_source=True):
             return None
         kind = "update"
-    sides = [_side(s, group, copies or set()) for s in found]
+    sides = [_side(s, group) for s in found]
     numeric = [s.value * si_factor(group.unit) for s in sides if s.value is not None]
     sev = 1.0 if any(s.value is None for s in sides) else intervals.severity(numeric)
     return Discrepancy(group=index, kind=kind, severity=sev, sides=sides, intra_article=intra)
 
 
-def _side(side: intervals.Side[ClaimRecord], group: Group, copies: set[int]) -> DiscrepancySide:
+def _side(side: intervals.Side[ClaimRecord], group: Group) -> DiscrepancySide:
     claims = side.items
     value = None
     value_text = None
@@ -1195,46 +965,29 @@ def _side(side: intervals.Side[ClaimRecord], group: Group, copies: set[int]) -> 
     else:
         f = si_factor(group.unit) or 1.0
         value = statistics.median_low(c.value * si_factor(c.unit) for c in claims if c.value is not None) / f
-    originals = [c for c in claims if c.article_id not in copies] or claims
+    originals = [c for c in claims if c.claim_id not in group.copies] or claims
     first = min(originals, key=lambda c: (_time_key(c.published), c.article_id, c.claim_id))
     return DiscrepancySide(value=value, value_text=value_text, claims=list(claims),
                            outlets=len({c.source_id for c in claims}),
                            independent_reports=len({group.report_of(c) for c in claims}), first=first)
 
 
-def _claim_reports(group: Group, article_reports: dict[int, str],
-                   outlets: Mapping[str, str] | None = None) -> dict[int, str]:
-    """Independent report of each claim: its article's report, or the press release, wire or
-    outlet of the story the claim's sentence credits (two outlets quoting one press release
-    are one report; "according to The Register" is The Register's report)."""
-    out = {}
-    passed_on: dict[str, str] = {}  # a report -> the report its own claims here credit
-    for c in group.claims:
-        credit = credited_report(c.sentence or "", outlets)
-        own = article_reports.get(c.article_id, f"article:{c.article_id}")
-        out[c.claim_id] = credit or own
-        if credit and credit != own:
-            passed_on.setdefault(own, credit)
-    # a credit to a report that itself credits another ("as first reported by Bloomberg", where
-    # Bloomberg wrote "the company said in a statement") is that other report
-    for cid, key in out.items():
-        seen = {key}
-        while key in passed_on and passed_on[key] not in seen:
-            key = passed_on[key]
-            seen.add(key)
-        out[cid] = key
-    return out
+def _reported(c: ClaimRecord) -> ReportedClaim:
+    allows = _bounds(c) if c.value is not None else None
+    return ReportedClaim(c.claim_id, c.article_id, c.source_id, c.sentence or "", c.published,
+                         allows if isinstance(allows, tuple) else None)
 
 
 def analyse_story(claims: Iterable[ClaimRecord], articles: Sequence[ArticleInfo]) -> StoryAnalysis:
     """Groups and discrepancies of one story's claims (discrepancies most severe first)."""
-    article_reports, copies = reports_and_copies(articles)
-    outlets = outlet_reports(articles, article_reports)
+    story = story_reports(articles)
     groups, ungrouped = group_claims(list(claims), [a.text for a in articles])
     found: list[Discrepancy] = []
     for n, g in enumerate(groups):
-        g.reports = _claim_reports(g, article_reports, outlets)
-        d = find_discrepancy(g, article_reports, n, copies)
+        roles = claim_reports([_reported(c) for c in g.claims], story)
+        g.reports = {cid: r.report for cid, r in roles.items()}
+        g.copies = {cid for cid, r in roles.items() if r.copy}
+        d = find_discrepancy(g, dict(story.reports), n)
         if d is not None:
             found.append(d)
     found.sort(key=lambda d: (-d.severity, d.group))

@@ -12,11 +12,11 @@ the archive, and a regrouped story comes back pending with its groups, whose new
 the old ones. One transaction per batch of stories, so a run killed half way resumes where it
 stopped.
 
-Copies are not corroboration: within a group, claims whose articles share an independent report
-key (claims/groups.py: an outlet's own articles, near-duplicate texts, credited wire copy) or
-whose sentences credit the same press release, wire or outlet are one report; its original (the
-wire for its own copy, else the first outlet to publish it) is checked for it, the others' claims
-are copies and neither gain nor lose.
+Copies are not corroboration: a claim votes with its independent report and a copy neither
+gains nor loses, both as claims/reports.claim_reports decides (an outlet's own articles,
+near-duplicate texts, credited wire copy, credits in sentences and articles, followed through
+the reports they credit; a misquote is the outlet's own claim), the same reports the claims
+stage counts for a discrepancy's sides.
 An outlet that echoes (its claims repeat the claim published just before them far more often
 than the two outlets' reliabilities explain, judged from the follows stored with earlier
 checks: truth.echo_probability) has each repeat joined to the report it repeats: one vote,
@@ -26,18 +26,19 @@ still checked as its own claim.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from ..claims.groups import (
-    ArticleInfo,
-    article_credits,
-    credited_report,
-    outlet_reports,
-    reports_and_copies,
-)
 from ..claims.intervals import interval as allowed_interval
 from ..claims.intervals import precision
+from ..claims.reports import (
+    ArticleInfo,
+    ClaimReport,
+    ReportedClaim,
+    StoryReports,
+    claim_reports,
+    story_reports,
+)
 from ..claims.units import si_factor
 from ..store import Store, iso, utcnow
 from .truth import (
@@ -75,60 +76,27 @@ def _time_key(published: str | None) -> tuple[int, str]:
     return (1, "") if not published else (0, published)
 
 
-def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str],
-               outlets: Mapping[str, str] | None = None, copies: Collection[int] = (),
-               credits: Mapping[int, Collection[str]] | None = None) -> Item:
+def group_item(group: dict[str, Any], claims: list[dict[str, Any]], story: StoryReports,
+               roles: Mapping[int, ClaimReport] | None = None) -> Item:
     """A stored claim group as a truth-discovery item, in the group's unit.
 
-    A claim's report is the press release, wire or outlet its sentence credits (``outlets``: the
-    story's outlets and their report keys, claims/groups.outlet_reports; by default those of
-    these claims), else its article's independent report. A claim is a copy, neither checked
-    for nor against its outlet, when its article copies another's (``copies``: a wire's copy
-    run under its dateline, a later near-duplicate) or its sentence credits a wire or outlet
-    whose report is not its article's, unless its value is none that report's own articles
-    give in the group (a misquote is its outlet's own claim). A claim whose sentence credits
-    nothing but whose article credits a report elsewhere (``credits``: article id -> reports,
-    claims/groups.article_credits; "Reuters first reported the deal") repeats that report when
-    its value is one the report's own articles give. Whatever the feeds' times say,
-    the wire is the original of its own copy. Otherwise the first outlet to publish a report is
-    its original. Claims come in publication order, so one outlet's latest claim is its vote.
-    Numbers carry what they allow as written (claims/intervals.py: the rounding of "220,000", "over", "about", a
-    range), so a check agrees with the claims stage's sides of a discrepancy.
+    Each claim votes with its independent report and is a copy, neither checked for nor
+    against its outlet, as claims/reports.claim_reports decides (``roles``; by default over
+    these claims and ``story``, the story's reports): the same reports the claims stage
+    counts for a discrepancy's sides. Claims come in publication order, so one outlet's latest
+    claim is its vote. Numbers carry what they allow as written (claims/intervals.py: the
+    rounding of "220,000", "over", "about", a range), so a check agrees with the claims
+    stage's sides of a discrepancy.
     """
     to_group = si_factor(group.get("unit") or "") or 1.0
     ordered = sorted(claims, key=lambda c: (_time_key(c.get("published")), c["article_id"],
                                             c.get("start") or 0, c["id"]))
-    if outlets is None:
-        outlets = {c["outlet"]: reports[c["article_id"]] for c in claims
-                   if c.get("outlet") and c["article_id"] in reports}
-    own_of = {c["id"]: reports.get(c["article_id"]) or f"article:{c['article_id']}" for c in claims}
-    credit_of = {c["id"]: credited_report(c.get("sentence") or "", outlets) for c in claims}
-    bounds = {c["id"]: _allowed(c) for c in claims if c.get("value") is not None}
-    # what each report's own articles say in this group, to tell a repeat from a misquote
-    said: dict[str, list[tuple[float, float]]] = {}
-    for c in claims:
-        if c["id"] in bounds and c["article_id"] not in copies and credit_of[c["id"]] in (None, own_of[c["id"]]):
-            said.setdefault(own_of[c["id"]], []).append(bounds[c["id"]])
-
-    def repeats(c: dict[str, Any], report: str) -> bool:
-        """Does a claim give a value the report's own articles give in this group?"""
-        return any(_overlap(bounds[c["id"]], b) for b in said[report])
-
-    first_outlet: dict[str, int | None] = {}
+    if roles is None:
+        roles = claim_reports([_reported(c) for c in claims], story)
     out = []
     for c in ordered:
-        own, credit = own_of[c["id"]], credit_of[c["id"]]
-        if credit is None and credits and c["id"] in bounds:
-            credit = next((r for r in sorted(credits.get(c["article_id"], ()))
-                           if r != own and r in said and repeats(c, r)), None)
-        if credit and c["id"] in bounds and credit in said and not repeats(c, credit):
-            credit = None  # "Vexa reported $31.5 billion" where Vexa's release says $35.1 billion
-        report = credit or own
-        if c["article_id"] in copies or (credit and credit != own and not credit.startswith("doc:")):
-            copy = True
-        else:
-            copy = first_outlet.setdefault(report, c["source_id"]) != c["source_id"]
-        common = {"source": str(c["source_id"]), "report": report, "copy": copy, "ref": c["id"]}
+        role = roles[c["id"]]
+        common = {"source": str(c["source_id"]), "report": role.report, "copy": role.copy, "ref": c["id"]}
         if c.get("value") is None:
             if (c.get("value_text") or "").strip():
                 out.append(Claim(text=c["value_text"].strip(), **common))
@@ -140,10 +108,15 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], reports: dic
             r = min(max(precision(c.get("surface") or "", c["value"]), 0.001), 0.10)
             out.append(Claim(value=value, precision=2 * r * abs(value), **common))
             continue
-        lo, hi = bounds[c["id"]]
+        lo, hi = _allowed(c)
         f = 1.0 / to_group
         out.append(Claim(value=value, qualifier=qualifier, low=lo * f, high=hi * f, **common))
     return Item(group["id"], out)
+
+
+def _reported(c: dict[str, Any]) -> ReportedClaim:
+    return ReportedClaim(c["id"], c["article_id"], c.get("source_id"), c.get("sentence") or "",
+                         c.get("published"), _allowed(c) if c.get("value") is not None else None)
 
 
 def _allowed(c: dict[str, Any]) -> tuple[float, float]:
@@ -152,24 +125,19 @@ def _allowed(c: dict[str, Any]) -> tuple[float, float]:
                             c.get("low"), c.get("high"))
 
 
-def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
-
-
 def _si(c: dict[str, Any]) -> float:
     return float(f"{c['value'] * (si_factor(c.get('unit') or '') or 1.0):.9g}")
 
 
-def group_items(group: dict[str, Any], claims: list[dict[str, Any]], reports: dict[int, str],
-                outlets: Mapping[str, str] | None = None, copies: Collection[int] = (),
-                credits: Mapping[int, Collection[str]] | None = None) -> list[Item]:
+def group_items(group: dict[str, Any], claims: list[dict[str, Any]], story: StoryReports) -> list[Item]:
     """A stored claim group as the items to score: one (`group_item`), or two when an outlet
     gives one figure as it stands and another as planned ("64,000 GPUs today, 100,000 by 2027").
 
     The claims stage lets a planned figure meet a plain one, since outlets write one project's
     size both ways; but an outlet that states both, differently, says they are two quantities,
     and one vote per outlet would keep only whichever it wrote last. The present figures come
-    first: their consensus is the group's.
+    first: their consensus is the group's. Reports are decided over the whole group, as the
+    claims stage decides them.
     """
     def planned(c: dict[str, Any]) -> bool:
         return (c.get("scope") or "").strip().lower() == "planned"
@@ -178,10 +146,11 @@ def group_items(group: dict[str, Any], claims: list[dict[str, Any]], reports: di
     for c in claims:
         if c.get("value") is not None:
             kinds.setdefault(c["source_id"], (set(), set()))[planned(c)].add(_si(c))
+    roles = claim_reports([_reported(c) for c in claims], story)
     if not any(now and plan - now for now, plan in kinds.values()):
-        return [group_item(group, claims, reports, outlets, copies, credits)]
-    return [group_item(group, [c for c in claims if not planned(c)], reports, outlets, copies, credits),
-            group_item(group, [c for c in claims if planned(c)], reports, outlets, copies, credits)]
+        return [group_item(group, claims, story, roles)]
+    return [group_item(group, [c for c in claims if not planned(c)], story, roles),
+            group_item(group, [c for c in claims if planned(c)], story, roles)]
 
 
 def _first_party(config: Any) -> dict[str, bool]:
@@ -201,16 +170,7 @@ def _accuracy(rows: dict[int, dict[str, Any]]) -> dict[str, float]:
     return out
 
 
-class _Story(NamedTuple):
-    """How a story's articles count as reports (claims/groups.py)."""
-
-    reports: dict[int, str]   # article id -> independent report key
-    outlets: dict[str, str]   # outlet name -> its report key, what a credit to it repeats
-    copies: set[int]          # articles that copy another's report
-    credits: dict[int, set[str]]  # article id -> the reports it credits anywhere in its text
-
-
-_Work = tuple[dict[str, Any], list[dict[str, Any]], _Story]
+_Work = tuple[dict[str, Any], list[dict[str, Any]], StoryReports]
 
 
 def _gather(store: Store, story_ids: list[int]) -> tuple[list[_Work], set[int]]:
@@ -230,9 +190,7 @@ def _gather(store: Store, story_ids: list[int]) -> tuple[list[_Work], set[int]]:
         articles = [ArticleInfo(article_id=a["id"], source_id=a["source_id"], text=a["text"] or "",
                                 outlet=a["outlet"] or "", published=a["published"])
                     for a in story_articles if a["id"] in with_claims]
-        reports, copies = reports_and_copies(articles)
-        outlets = outlet_reports(articles, reports)
-        story = _Story(reports, outlets, copies, {a.article_id: article_credits(a.text, outlets) for a in articles})
+        story = story_reports(articles)
         for g in story_groups:
             members = [c for c in claims if c.get("group_id") == g["id"]]
             touched |= {c["source_id"] for c in members}
@@ -257,7 +215,7 @@ def _score_work(store: Store, work: list[_Work], reported: set[int]) -> list[dic
         row = {"group_id": g["id"], "consensus_value": None, "consensus_text": None, "checks": {},
                "failed": False, "undecided": False}
         try:
-            items = group_items(g, members, story.reports, story.outlets, story.copies, story.credits)
+            items = group_items(g, members, story)
             row["follows"] = {ref: (int(prev), same) for item in items
                               for ref, _, prev, same in follow_records(item)}
             if echoers:
