@@ -898,7 +898,7 @@ def _split_later_figures(found: list[intervals.Side[ClaimRecord]]) -> list[inter
     return numeric + [s for s in out if s.text is not None]
 
 
-def find_discrepancy(group: Group, article_reports: dict[int, str], index: int = 0) -> Discrepancy | None:
+def find_discrepancy(group: Group, article_reports: Mapping[int, str], index: int = 0) -> Discrepancy | None:
     """The discrepancy of one group, or None when all its values can hold together. Only sides
     within one order of magnitude of each other disagree (`_one_figure`); the others stay in
     the group, which records agreement, but out of the discrepancy."""
@@ -987,7 +987,7 @@ def analyse_story(claims: Iterable[ClaimRecord], articles: Sequence[ArticleInfo]
         roles = claim_reports([_reported(c) for c in g.claims], story)
         g.reports = {cid: r.report for cid, r in roles.items()}
         g.copies = {cid for cid, r in roles.items() if r.copy}
-        d = find_discrepancy(g, dict(story.reports), n)
+        d = find_discrepancy(g, story.reports, n)
         if d is not None:
             found.append(d)
     found.sort(key=lambda d: (-d.severity, d.group))

@@ -291,6 +291,8 @@ class ReportedClaim:
 
 
 class ClaimReport(NamedTuple):
+    """A claim's independent report, and whether it only repeats it."""
+
     report: str  # the independent report the claim belongs to
     copy: bool  # repeats another outlet's report: neither its first reporter nor checked for it
 
@@ -306,13 +308,14 @@ def claim_reports(claims: Sequence[ReportedClaim], story: StoryReports) -> dict[
     release, wire or outlet of the story, or (its sentence crediting nothing) its article
     credits a wire or outlet elsewhere and the claim gives a value that report's own articles
     give here. A credited value the credited report's own articles never give is a misquote,
-    the outlet's own claim. A credit to a report whose own claim of that value credits another
-    ("as first reported by Bloomberg", where Bloomberg wrote "the company said in a statement")
-    is that other report, followed to its end; so is a claim of its own report's value. A claim is a copy when its article copies
-    another's (a wire's copy run under its dateline, a later near-duplicate: whatever the feeds'
-    times say, the wire is the original of its own copy), when it credits a wire or outlet, or
-    when another outlet published its report first in this group (two outlets quoting one press
-    release): the first outlet to publish a report is its original.
+    the outlet's own claim. A report whose own claim of the value credits another report passes
+    the claim on to it, to the end of the chain: "as first reported by Bloomberg", where
+    Bloomberg wrote "the company said in a statement", is the statement's report. A claim is a
+    copy when its article copies another's (a wire's copy run under its dateline, a later
+    near-duplicate: whatever the feeds' times say, the wire is the original of its own copy),
+    when it credits a wire or outlet, or when another outlet published its report first in
+    this group (two outlets quoting one press release): the first outlet to publish a report is
+    its original. Claims are taken in publication order whatever order they come in.
     """
     ordered = sorted(claims, key=lambda c: (_time_key(c.published), c.article_id))
     own = {c.claim_id: story.report_of(c.article_id) for c in ordered}

@@ -65,7 +65,7 @@ def similarity(a: str, b: str) -> float:
 class DisjointSets:
     """Union-find over the items 0..n-1: which have been joined, directly or through others.
     Reports are joined by near-duplicate text here and by outlet or credited wire in
-    claims/groups.py."""
+    claims/reports.py."""
 
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
