@@ -342,3 +342,69 @@ def test_show_output_carries_no_terminal_escapes_from_the_web():
     text = render_story_claims([], [d])
     assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text and "\r" not in text
     assert "most independent reports (2 of 3)" in text and "Evil" in text
+
+
+def _counting_encoder(monkeypatch) -> list[list[str]]:
+    """A fresh vector cache whose model is a fake that records each call's texts (deterministic
+    unit vectors from the text's hash), so what the stage sends to the model can be counted."""
+    import hashlib
+
+    import numpy as np
+
+    from newswatch.claims import alignment, properties
+    from newswatch.stories import embed
+
+    calls: list[list[str]] = []
+
+    def fake(texts, batch_size=32):
+        calls.append(list(texts))
+        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest(), dtype=np.uint8).astype(np.float32)
+                for t in texts]
+        return np.array([r / np.linalg.norm(r) for r in rows], dtype=np.float32).reshape(len(texts), 32)
+
+    fresh = embed.TextVectors()
+    monkeypatch.setattr(embed, "encode_by_length", fake)
+    monkeypatch.setattr(properties, "phrase_vectors", fresh)
+    monkeypatch.setattr(alignment, "_encode_unique", fresh)
+    monkeypatch.setattr(stage, "phrase_vectors", fresh, raising=False)
+    return calls
+
+
+def test_the_stories_of_one_run_go_to_the_model_in_one_call(store, monkeypatch):
+    _fake_frames(monkeypatch)
+    calls = _counting_encoder(monkeypatch)
+    _story(store, ["The campus draws 1.2 GW.", "The campus draws 900 MW."])
+    _story(store, ["The plant cost $18 billion.", "The plant cost $20 billion."])
+    counts = run_claims(store)
+    assert counts["stories_checked"] == 2 and counts["groups"] >= 2
+    assert len(calls) == 1  # one model call for both stories' texts, none while grouping each
+    assert any("campus draws" in t for t in calls[0]) and any("plant cost" in t for t in calls[0])
+
+
+def test_a_run_parses_its_articles_figure_sentences_in_one_parser_call(store, monkeypatch):
+    from newswatch.claims import frames
+
+    parsed: list[list[str]] = []
+    real = frames.parse
+
+    def counting(texts):
+        if texts:
+            parsed.append(list(texts))
+        return real(texts)
+
+    monkeypatch.setattr(frames, "parse", counting)
+    texts = ["Northbeam's campus draws 1.2 GW.", "Its Cresson campus is sized at 900 MW.",
+             "Northbeam will spend $18 billion on the site."]
+    _story(store, texts)
+    expected = [[asdict_claim(c) for c in frames.extract_claims(t)] for t in texts]  # one call each
+    parsed.clear()
+    assert run_claims(store)["claims"] == 3
+    assert len(parsed) == 1 and len(parsed[0]) == 3  # the three articles' sentences, one call
+    stored = [[{k: r[k] for k in ("surface", "entity", "property", "unit", "value")}
+               for r in store.db.query("select * from claims where article_id = ? order by start", [aid])]
+              for aid in range(1, 4)]
+    assert stored == expected  # the same claims as each article read on its own
+
+
+def asdict_claim(c) -> dict:
+    return {"surface": c.surface, "entity": c.entity, "property": c.property, "unit": c.unit, "value": c.value}

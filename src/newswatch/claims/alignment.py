@@ -30,7 +30,7 @@ import numpy as np
 from .properties import phrase_texts, phrase_vectors, property_matrix
 from .units import dimension_of, is_count_unit
 
-__all__ = ["FEATURES", "WEIGHTS", "BIAS", "crowding_counts", "encode_texts", "feature_matrices", "same_quantity_matrix", "masked_sentence",
+__all__ = ["FEATURES", "WEIGHTS", "BIAS", "context_texts", "crowding_counts", "encode_texts", "feature_matrices", "same_quantity_matrix", "masked_sentence",
            "number_window"]
 
 FEATURES = ("property_similarity", "same_entity", "context_similarity", "window_similarity", "same_unit",
@@ -99,21 +99,30 @@ def _contexts(claims: Sequence[_Frame], entities: Sequence[str]) -> tuple[list[s
             [number_window(x, c.surface, 2) for x, c in zip(sentences, claims, strict=True)])
 
 
+def context_texts(claims: Sequence[_Frame], entities: Sequence[str]) -> list[str]:
+    """Every text feature_matrices encodes for these claims: property phrases, masked sentences,
+    wide and near number windows."""
+    masked, wide, near = _contexts(claims, entities)
+    return phrase_texts([c.property for c in claims]) + masked + wide + near
+
+
 def encode_texts(claims: Sequence[_Frame], entities: Sequence[str]) -> None:
     """Encode now, in one model call, every text feature_matrices will compare for these claims
     (each model call costs far more than its share of the texts: a story's blocks are many small
     batches)."""
-    masked, wide, near = _contexts(claims, entities)
-    _encode_unique(phrase_texts([c.property for c in claims]) + masked + wide + near)
+    _encode_unique(context_texts(claims, entities))
 
 
 def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: str = "the event",
-                     counts: Counter | None = None) -> np.ndarray:
+                     counts: Counter | None = None, encoded: Sequence[bool] | None = None) -> np.ndarray:
     """Every pair's features: an array (len(FEATURES), n, n). ``claims`` are the story's comparable
     claims (crowding counts them per article and dimension: pass ``counts`` from
     crowding_counts over the whole story when ``claims`` is a part of it); ``entities`` are their
-    entities as resolved across the story; a claim with no sentence is described by its frame."""
-    s, w, v = (_encode_unique(texts) for texts in _contexts(claims, entities))
+    entities as resolved across the story; a claim with no sentence is described by its frame.
+    Only the claims ``encoded`` marks (all by default) go to the model: the others' similarities
+    are 0, for a claim that no pair may join need not be read."""
+    keep = [True] * len(claims) if encoded is None else list(encoded)
+    s, w, v = (_vectors(texts, keep) for texts in _contexts(claims, entities))
     ent = np.array(entities, dtype=object)
     named = np.array([bool(e) and e != event for e in entities])
     unit = np.array([_unit_class(c.unit) for c in claims], dtype=object)
@@ -121,7 +130,7 @@ def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: s
     per_article = counts if counts is not None else crowding_counts(claims)
     crowd = np.log([max(1, per_article[(c.article_id, _dimension(c))]) for c in claims])
     return np.stack([
-        property_matrix([c.property for c in claims]),
+        property_matrix([c.property for c in claims], keep),
         ((ent[:, None] == ent[None, :]) & named[:, None]).astype(float),
         np.clip(s @ s.T, 0.0, 1.0),
         np.clip(w @ w.T, 0.0, 1.0),
@@ -130,6 +139,17 @@ def feature_matrices(claims: Sequence[_Frame], entities: Sequence[str], event: s
         crowd[:, None] + crowd[None, :],
         np.clip(v @ v.T, 0.0, 1.0),
     ])
+
+
+def _vectors(texts: list[str], keep: list[bool]) -> np.ndarray:
+    """The vectors of the kept texts, zero rows for the others (never encoded)."""
+    kept = [t for t, k in zip(texts, keep, strict=True) if k]
+    if len(kept) == len(texts):
+        return _encode_unique(texts)
+    found = _encode_unique(kept)
+    out = np.zeros((len(texts), found.shape[1] if len(kept) else 1))
+    out[np.array(keep, dtype=bool)] = found
+    return out
 
 
 def same_quantity_matrix(features: np.ndarray, weights: dict[str, float] | None = None,

@@ -834,11 +834,22 @@ def _body(text: str, st: Sentence) -> tuple[str, int]:
     return label, body
 
 
-def extract_claims(text: str) -> list[Claim]:
-    """All claims in `text`, in text order: numeric claims, and the places of the things the
-    text is about (places.py; ``value`` None, ``value_text`` the place). Never raises on odd input."""
+@dataclass
+class _Plan:
+    """What extract_claims reads in a text before any parse: its sentences, those with figures
+    or places (``by_sentence``: body start, quantities, label) and the parser's input for each."""
+
+    sents: list[Sentence]
+    placed: set[int]
+    docs: _Docs
+    by_sentence: dict[int, tuple[int, list[Quantity], str]]
+    first: list[int]  # the sentences parsed first, in one call: those with figures or places
+
+
+def _plan(text: str) -> _Plan | None:
+    """The plan of `text`'s extraction; None when it has no figure and no place."""
     if not text or not text.strip():
-        return []
+        return None
     sents = split_sentences(text)
     masks = mask_non_quantities(text)
     found: list[tuple[Sentence, int, list[Quantity], str]] = []
@@ -851,7 +862,7 @@ def extract_claims(text: str) -> list[Claim]:
         if qs or id(st) in placed:
             found.append((st, body, qs, label))
     if not found:
-        return []
+        return None
     # every sentence when the text has figures (subjects carry over; headings name things), else
     # only those that may give a place; parsed when first read (_Docs)
     body_of = {id(st): body for st, body, _, _ in found}
@@ -863,7 +874,39 @@ def extract_claims(text: str) -> list[Claim]:
     docs = _Docs([plain[body_of[id(st)] if id(st) in body_of else _dateline_end(text, st):st.end]
                   if st.kind != "table" and (numeric or id(st) in placed) else "" for st in sents])
     by_sentence = {id(st): (body, qs, label) for st, body, qs, label in found}
-    docs.read([k for k, st in enumerate(sents) if id(st) in by_sentence])  # one parser call for them all
+    return _Plan(sents, placed, docs, by_sentence, [k for k, st in enumerate(sents) if id(st) in by_sentence])
+
+
+# Plans made by read_ahead, each taken by the extract_claims of its text.
+_ahead: dict[str, _Plan | None] = {}
+
+
+def read_ahead(texts: list[str]) -> None:
+    """Plan the extraction of each of `texts` and parse the sentences each reads first, all in one
+    parser call: the parser costs far less per sentence in one long batch than in one call per
+    article, and a sentence's parse does not depend on its batch. extract_claims of each text
+    then starts from its plan. A text whose plan fails is left for extract_claims to report."""
+    _ahead.clear()
+    plans: dict[str, _Plan | None] = {}
+    for text in dict.fromkeys(texts):
+        try:
+            plans[text] = _plan(text)
+        except Exception:  # noqa: BLE001,S112 - extract_claims meets and reports the same error
+            continue
+    wanted = [(p, k) for p in plans.values() if p is not None for k in p.first]
+    for (p, k), doc in zip(wanted, parse([p.docs.texts[k] for p, k in wanted]), strict=True):
+        p.docs.keep(k, doc)
+    _ahead.update(plans)
+
+
+def extract_claims(text: str) -> list[Claim]:
+    """All claims in `text`, in text order: numeric claims, and the places of the things the
+    text is about (places.py; ``value`` None, ``value_text`` the place). Never raises on odd input."""
+    plan = _ahead.pop(text) if text in _ahead else _plan(text)
+    if plan is None:
+        return []
+    sents, placed, docs, by_sentence = plan.sents, plan.placed, plan.docs, plan.by_sentence
+    docs.read(plan.first)  # one parser call for them all
     claims: list[Claim] = []
     last = _LastEntity(docs, sents)
     prev: Claim | None = None
@@ -1011,6 +1054,10 @@ class _Docs:
         """Parse these sentences now (one parser call), if not yet parsed."""
         todo = [k for k in dict.fromkeys(indexes) if k not in self._docs]
         self._docs.update(zip(todo, parse([self.texts[k] for k in todo]), strict=True))
+
+    def keep(self, k: int, doc: Doc) -> None:
+        """Sentence k's parse, made elsewhere."""
+        self._docs[k] = doc
 
     def __getitem__(self, k: int) -> Doc:
         if k not in self._docs:

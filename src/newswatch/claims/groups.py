@@ -50,7 +50,7 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -59,6 +59,7 @@ from ..stories.dedup import DisjointSets
 from . import intervals
 from .alignment import (
     FEATURES,
+    context_texts,
     crowding_counts,
     encode_texts,
     feature_matrices,
@@ -72,7 +73,7 @@ from .units import dimension_of, is_count_unit, si_factor
 
 __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
            "analyse_story", "group_claims", "find_discrepancy", "NOT_COMPARED_MODALITIES", "story_entities",
-           "candidates"]
+           "candidates", "texts_to_compare"]
 
 NOT_COMPARED_MODALITIES = {"asked", "hypothetical"}
 EVENT_ENTITY = "the event"  # frames.py's entity for "5 people were killed": the story's own event
@@ -422,19 +423,45 @@ def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str],
     could meet (`_block`) is clustered alone, which keeps a long story's cost down. Sets come
     back in order of their first claim."""
     counts = crowding_counts(items)
+    parts = _blocks(items)
+    # figures with a partner only: text claims are compared by their property and owner
+    # (_same_text_property), and a figure no pair may join is never compared
+    compared = _partnered(parts)
+    encode_texts(compared, [canon.get(c.entity, c.entity) for c in compared])  # one model call per story
+    out: list[list[int]] = []
+    for members, part, ok in parts:
+        out.extend([members[k] for k in found] for found in _cluster_block(part, ok, canon, counts, owners or {}))
+    return sorted((sorted(m) for m in out), key=lambda m: m[0])
+
+
+def _blocks(items: Sequence[ClaimRecord]) -> list[tuple[list[int], list[ClaimRecord], np.ndarray]]:
+    """The blocks of claims that could meet (`_block`): the indexes of each block's claims in
+    ``items``, the claims, and which pairs of them may meet (`_allowed`)."""
     blocks: dict[tuple[str, str, bool, str], list[int]] = {}
     for k, c in enumerate(items):
         blocks.setdefault(_block(c), []).append(k)
     parts = [(members, [items[k] for k in members]) for members in blocks.values()]
-    allowed = [_allowed(part) for _, part in parts]
-    # figures only: text claims are compared by their property and owner (_same_text_property)
-    compared = [c for (_, part), ok in zip(parts, allowed, strict=True) if ok.any() for c in part
-                if c.value is not None]
-    encode_texts(compared, [canon.get(c.entity, c.entity) for c in compared])  # one model call per story
-    out: list[list[int]] = []
-    for (members, part), ok in zip(parts, allowed, strict=True):
-        out.extend([members[k] for k in found] for found in _cluster_block(part, ok, canon, counts, owners or {}))
-    return sorted((sorted(m) for m in out), key=lambda m: m[0])
+    return [(members, part, _allowed(part)) for members, part in parts]
+
+
+def _partnered(parts: Sequence[tuple[list[int], list[ClaimRecord], np.ndarray]]) -> list[ClaimRecord]:
+    """The figures that at least one other claim of their block may meet: only their contexts
+    are ever compared."""
+    return [c for _, part, ok in parts for c, any_ in zip(part, ok.any(axis=1), strict=True)
+            if any_ and c.value is not None]
+
+
+def texts_to_compare(claims: Sequence[ClaimRecord]) -> list[str]:
+    """The texts group_claims will encode for a story's claims, for encoding several stories'
+    texts in one model call, which costs far less than one call per story. The claims are not
+    changed. Owners are taken as written, not resolved across the story (resolving them is most
+    of grouping's own cost), so a claim without a sentence, or a rare running total, may be left
+    to the story's own model call."""
+    copies = [replace(c) for c in claims]
+    mark_baselines(copies)
+    mark_running_totals(copies, {})
+    compared = [c for c in _partnered(_blocks([c for c in copies if comparable(c)])) if c.sentence]
+    return context_texts(compared, [c.entity for c in compared])
 
 
 def _allowed(items: Sequence[ClaimRecord]) -> np.ndarray:
@@ -471,7 +498,7 @@ def _cluster_block(items: Sequence[ClaimRecord], allowed: np.ndarray, canon: dic
     if all(c.value is None for c in items):
         prob = _same_text_property(items, owners)
     else:
-        features = feature_matrices(items, owners, EVENT_ENTITY, counts)
+        features = feature_matrices(items, owners, EVENT_ENTITY, counts, encoded=allowed.any(axis=1))
         odds = np.where(apart, 1.0, np.maximum(_frames_agree(items, features), _revises(items, features)))
         prob = same_quantity_matrix(features)
         prob = prob * odds / (prob * odds + 1.0 - prob)

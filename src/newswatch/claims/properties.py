@@ -51,12 +51,21 @@ def same_property(a: str, b: str, threshold: float = SAME_PROPERTY) -> bool:
     return property_similarity(a, b) >= threshold
 
 
-def property_matrix(props: list[str]) -> np.ndarray:
-    """property_similarity of every pair of phrases, as an (n, n) array."""
+def property_matrix(props: list[str], encoded: list[bool] | None = None) -> np.ndarray:
+    """property_similarity of every pair of phrases, as an (n, n) array. Only the phrases
+    ``encoded`` marks (all by default) go to the model; the others are similar only to their own
+    normal form."""
     keys = [property_key(p) for p in props]
     if not keys:
         return np.zeros((0, 0))
-    vectors = phrase_vectors(phrase_texts(props))
+    texts = phrase_texts(props)
+    keep = np.ones(len(keys), dtype=bool) if encoded is None else np.array(encoded, dtype=bool)
+    if keep.all():
+        vectors = phrase_vectors(texts)
+    else:
+        found = phrase_vectors([t for t, k in zip(texts, keep, strict=True) if k])
+        vectors = np.zeros((len(keys), found.shape[1] if keep.any() else 1))
+        vectors[keep] = found
     sim = np.clip(vectors @ vectors.T, 0.0, 1.0)
     k = np.array(keys, dtype=object)
     sim[k[:, None] == k[None, :]] = 1.0

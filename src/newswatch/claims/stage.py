@@ -15,12 +15,18 @@ import logging
 from dataclasses import asdict
 from typing import Any
 
-from .frames import Claim, extract_claims
-from .groups import ArticleInfo, ClaimRecord, StoryAnalysis, analyse_story
+from .frames import Claim, extract_claims, read_ahead
+from .groups import ArticleInfo, ClaimRecord, StoryAnalysis, analyse_story, texts_to_compare
+from .properties import phrase_vectors
 
 log = logging.getLogger("newswatch.claims")
 
 __all__ = ["run_claims", "group_story", "analysis_rows"]
+
+# Articles whose first-read sentences go to the parser in one call.
+ARTICLES_PER_PARSE = 32
+# Stories whose texts go to the model in one call (their claims are held in memory meanwhile).
+STORIES_PER_CALL = 64
 
 
 def _record(row: dict[str, Any]) -> ClaimRecord:
@@ -52,17 +58,50 @@ def analysis_rows(found: StoryAnalysis) -> tuple[list[dict[str, Any]], list[dict
     return groups, discrepancies
 
 
-def group_story(store: Any, story_id: int, claims_hash: str) -> tuple[int, int]:
-    """Regroup one story from its stored claims. Returns how many groups and discrepancies."""
+def _load_story(store: Any, story_id: int) -> tuple[list[ClaimRecord], list[ArticleInfo]]:
+    """A story's stored claims, and its articles that have claims."""
     records = [_record(r) for r in store.story_claims(story_id)]
     with_claims = {r.article_id for r in records}
     articles = [ArticleInfo(article_id=a["id"], source_id=a["source_id"], text=a["text"] or "",
                             outlet=a["outlet"] or "", published=a["published"])
                 for a in store.story_report_articles(story_id) if a["id"] in with_claims]
+    return records, articles
+
+
+def _write_story(store: Any, story_id: int, claims_hash: str, records: list[ClaimRecord],
+                 articles: list[ArticleInfo]) -> tuple[int, int]:
     found = analyse_story(records, articles)
     groups, discrepancies = analysis_rows(found)
     store.replace_story_groups(story_id, groups, discrepancies, claims_hash)
     return len(groups), len(discrepancies)
+
+
+def group_story(store: Any, story_id: int, claims_hash: str) -> tuple[int, int]:
+    """Regroup one story from its stored claims. Returns how many groups and discrepancies."""
+    return _write_story(store, story_id, claims_hash, *_load_story(store, story_id))
+
+
+def _encode_stories(stories: list[tuple[list[ClaimRecord], list[ArticleInfo]]]) -> None:
+    """Encode the texts that grouping will compare for all these stories in one model call (the
+    vectors are kept for the process): one call per story costs far more, most stories giving
+    the model a few small batches. A failure here is left to each story's own grouping, which
+    encodes what it needs and reports what fails."""
+    texts: list[str] = []
+    try:
+        for records, _ in stories:
+            texts.extend(texts_to_compare(records))
+        phrase_vectors(texts)
+    except Exception as exc:  # noqa: BLE001 - only a shortcut: each story is still grouped on its own
+        log.debug("claims: encoding %d stories' texts at once failed: %s", len(stories), exc)
+
+
+def _read_ahead(texts: list[str]) -> None:
+    """frames.read_ahead: these articles' first parses in one parser call. A failure here is left
+    to each article's own extraction, which parses what it needs and reports what fails."""
+    try:
+        read_ahead(texts)
+    except Exception as exc:  # noqa: BLE001 - only a shortcut
+        log.debug("claims: parsing %d articles at once failed: %s", len(texts), exc)
 
 
 def _extract(text: str) -> tuple[list[Claim], list[str]]:
@@ -95,7 +134,10 @@ def run_claims(store: Any, config: Any = None, *, limit: int = 2000) -> dict[str
     discrepancies for the stories whose claims changed."""
     counts = {"articles": 0, "claims": 0, "failed": 0, "parts_skipped": 0, "stories_checked": 0,
               "stories_failed": 0, "groups": 0, "discrepancies": 0}
-    for article in store.articles_pending_claims(limit):
+    articles = store.articles_pending_claims(limit)
+    for n, article in enumerate(articles):
+        if n % ARTICLES_PER_PARSE == 0:
+            _read_ahead([a["text"] or "" for a in articles[n:n + ARTICLES_PER_PARSE]])
         claims, errors = _extract(article["text"] or "")
         if errors:
             log.warning("claims: article %s: %s", article["id"], errors[0])
@@ -107,16 +149,29 @@ def run_claims(store: Any, config: Any = None, *, limit: int = 2000) -> dict[str
         counts["articles"] += 1
         counts["claims"] += len(claims)
     store.sync_claim_stories()
-    for story_id, claims_hash in store.stories_needing_check():
-        try:
-            n_groups, n_found = group_story(store, story_id, claims_hash)
-        except Exception as exc:  # noqa: BLE001 - one story must not stop the others
-            log.warning("claims: story %s: %s: %s", story_id, type(exc).__name__, exc)
-            store.record_error(kind="claims", message=f"story {story_id}: grouping failed: "
-                                                      f"{type(exc).__name__}: {exc}")
-            counts["stories_failed"] += 1
-            continue
-        counts["stories_checked"] += 1
-        counts["groups"] += n_groups
-        counts["discrepancies"] += n_found
+    pending = store.stories_needing_check()
+    for first in range(0, len(pending), STORIES_PER_CALL):
+        loaded: list[tuple[int, str, list[ClaimRecord], list[ArticleInfo]]] = []
+        for story_id, claims_hash in pending[first:first + STORIES_PER_CALL]:
+            try:
+                loaded.append((story_id, claims_hash, *_load_story(store, story_id)))
+            except Exception as exc:  # noqa: BLE001 - one story must not stop the others
+                _story_failed(store, counts, story_id, exc)
+        _encode_stories([(records, articles) for _, _, records, articles in loaded])
+        for story_id, claims_hash, records, articles in loaded:
+            try:
+                n_groups, n_found = _write_story(store, story_id, claims_hash, records, articles)
+            except Exception as exc:  # noqa: BLE001 - one story must not stop the others
+                _story_failed(store, counts, story_id, exc)
+                continue
+            counts["stories_checked"] += 1
+            counts["groups"] += n_groups
+            counts["discrepancies"] += n_found
     return counts
+
+
+def _story_failed(store: Any, counts: dict[str, int], story_id: int, exc: Exception) -> None:
+    log.warning("claims: story %s: %s: %s", story_id, type(exc).__name__, exc)
+    store.record_error(kind="claims", message=f"story {story_id}: grouping failed: "
+                                              f"{type(exc).__name__}: {exc}")
+    counts["stories_failed"] += 1
