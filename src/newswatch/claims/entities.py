@@ -172,10 +172,12 @@ def resolve_story_entities(names: list[str], texts: list[str] | None = None) -> 
     return {n: canon.get(entity_key(n), "") if n else "" for n in names}
 
 
+@lru_cache(maxsize=65536)
 def different_versions(a: str, b: str) -> bool:
     """Are two names different numbered members of one family ("Colossus 1" and "Colossus 2",
     "CX-300" and "CX-400", "H100" and "H200")? Such names are never one thing, however alike the
-    sentences about them read."""
+    sentences about them read. (Kept per pair of names: grouping asks it of every pair of a
+    story's claims, whose owners are a few names.)"""
     ka, kb = _owned(entity_key(a)), _owned(entity_key(b))
     if re.match(r"\d", ka) or re.match(r"\d", kb):
         return False  # "2 GW Hyperion" names a figure, not a version
