@@ -358,6 +358,8 @@ def test_a_running_total_is_cumulative_wherever_its_words_stand():
     assert frame("Kestrel has committed $60 million to the site so far.", "$60").scope == "cumulative"
     part = "Brightline is putting $200 million into the $700 million round, nearly a third of the total."
     assert frame(part, "$200").scope != "cumulative"
+
+
 def test_the_earlier_time_of_a_baseline_is_the_baselines_not_the_new_figures():
     """"From $3.1bn a year earlier": the year earlier dates the $3.1bn, never the figure it
     rose to, and "a year ago" is a time, not a per-year rate."""
@@ -369,3 +371,14 @@ def test_the_earlier_time_of_a_baseline_is_the_baselines_not_the_new_figures():
     old = frame(text, "$2")
     assert old.time_ref != "current" and old.scope != "per-period"
     assert frame("The mine produces 40,000 tonnes a year.", "40,000").scope == "per-period"
+
+
+def test_a_baseline_in_percent_dates_only_itself():
+    """A rate's baseline is written "from 17.1%": the number is not the preposition's own object
+    (the "%" is), yet its year earlier is still the baseline's, not the new rate's."""
+    text = "Gross margin fell to 14.8% from 17.1% a year earlier, as the company absorbed higher memory prices."
+    assert frame(text, "14.8%").time_ref == "current"
+    assert frame(text, "17.1%").time_ref != "current"
+    text = "Occupancy at the campus rose to 92 percent from 85 percent two years earlier."
+    assert frame(text, "92 percent").time_ref == "current"
+    assert frame(text, "85 percent").time_ref != "current"

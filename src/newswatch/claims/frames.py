@@ -360,8 +360,9 @@ def _time_ref(tokens: list[Token], skip: set[int] = frozenset()) -> str:
         for c in t.children:
             if skip and any(x.i in skip for x in c.subtree):
                 continue
-            if any(x.dep_ == "pobj" and x.like_num and x.ent_type_ not in ("DATE", "TIME") for x in c.children):
-                continue  # "from $3.9bn a year earlier": the preposition of another figure
+            if any(x.dep_ == "pobj" and any(w.like_num and w.ent_type_ not in ("DATE", "TIME") for w in x.subtree)
+                   for x in c.children):
+                continue  # "from $3.9bn a year earlier", "from 17.1% a year earlier": another figure's
             if c.lower_ in _EARLIER and c.dep_ in ("amod", "advmod", "npadvmod"):
                 return _entity_text(t) if t.pos_ == "NOUN" else c.text.lower()
             if any(x.lower_ in ("double", "triple", "twice", "half", "than") for x in c.subtree):
