@@ -1234,3 +1234,20 @@ def test_a_figure_no_claim_may_meet_is_never_encoded(monkeypatch):
     assert sorted(len(g.claims) for g in groups) == [1, 2]  # 300 MW and 250 MW meet; 150 MW alone
     assert encoded and "power draw" in encoded
     assert "cooling load" not in encoded and "load of N MW." not in encoded
+
+
+def test_a_whole_given_beside_its_parts_still_meets_other_outlets_figures():
+    """"The total cost is $2.1bn; the state will contribute $400m": a whole that simply is, with a
+    part of it beside it, is the project's own figure, not a running sum of deals, so another
+    outlet's "will cost $2.5bn" still disagrees with it."""
+    found = _story([
+        ("2026-03-02T09:00:00Z", "The total cost of the project is $2.1 billion. The state will contribute $400 million."),
+        ("2026-03-02T11:00:00Z", "The project will cost $2.5 billion, officials said."),
+    ])
+    assert any({c.surface for s in d.sides for c in s.claims} >= {"$2.1 billion", "$2.5 billion"}
+               for d in found.discrepancies)
+    found = _story([
+        ("2026-03-02T09:00:00Z", "The combined capacity of the two campuses is 900 MW. The first campus has 300 MW."),
+        ("2026-03-02T11:00:00Z", "The two campuses have 1.2 GW of capacity, the developer said."),
+    ])
+    assert any({c.surface for s in d.sides for c in s.claims} >= {"900 MW", "1.2 GW"} for d in found.discrepancies)

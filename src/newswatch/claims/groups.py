@@ -195,12 +195,25 @@ def _scope_class(c: ClaimRecord) -> str:
     return "" if scope in ("planned", "cumulative") else scope
 
 
+# A sum a sentence says was reached, not one that simply is: brought or taken to its figure, "so
+# far", "to date", or what an owner "has raised/spent/won".
+_RUNNING = re.compile(
+    r"\b(?:so\s+far|to\s+date|thus\s+far"
+    r"|(?:bring|brings|bringing|brought|take|takes|taking|took|lift|lifts|lifting|lifted|push|pushes|pushing|pushed"
+    r"|boost|boosts|boosting|boosted)\b[^.;]*?\bto\b"
+    r"|(?:has|have|had)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:\w+ed|spent|won|lent|sold|paid|built|made|sunk|put))\b",
+    re.I)
+
+
 def mark_running_totals(claims: Sequence[ClaimRecord], canon: Mapping[str, str]) -> None:
     """Mark the totals that are not the figure of one deal, build or event: an article that gives
-    a total and, for the same owner and time, a plain figure of the same dimension that it is
-    not ("raised $500m, bringing its total funding to $1.9bn"; "a $4.2bn loan ... $9.8bn in GPU-backed
-    debt in total") says they are two quantities. Such a total meets only other totals; a
-    total no figure of its article contradicts ("worth €2.6bn in total") stays the deal's."""
+    a total its sentence says was reached ("bringing its total funding to", "has raised ... in
+    total", "so far") and, for the same owner and time, a plain figure of the same dimension that
+    it is not ("raised $500m, bringing its total funding to $1.9bn") says they are two
+    quantities. Such a total meets only other totals. A total no figure of its article
+    contradicts ("worth €2.6bn in total") stays the deal's, and so does a whole that simply is
+    ("the total cost is $2.1bn"), whose other figures are its parts ("the state will contribute
+    $400m"), not deals it sums."""
     by_article: dict[int, list[ClaimRecord]] = {}
     for c in claims:
         c.running_total = False
@@ -212,7 +225,7 @@ def mark_running_totals(claims: Sequence[ClaimRecord], canon: Mapping[str, str])
 
     for same in by_article.values():
         for c in same:
-            if _scope(c) != "cumulative":
+            if _scope(c) != "cumulative" or not _RUNNING.search(c.sentence or ""):
                 continue
             b = _bounds(c)
             c.running_total = any(
