@@ -739,7 +739,8 @@ def sample_discrepancies(sample_dir: Path = SAMPLE_DIR, notes: list[str] | None 
     The manifest lists each article's deliberate errors ('says "WRONG" where other outlets say
     "RIGHT"'). Returns (errors caught, errors, discrepancies, discrepancies with no deliberate
     error in them): an error is caught when a discrepancy holds a claim of that article whose
-    surface is the wrong figure; a discrepancy none of whose claims is a deliberate error is a
+    surface is one of the figures the error quotes before "where" or "contradicting" (the rest
+    are the right ones); a discrepancy none of whose claims is a deliberate error is a
     false alarm. Syndicated copies of one wire story count once.
     """
     import yaml  # noqa: PLC0415
@@ -757,7 +758,7 @@ def sample_discrepancies(sample_dir: Path = SAMPLE_DIR, notes: list[str] | None 
     for name, arts in events.items():
         recs: list = []
         infos: list = []
-        wrong: list[tuple[int, str]] = []
+        wrong: list[tuple[int, list[str]]] = []  # article, the figures one error quotes as wrong
         for k, a in enumerate(arts):
             text = (sample_dir / "texts" / a["text_file"]).read_text(encoding="utf-8")
             outlet = a.get("outlet") or str(k)

@@ -941,7 +941,10 @@ def _split_later_figures(found: list[intervals.Side[ClaimRecord]]) -> list[inter
 def find_discrepancy(group: Group, article_reports: Mapping[int, str], index: int = 0) -> Discrepancy | None:
     """The discrepancy of one group, or None when all its values can hold together. Only sides
     within one order of magnitude of each other disagree (`_one_figure`); the others stay in
-    the group, which records agreement, but out of the discrepancy."""
+    the group, which records agreement, but out of the discrepancy. ``article_reports`` (each
+    article's report, reports.py) tells a conflict between reports from copies of one report
+    disagreeing; a side's count of reports and its first reporter come from the claims' own
+    reports and copies (``group.reports``, ``group.copies``: `claim_reports`)."""
     found = _one_figure(_sides(group.claims), group)
     if len(found) < 2:
         return None

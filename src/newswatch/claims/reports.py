@@ -246,6 +246,7 @@ class StoryReports:
         self._named = _outlet_credit(tuple(sorted(self.outlets)))[1] if self.outlets else None
 
     def report_of(self, article_id: int) -> str:
+        """An article's report key; an article the story did not count is a report of its own."""
         return self.reports.get(article_id) or f"article:{article_id}"
 
     def credit(self, text: str) -> str | None:
@@ -267,7 +268,8 @@ class StoryReports:
 
 
 def story_reports(articles: Sequence[ArticleInfo]) -> StoryReports:
-    """Reports, copies, outlets and article credits of a story's articles."""
+    """Reports, copies, outlets and article credits of a story's articles, worked out once so that
+    every group of the story (`claim_reports`) reads the same ones."""
     reports, copies = reports_and_copies(articles)
     story = StoryReports(reports, frozenset(copies),
                          {a.outlet: reports[a.article_id] for a in articles if a.outlet})
