@@ -382,3 +382,36 @@ def test_a_baseline_in_percent_dates_only_itself():
     text = "Occupancy at the campus rose to 92 percent from 85 percent two years earlier."
     assert frame(text, "92 percent").time_ref == "current"
     assert frame(text, "85 percent").time_ref != "current"
+
+
+def _frame(text: str, surface: str):
+    return next(c for c in extract_claims(text) if surface in c.surface)
+
+
+def test_a_measure_noun_is_the_property_not_the_owner():
+    # "a 615-megawatt load": the load is what is measured; whose load is the sentence's subject
+    c = _frame("Quarrystone AI says its project outside Temple represents a 615-megawatt load on the "
+               "Oncor system.", "615")
+    assert (c.property, c.entity) == ("load", "Quarrystone AI")
+    c = _frame("Meridian raised $1.1 billion at a $12 billion valuation in March.", "$12")
+    assert (c.property, c.entity) == ("valuation", "Meridian")
+
+
+def test_its_binds_to_the_subject_above_it_not_the_sentence_before():
+    c = _frame("Central Texas is getting another very large AI campus. Quarrystone AI, a developer "
+               "founded in Austin, says its campus will draw 615 MW.", "615")
+    assert c.entity == "Quarrystone AI"
+
+
+def test_adding_new_things_is_their_level_adding_to_a_thing_is_its_change():
+    c = _frame("Marrowind plans to add 84K GPUs from Nvidia's Blackwell generation.", "84K")
+    assert (c.scope, c.qualifier, c.entity) == ("planned", "=", "Marrowind")
+    assert "add" in c.property
+    assert _frame("Meta will add 1 GW to the campus.", "1 GW").scope == "change"
+    assert _frame("Shares added 3% to $46.", "3%").scope == "change"
+
+
+def test_a_place_that_approves_a_new_thing_does_not_own_it():
+    assert _frame("Loudoun County approved a 300 MW campus proposed by Amazon.", "300").entity == "Amazon"
+    assert _frame("Loudoun County approved a 300 MW campus on Tuesday.", "300").entity != "Loudoun County"
+    assert _frame("Nordvik Data will build a 180 MW data center campus in Kajaani.", "180").entity == "Nordvik Data"

@@ -20,6 +20,7 @@ from newswatch.claims.groups import (
     CLOSE_PROPERTY_ODDS,
     ClaimRecord,
     analyse_story,
+    candidates,
     find_discrepancy,
     group_claims,
 )
@@ -1251,3 +1252,15 @@ def test_a_whole_given_beside_its_parts_still_meets_other_outlets_figures():
         ("2026-03-02T11:00:00Z", "The two campuses have 1.2 GW of capacity, the developer said."),
     ])
     assert any({c.surface for s in d.sides for c in s.claims} >= {"900 MW", "1.2 GW"} for d in found.discrepancies)
+
+
+def test_a_level_said_to_be_todays_is_not_a_plans_figure():
+    # "currently operates 22,000 GPUs" and "plans to add 84K GPUs": a fleet and a purchase
+    fleet = rec(1, 22_000, "about 22,000 GPUs", entity="Marrowind", prop="gpus operate",
+                sentence="Marrowind currently operates about 22,000 GPUs.")
+    plan = rec(2, 84_000, "84K GPUs", entity="Marrowind", prop="gpus add", scope="planned",
+               sentence="Marrowind plans to add 84K GPUs.")
+    plain = rec(3, 84_000, "84,000 GPUs", entity="Marrowind", prop="gpus operate",
+                sentence="Marrowind operates 84,000 GPUs.")
+    assert not candidates(fleet, plan)
+    assert candidates(plain, plan)

@@ -79,7 +79,7 @@ def claim_to_dict(claim: Claim) -> dict:
 # Verbs that carry no meaning of their own for what is measured ("has 220,000 GPUs").
 _LIGHT_VERBS = {"be", "have", "include", "total", "number", "reach", "stand", "hit", "see", "get",
                 "become", "remain", "contain", "feature", "boast", "comprise", "say", "put", "bring",
-                "make", "give", "count", "top", "exceed", "surpass"}
+                "make", "give", "count", "top", "exceed", "surpass", "represent", "constitute"}
 # Verbs that move a measured thing about ("260MW of capacity will go to", "take 500MW of power"):
 # with a noun to name what is measured they add nothing; the noun alone is the property.
 _HANDOVER_VERBS = {"go", "come", "take", "offer", "provide", "raise", "receive", "allocate", "dedicate",
@@ -119,6 +119,10 @@ _DESCRIPTIONS = {"site", "facility", "campus", "company", "firm", "plant", "clus
                  "group", "business", "operator", "developer", "machine", "datacenter"}
 # Nouns that name a figure itself ("the headline number", "the final tally"), never its owner.
 _FIGURE_NOUNS = {"number", "numbers", "figure", "figures", "tally", "total", "amount", "sum", "count"}
+# Nouns that name an amount of something rather than a thing ("a 615-megawatt load", "a $12
+# billion valuation"): a figure before one measures it, and the thing it is of owns the figure.
+_MEASURE_NOUNS = {"load", "capacity", "demand", "draw", "footprint", "output", "consumption", "usage",
+                  "valuation"}
 _NOT_ENTITY_ENTS = {"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT", "ORDINAL"}
 _EVENT_PREPS = {"in", "during", "at", "from", "after", "since"}
 _DATELINE = re.compile(
@@ -536,6 +540,9 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     heads = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
     anchor = heads[-1] if heads else toks[-1]
     count = is_count_unit(q.unit.split("/")[0]) and q.is_count  # "72 GPUs" and "72 GPUs per rack" alike
+    added = q.qualifier == "up" and _adds_new(anchor, q)
+    if added:
+        q.qualifier = "="  # "plans to add 84K GPUs": the size of what is added, as "to buy 84,000 GPUs"
     frame = Frame()
     if anchor.dep_ == "conj" and anchor.head.i < toks[0].i and any(t.like_num for t in anchor.head.subtree):
         frame.notes.append("conj")  # "$5 billion in the quarter and $18 billion for the year"
@@ -582,7 +589,12 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         while head.pos_ in ("NOUN", "PROPN") and head.dep_ == "compound" and head.head.i > head.i \
                 and (head.head.pos_ == "NOUN" or head.pos_ == "NOUN" and head.head.pos_ == "PROPN"):
             head = head.head  # "a 180 MW data center campus", "a 1.2 GW AI campus": the campus
-        if head.pos_ == "ADJ" or q.has_unit or q.has_currency:
+        if head.pos_ == "NOUN" and head.lemma_.lower() in _MEASURE_NOUNS and (q.has_unit or q.has_currency):
+            # "represents a 615-megawatt load", "at a $12 billion valuation": the noun is what
+            # the figure measures; its owner is found as for "a load of 615 MW"
+            prop_noun = head
+            words = [head] + _noun_modifiers(head, inside)
+        elif head.pos_ == "ADJ" or q.has_unit or q.has_currency:
             dim = _DIMENSION_WORDS.get(dimension_of(q.unit).split(":")[0], "value" if q.has_currency else "")
             words = [head] if head.pos_ == "ADJ" else []
             frame.property = dim if not words else _words(words)
@@ -652,7 +664,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     carrier = prop_noun if prop_noun is not None else anchor
     verb = _clause_verb(carrier)
     pred = ""
-    if verb is not None and verb.lemma_.lower() not in _LIGHT_VERBS and verb.lemma_.lower() not in _ATTRIBUTION \
+    speaks = verb is not None and verb.lemma_.lower() in _ATTRIBUTION and not (added and verb == anchor.head)
+    if verb is not None and verb.lemma_.lower() not in _LIGHT_VERBS and not speaks \
             and not (words and verb.lemma_.lower() in _HANDOVER_VERBS):
         pred = verb.text.lower() if verb.tag_ in ("VBN", "VBD") else verb.lemma_.lower()
     if tally:
@@ -688,7 +701,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
                 frame.notes.append("event")
         if subj is not None and _no_owner(subj):
             subj = None
-        if subj is not None and (subj.lemma_.lower() in _ATTRIBUTION or on.lemma_.lower() in _ATTRIBUTION):
+        if subj is not None and (subj.lemma_.lower() in _ATTRIBUTION or on.lemma_.lower() in _ATTRIBUTION
+                                 and not (added and on == anchor.head)):
             subj = None
         if subj is not None:
             if subj.pos_ == "NOUN" and _proper_in(subj) is not None:
@@ -698,7 +712,11 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
                 subj = own2
             described = subj.pos_ == "NOUN" and subj.lemma_.lower() in _DESCRIPTIONS
             frame.entity = "" if subj.lower_ in _PRONOUNS or described else _entity_text(subj)
-            if described:
+            bound = _bound_name(subj) if subj.lower_ in _PRONOUNS or described else None
+            if bound is not None:
+                frame.entity = _entity_text(bound)  # "Acme says its project represents ...": Acme's
+                frame.notes.append("name")
+            elif described:
                 frame.notes.append("pronoun")
             elif _is_name(subj):
                 frame.notes.append("name")
@@ -722,12 +740,56 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     return frame
 
 
+_RELATIVE_UNITS = {"%", "pp", "bp", "x", "fraction"}
+
+
+def _adds_new(anchor: Token, q: Quantity) -> bool:
+    """Is a figure the object of "add" with nothing it is added to ("plans to add 84K GPUs", "the
+    economy added 200,000 jobs")? Then it counts the things added, a level of its own, as
+    "will buy 84,000 GPUs" does. Added *to* something ("add 1 GW to the campus", "added 500 MW,
+    bringing it to 1.2 GW") or a relative figure ("shares added 3%") is that thing's change."""
+    verb = anchor.head
+    if anchor.dep_ != "dobj" or verb.lemma_.lower() != "add" or q.unit in _RELATIVE_UNITS:
+        return False
+    return not any(t.lower_ == "to" and t.dep_ == "prep" or t.dep_ == "advcl" for t in verb.subtree)
+
+
+_BINDING = {"it", "its", "they", "their", "them"}  # pronouns that may take a subject above them
+
+
+def _bound_name(ref: Token) -> Token | None:
+    """The name a pronoun or a described thing ("it", "its project") refers to inside its own
+    sentence: the named subject of a clause it is embedded in, named before it ("Acme says its
+    project will draw 615 MW", "Acme said it would spend $5 billion"). A pronoun binds to the
+    subject of the clause above it before any name the sentences before gave."""
+    if ref.pos_ == "NOUN" and not any(c.dep_ == "poss" and c.lower_ in _BINDING for c in ref.children) \
+            or ref.pos_ != "NOUN" and ref.lower_ not in _BINDING:
+        return None  # "the project": a thing named before; "that": the noun its clause is on
+    v = ref.head
+    for _ in range(8):
+        if v.head.i == v.i:
+            break
+        if v.dep_ in ("ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp", "prep", "pobj") or v.pos_ != "VERB":
+            v = v.head
+        else:
+            break
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < ref.i), None)
+        if subj is not None and subj.lower_ not in _PRONOUNS and _is_name(subj) \
+                and subj.ent_type_ not in _NOT_ENTITY_ENTS and not _dateline_town(subj):
+            return subj
+    return None
+
+
 def _builder(thing: Token, inside: set[int]) -> str:
     """The named subject of the clause that introduces a new thing ("Nordvik Data will build a
     180 MW campus", "Brightforge AI unveiled plans for a 1,200MW campus"): the thing is that
     subject's, and so is the figure that sizes it. Outlets write the same figure as "Nordvik's
     campus will have 180 megawatts", so the campus as its own owner kept the two apart. A
     thing the subject "also" builds or runs is another than the one the story is about."""
+    for acl in (c for c in thing.children if c.dep_ == "acl"):  # "a campus proposed by Amazon"
+        agent = next((p for a in acl.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"), None)
+        if agent is not None and _is_name(agent) and agent.ent_type_ not in _NOT_ENTITY_ENTS:
+            return _entity_text(agent)
     verb = _clause_verb(thing)
     if verb is None or verb.lemma_.lower() in _ATTRIBUTION:
         return ""
@@ -735,8 +797,8 @@ def _builder(thing: Token, inside: set[int]) -> str:
         return ""  # "Highplains will also build a 300 MW battery": another thing than the story's
     subj, on = _subject(verb)
     if subj is None or subj.i in inside or on.lemma_.lower() in _ATTRIBUTION or not _is_name(subj) \
-            or subj.ent_type_ in _NOT_ENTITY_ENTS:
-        return ""
+            or subj.ent_type_ in _NOT_ENTITY_ENTS or subj.ent_type_ in ("GPE", "LOC"):
+        return ""  # a place that approves or hosts a new thing is where it is, not whose
     return _entity_text(subj)
 
 

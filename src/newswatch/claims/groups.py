@@ -377,9 +377,28 @@ def candidates(a: ClaimRecord, b: ClaimRecord) -> bool:
         return False
     if _time(a) != _time(b) or _scope_class(a) != _scope_class(b) or (a.value is None) != (b.value is None):
         return False
+    if {_scope(a), _scope(b)} == {"planned", ""} and _said_now(a if _scope(a) == "" else b):
+        return False  # "currently operates 22,000 GPUs" is not what "plans to add 84K GPUs" plans
     if _scope(a) == "change" and _days_apart(a.published, b.published) > CHANGE_DAYS:
         return False
     return a.value is None or _same_dimension(dimension_of(a.unit), dimension_of(b.unit))
+
+
+# A word saying a figure is the level today, in the figure's own clause ("currently operates
+# 22,000 GPUs", "runs 22,000 GPUs today").
+_NOW = re.compile(r"\b(?:currently|now|today|at present|presently|already)\b", re.I)
+
+
+def _said_now(c: ClaimRecord) -> bool:
+    """Is a plain level said to be the level now? Then it is what exists, never a plan's figure
+    (which meets a plain level only because outlets drop the "plans" of a project's size)."""
+    sentence = c.sentence or ""
+    at = sentence.find(c.surface) if c.surface else -1
+    if at < 0:
+        return False
+    before = re.split(r"[,;:()\u2014]", sentence[:at])[-1]
+    after = re.split(r"[,;:()\u2014]|\.\s|\.$", sentence[at + len(c.surface):])[0]
+    return bool(_NOW.search(before) or _NOW.search(after))
 
 
 # A change ("shares rose 6.4%", "up 12%") is over the period that ends when it is reported: reports
