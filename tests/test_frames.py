@@ -415,3 +415,15 @@ def test_a_place_that_approves_a_new_thing_does_not_own_it():
     assert _frame("Loudoun County approved a 300 MW campus proposed by Amazon.", "300").entity == "Amazon"
     assert _frame("Loudoun County approved a 300 MW campus on Tuesday.", "300").entity != "Loudoun County"
     assert _frame("Nordvik Data will build a 180 MW data center campus in Kajaani.", "180").entity == "Nordvik Data"
+
+
+def test_a_total_trailing_counted_things_is_theirs_not_the_subjects():
+    c = _frame("Nordvik currently operates two smaller facilities in Norway, totaling about 40 MW.", "40 MW")
+    assert c.entity == "smaller facilities"
+
+
+def test_things_to_be_installed_are_no_event_nor_the_last_name_before():
+    c = _frame("Blackstone and Pimco led the financing. The money will pay for 48,000 Nvidia Blackwell "
+               "graphics processors to be installed at data centers.", "48,000")
+    assert c.entity not in ("the event", "Blackstone")
+    assert _frame("A quake hit the town. Five people were killed.", "Five").entity == "the event"

@@ -692,12 +692,21 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         frame.entity = _entity_text(own)
         if _is_name(own):
             frame.notes.append("name")
+    elif verb is not None and (total := _total_of(verb, anchor)) is not None:
+        # "operates two smaller facilities, totaling about 40 MW": the sum of those things
+        frame.entity = _words([total] + _noun_modifiers(total, inside))
+        frame.notes.append("described")
     elif verb is not None:
         subj, on = _subject(verb)
         if subj is not None and (subj.i in inside or subj == carrier or subj.head == carrier and subj.dep_ != "poss"
                                  or subj.dep_ == "expl"):
             subj = None  # the figure is itself the subject: "five people were killed", "there were 3 blasts"
-            if "copula" not in frame.notes:
+            if any(c.tag_ == "TO" and c.dep_ == "aux" for c in on.children):
+                # ... of a finite verb: "will pay for 48,000 GPUs to be installed" tells no event; the
+                # sentence names no owner, and the last name before (a lender) is no better a guess
+                # than the story's own thing
+                frame.notes.append("story")
+            elif "copula" not in frame.notes:
                 frame.notes.append("event")
         if subj is not None and _no_owner(subj):
             subj = None
@@ -738,6 +747,18 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         frame.time_ref = _time_ref(nodes, inside)
     frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, prop_noun)
     return frame
+
+
+def _total_of(verb: Token, anchor: Token) -> Token | None:
+    """The counted things a participle after them sums ("operates two facilities, totaling
+    40 MW", "runs nine sites, combining 165 MW"): the object of the clause it trails, when a number
+    counts it. The figure is those things' together, not one of the subject's own."""
+    if verb.tag_ != "VBG" or verb.dep_ != "advcl" or anchor.head != verb or anchor.dep_ != "dobj":
+        return None
+    obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+    if obj is None or obj.pos_ != "NOUN" or not any(c.dep_ == "nummod" for c in obj.children):
+        return None
+    return obj
 
 
 _RELATIVE_UNITS = {"%", "pp", "bp", "x", "fraction"}
@@ -1018,7 +1039,7 @@ def extract_claims(text: str) -> list[Claim]:
                 # subject is the quantity, not whose it is (a name in capitals, "Total", is a name)
                 frame.entity = ""
                 frame.notes.append("pronoun")
-            if not frame.entity and "event" not in frame.notes:
+            if not frame.entity and "event" not in frame.notes and "story" not in frame.notes:
                 frame.entity = _fallback(frame.notes, label, st.kind, last.value, lab_entity, ctx_entity)
             if frame.entity and ("name" in frame.notes or q.start < body or st.kind == "table"):
                 last.set(frame.entity)
