@@ -427,3 +427,11 @@ def test_things_to_be_installed_are_no_event_nor_the_last_name_before():
                "graphics processors to be installed at data centers.", "48,000")
     assert c.entity not in ("the event", "Blackstone")
     assert _frame("A quake hit the town. Five people were killed.", "Five").entity == "the event"
+
+
+def test_a_pronoun_binds_only_to_a_name_it_agrees_with():
+    c = _frame("Ford passed the likes of Rosenbluth, Scott and Miller because they could play varsity "
+               "basketball for only three years.", "three years")
+    assert c.entity != "Ford"
+    c = _frame("Acme, which Smith founded, says its campus will draw 615 MW.", "615")
+    assert c.entity == "Acme"

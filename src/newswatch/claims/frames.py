@@ -786,6 +786,8 @@ def _bound_name(ref: Token) -> Token | None:
     if ref.pos_ == "NOUN" and not any(c.dep_ == "poss" and c.lower_ in _BINDING for c in ref.children) \
             or ref.pos_ != "NOUN" and ref.lower_ not in _BINDING:
         return None  # "the project": a thing named before; "that": the noun its clause is on
+    pronoun = ref.lower_ if ref.pos_ != "NOUN" else next(c.lower_ for c in ref.children if c.dep_ == "poss"
+                                                          and c.lower_ in _BINDING)
     v = ref.head
     for _ in range(8):
         if v.head.i == v.i:
@@ -797,8 +799,17 @@ def _bound_name(ref: Token) -> Token | None:
         subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < ref.i), None)
         if subj is not None and subj.lower_ not in _PRONOUNS and _is_name(subj) \
                 and subj.ent_type_ not in _NOT_ENTITY_ENTS and not _dateline_town(subj):
-            return subj
+            return subj if _agrees(pronoun, subj) else None
     return None
+
+
+def _agrees(pronoun: str, name: Token) -> bool:
+    """Can the pronoun stand for the name: "they" only for many ("Ford passed the likes of Scott
+    and Miller because they could play ..." is not Ford), "it" never for a person."""
+    many = name.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in name.children)
+    if pronoun in ("they", "their", "them"):
+        return many
+    return not many and name.ent_type_ != "PERSON"
 
 
 def _builder(thing: Token, inside: set[int]) -> str:
