@@ -418,6 +418,31 @@ def _of_a_part(chain: list[Token], anchor: Token) -> bool:
     return False
 
 
+# Nouns that name a part of a whole as the subject of its own clause ("the first phase will see
+# two buildings"): what that clause counts is the part's
+_PART_NOUNS = {"phase", "stage", "tranche", "portion", "part", "remainder", "rest", "balance", "installment"}
+
+
+def _part_subject(chain: list[Token], prop_noun: Token | None) -> bool:
+    """Is the figure's counted noun said of a part: it stands in apposition to a part ("the first
+    phase, two buildings with 300 MW") or is what a clause whose subject is a part has ("the
+    first phase will see two buildings")? Then it is the part's count, not the whole's."""
+    heads = [prop_noun.head] if prop_noun is not None and prop_noun.dep_ == "appos" else []
+    heads += [c for v in chain[:2] for c in v.children if c.dep_ in ("nsubj", "nsubjpass") and c is not prop_noun]
+    return any(h.lemma_.lower() in _PART_NOUNS or h.pos_ == "NOUN" and any(
+        c.lower_ in _PART and c.dep_ in ("amod", "advmod", "compound") for c in h.children) for h in heads)
+
+
+def _stock(noun: Token) -> bool:
+    """Does a counted noun give how many of it its owner has, whatever its clause does with
+    them? So it does with a possessor ("the campus's nine halls are never all shut down",
+    "Lumenstack's 13 data centers are leased") and as where other things are ("rents out GPUs
+    across 14 data centers"): the verb is not what the count measures."""
+    if any(c.dep_ == "poss" for c in noun.children):
+        return True
+    return noun.dep_ == "pobj" and noun.head.lower_ in ("across", "among", "throughout")
+
+
 def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | None, q: Quantity,
                         prop_noun: Token | None) -> tuple[str, str]:
     chain: list[Token] = []
@@ -463,7 +488,8 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
         return "per-period", modality
     left = {t.lower_ for t in anchor.subtree if t.i < span_toks[0].i} | {t.lower_ for t in anchor.ancestors
                                                                          if t.dep_ == "prep"}
-    if left & _PART or _of_a_part(chain, anchor) or any(c.lower_ in _PART and c.i < anchor.i
+    if left & _PART or _of_a_part(chain, anchor) or q.is_count and _part_subject(chain, prop_noun) \
+            or any(c.lower_ in _PART and c.i < anchor.i
                            for t in ([prop_noun] if prop_noun is not None else []) for c in t.children):
         return "part-of", modality
     if ("will" in aux or "would" in aux or "could" in aux or "may" in aux or lemmas & _PLAN
@@ -668,6 +694,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     if verb is not None and verb.lemma_.lower() not in _LIGHT_VERBS and not speaks \
             and not (words and verb.lemma_.lower() in _HANDOVER_VERBS):
         pred = verb.text.lower() if verb.tag_ in ("VBN", "VBD") else verb.lemma_.lower()
+    if count and prop_noun is not None and _stock(prop_noun):
+        pred = ""
     if tally:
         frame.property = ""
     elif words:
@@ -1051,7 +1079,8 @@ def extract_claims(text: str) -> list[Claim]:
                 frame.entity = ""
                 frame.notes.append("pronoun")
             if not frame.entity and "event" not in frame.notes and "story" not in frame.notes:
-                frame.entity = _fallback(frame.notes, label, st.kind, last.value, lab_entity, ctx_entity)
+                frame.entity = _fallback(frame.notes, label, st.kind, lambda subj=subj: _named_before(last, subj),
+                                         lab_entity, ctx_entity)
             if frame.entity and ("name" in frame.notes or q.start < body or st.kind == "table"):
                 last.set(frame.entity)
             if "change-to" in q.notes and earlier is not None and earlier[0].sentence == text[st.start:st.end]:
@@ -1077,6 +1106,17 @@ def extract_claims(text: str) -> list[Claim]:
             last.set(_entity_text(subj))
     claims.sort(key=lambda c: c.start)
     return claims
+
+
+def _named_before(last: _LastEntity, subj: Token | None) -> str:
+    """The thing a figure refers back to ("it", "the campus's eight halls"): the last one named,
+    or, when the article has named nothing yet, its sentence's named subject, even one that only
+    speaks ("Corvane Data Centers ... said it will replace the cooling in six of the campus's
+    eight halls"): the first name an article gives is its topic."""
+    named = last.value()
+    if named or subj is None or _dateline_town(subj):
+        return named
+    return _entity_text(subj)
 
 
 def _dateline_town(subj: Token) -> bool:

@@ -630,8 +630,40 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     scope = np.array([_scope(c) for c in items], dtype=object)
     owned = (same_owner > 0.5) & (same_unit > 0.5) & ~described[:, None] & ~described[None, :]
     agree = owned & (scope[:, None] == scope[None, :])
-    return np.where(agree & same_key, SAME_PROPERTY_ODDS,
+    # Counts agree only as an owner's stock of one thing (`_stock_count`): "the campus will have
+    # eight buildings" and "the rest of the seven-building campus". A count that sizes its owner
+    # ("the 12-building campus") names the thing as it is built, so it meets a plan's count too;
+    # two plain counts of one owner meet only at one scope (it "has" 200,000 GPUs and "will have"
+    # a million are a level and a plan).
+    stock = np.array([_stock_count(c) for c in items], dtype=bool)
+    sizes = np.array([stock[k] and _sizes_its_owner(c) for k, c in enumerate(items)], dtype=bool)
+    unit = np.array([c.unit for c in items], dtype=object)
+    level = (scope[:, None] == scope[None, :]) | (scope_class[:, None] == scope_class[None, :]) \
+        & (sizes[:, None] | sizes[None, :])
+    counted = owned & stock[:, None] & stock[None, :] & (unit[:, None] == unit[None, :]) & level
+    return np.where(agree & same_key | counted, SAME_PROPERTY_ODDS,
                     np.where(agree & close | owned & loose, CLOSE_PROPERTY_ODDS, 1.0))
+
+
+def _stock_count(c: ClaimRecord) -> bool:
+    """Is a count how many of a thing its owner has: its property is only the counted words of
+    its own figure ("eight buildings", "the campus's nine halls", "over 220,000 Nvidia GPUs"),
+    with no verb of what was done to them ("people killed", "jobs created", "GPUs added"),
+    which one owner's different counts share (a game's and a season's touchdowns scored)."""
+    if not is_count_unit(c.unit) or c.value is None:
+        return False
+    words = property_key(c.property).split()
+    shown = set(property_key(re.sub(r"[-‐‑]", " ", c.surface or "")).split())
+    return bool(words) and all(w in shown for w in words)
+
+
+# a count joined to the noun it sizes: "a 12-building campus", "the seven-building campus"
+_SIZING = re.compile(r"[\w.,]+[-‐‑][A-Za-z][\w-]*")
+
+
+def _sizes_its_owner(c: ClaimRecord) -> bool:
+    """Is a count written as a modifier of the thing it sizes ("the finished 12-building campus")?"""
+    return bool(_SIZING.fullmatch((c.surface or "").strip()))
 
 
 def _revised_figure(c: ClaimRecord) -> bool:
@@ -826,6 +858,13 @@ def _running_count(by_report: dict[str, set[int]], report_time: dict[str, str | 
     return all(not (t1 < t2 and k1 > k2) for i, (t1, k1) in enumerate(dated) for t2, k2 in dated[i + 1:])
 
 
+def _one_stock(claims: list[ClaimRecord]) -> bool:
+    """Do one article's claims all give its owner's stock of one counted thing (`_stock_count`:
+    "will have eight buildings" and "the rest of the seven-building campus")? Then they are one
+    property however differently the article words them."""
+    return len({c.unit for c in claims}) == 1 and all(_stock_count(c) for c in claims)
+
+
 def _contradicts_itself(claims: list[ClaimRecord], side_of: dict[int, int]) -> bool:
     """Does an article give values on two sides in different sentences? Two values in one
     sentence are parts, a comparison or a range ("8 PB of flash and 200 PB of disk"), not a
@@ -998,7 +1037,9 @@ def find_discrepancy(group: Group, article_reports: Mapping[int, str], index: in
         if revised:
             kind = "update"
         elif len(found) == 2 and _norm(group.entity) not in ("", EVENT_ENTITY) \
-                and len({_norm(c.property) for c in kept}) == 1:
+                and (len({_norm(c.property) for c in kept}) == 1
+                     or any(_one_stock([c for c in kept if c.article_id == a]) for a, ks in by_article.items()
+                            if len(ks) > 1)):
             kind = "intra-article"
         else:
             return None

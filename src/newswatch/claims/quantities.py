@@ -545,6 +545,8 @@ def _is_name_number(text: str, q: Quantity, lo: int) -> bool:
         return False
     word = m.group(1)
     lw = word.lower().rstrip(".")
+    if q.is_count and q.has_unit and re.search(r"\w['’]s?$", word):
+        return False  # "Lumenstack's 13 data centers": a possessor owns the count, it names no model
     if lw in _LABEL_WORDS or word.lower() in _LABEL_WORDS:
         return True
     if re.fullmatch(r"[a-z]{1,3}[A-Z][A-Za-z]*", word):
