@@ -1264,3 +1264,62 @@ def test_a_level_said_to_be_todays_is_not_a_plans_figure():
                 sentence="Marrowind operates 84,000 GPUs.")
     assert not candidates(fleet, plan)
     assert candidates(plain, plan)
+
+
+# ---------------------------------------------------------------- one owner's stock counted twice
+
+_HALLS_A = ("Vantor Systems will spend $900 million to rebuild its Duluth data center, the company said on "
+            "Tuesday. The Duluth campus will have eleven halls when the work is done.\n\n"
+            "The work starts in March. Vantor did not say when the rest of the 13-hall campus would open.")
+_HALLS_B = ("Vantor Systems said on Tuesday it would spend $900 million rebuilding its Duluth data center. "
+            "The campus will have eleven halls once the rebuild is complete, the company said.")
+
+
+def _counted_story(first: str, second: str = _HALLS_B):
+    return _story([("2026-04-07T15:00:00Z", first), ("2026-04-07T16:00:00Z", second)])
+
+
+def _with(found, surface):
+    return [d for d in found.discrepancies if any(surface in s for s in _surfaces(d))]
+
+
+def test_an_owners_count_given_twice_in_one_article_is_an_intra_article_contradiction():
+    """"will have eleven halls" and "the 13-hall campus": one owner's stock of halls, two values."""
+    (d,) = _with(_counted_story(_HALLS_A), "13-hall")
+    assert d.kind == "intra-article"
+    assert {c.surface for s in d.sides for c in s.claims if c.article_id == 1} == {"eleven halls", "13-hall"}
+
+
+def test_a_possessors_count_given_twice_in_one_article_is_an_intra_article_contradiction():
+    """A possessor owns the count whatever its clause does with the halls ("are rebuilt", "stay
+    open"), and "Vantor's 13 halls" is a count, not a model numbered 13."""
+    text = ("Vantor Systems said on Tuesday it would rebuild four of the campus's eleven halls. "
+            "Vantor's 13 halls will stay open during the work, it said.")
+    (d,) = _with(_counted_story(text), "13 halls")
+    assert d.kind == "intra-article"
+
+
+def test_a_part_and_the_whole_counted_in_one_article_stay_quiet():
+    """"The first phase will see three halls" and "the first phase, three halls" are a part of
+    the campus's eleven, not a second count of them."""
+    for part in ("The first phase will see three halls brought online next year.",
+                 "The first phase, three halls with 90 megawatts of capacity, opens next year."):
+        text = f"Vantor Systems said the Duluth campus will have eleven halls. {part}"
+        found = _counted_story(text)
+        assert not _with(found, "three halls"), [(d.kind, _surfaces(d)) for d in found.discrepancies]
+
+
+def test_a_count_now_and_a_planned_count_stay_apart():
+    """"has eight halls" today and "will have eleven halls" are a level and a plan."""
+    text = ("Vantor Systems has eight halls at its Duluth campus today. "
+            "After the rebuild, Vantor Systems will have eleven halls at the Duluth campus.")
+    found = _counted_story(text)
+    assert not _with(found, "eight halls"), [(d.kind, _surfaces(d)) for d in found.discrepancies]
+
+
+def test_counts_of_what_was_done_are_not_an_owners_stock():
+    """"added two halls" and "the 13-hall campus": what the owner did, not how many it has."""
+    text = ("Vantor Systems added two halls at the Duluth campus last year. "
+            "Vantor Systems said the 13-hall campus would be finished in 2028.")
+    found = _counted_story(text)
+    assert not _with(found, "two halls"), [(d.kind, _surfaces(d)) for d in found.discrepancies]

@@ -428,17 +428,25 @@ def _part_subject(chain: list[Token], prop_noun: Token | None) -> bool:
     phase, two buildings with 300 MW") or is what a clause whose subject is a part has ("the
     first phase will see two buildings")? Then it is the part's count, not the whole's."""
     heads = [prop_noun.head] if prop_noun is not None and prop_noun.dep_ == "appos" else []
-    heads += [c for v in chain[:2] for c in v.children if c.dep_ in ("nsubj", "nsubjpass") and c is not prop_noun]
+    heads += [c for v in chain[:2] for c in v.children if c.dep_ in ("nsubj", "nsubjpass")
+              and (prop_noun is None or prop_noun not in c.subtree)]  # not "the rest of the 13-hall campus"
     return any(h.lemma_.lower() in _PART_NOUNS or h.pos_ == "NOUN" and any(
         c.lower_ in _PART and c.dep_ in ("amod", "advmod", "compound") for c in h.children) for h in heads)
+
+
+def _sizes(noun: Token) -> bool:
+    """Is a counted noun joined to the thing it sizes ("the 13-hall campus", "a 12-building
+    complex")? The count is that thing's, whatever the clause says the thing does."""
+    return noun.dep_ in ("compound", "amod") and noun.head.i > noun.i and noun.head.pos_ in ("NOUN", "PROPN")
 
 
 def _stock(noun: Token) -> bool:
     """Does a counted noun give how many of it its owner has, whatever its clause does with
     them? So it does with a possessor ("the campus's nine halls are never all shut down",
-    "Lumenstack's 13 data centers are leased") and as where other things are ("rents out GPUs
-    across 14 data centers"): the verb is not what the count measures."""
-    if any(c.dep_ == "poss" for c in noun.children):
+    "Lumenstack's 13 data centers are leased"), joined to the thing it sizes (`_sizes`) and as
+    where other things are ("rents out GPUs across 14 data centers"): the verb is not what the
+    count measures."""
+    if any(c.dep_ == "poss" for c in noun.children) or _sizes(noun):
         return True
     return noun.dep_ == "pobj" and noun.head.lower_ in ("across", "among", "throughout")
 
@@ -710,6 +718,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
             "value" if q.has_currency else "")
     # the entity: possessor or "of" object of the measured noun, else the clause's subject
     own = _owner(prop_noun, inside) if prop_noun is not None else None
+    if own is None and count and prop_noun is not None and _sizes(prop_noun):
+        own = prop_noun.head  # "the rest of the 13-hall campus": the campus's halls
     if own is None and prop_noun is not None and prop_noun.pos_ == "NOUN":
         own = _proper_in(prop_noun, inside) if not count else None
     if own is not None and _no_owner(own):

@@ -858,11 +858,19 @@ def _running_count(by_report: dict[str, set[int]], report_time: dict[str, str | 
     return all(not (t1 < t2 and k1 > k2) for i, (t1, k1) in enumerate(dated) for t2, k2 in dated[i + 1:])
 
 
-def _one_stock(claims: list[ClaimRecord]) -> bool:
-    """Do one article's claims all give its owner's stock of one counted thing (`_stock_count`:
-    "will have eight buildings" and "the rest of the seven-building campus")? Then they are one
-    property however differently the article words them."""
-    return len({c.unit for c in claims}) == 1 and all(_stock_count(c) for c in claims)
+def _one_quantity(claims: list[ClaimRecord], kept: list[ClaimRecord]) -> bool:
+    """Do the claims one article gives on two sides of a group state one quantity, so that the
+    article contradicts itself? They must give one property: every claim of the group word for
+    word, or the article's all its owner's stock of one counted thing (`_stock_count`: "will have
+    eight buildings" and "the rest of the seven-building campus"). And one scope: what an owner
+    has and what it will have ("has eight halls today", "will have eleven halls") are a level
+    and a plan, unless a count sizes its owner ("the 12-building campus"), which names the thing
+    as it is built."""
+    if not (len({_norm(c.property) for c in kept}) == 1
+            or len({c.unit for c in claims}) == 1 and all(_stock_count(c) for c in claims)):
+        return False
+    return len({_scope(c) for c in claims}) == 1 or len({_scope_class(c) for c in claims}) == 1 \
+        and any(_stock_count(c) and _sizes_its_owner(c) for c in claims)
 
 
 def _contradicts_itself(claims: list[ClaimRecord], side_of: dict[int, int]) -> bool:
@@ -1037,9 +1045,8 @@ def find_discrepancy(group: Group, article_reports: Mapping[int, str], index: in
         if revised:
             kind = "update"
         elif len(found) == 2 and _norm(group.entity) not in ("", EVENT_ENTITY) \
-                and (len({_norm(c.property) for c in kept}) == 1
-                     or any(_one_stock([c for c in kept if c.article_id == a]) for a, ks in by_article.items()
-                            if len(ks) > 1)):
+                and any(_one_quantity([c for c in kept if c.article_id == a], kept)
+                        for a, ks in by_article.items() if len(ks) > 1):
             kind = "intra-article"
         else:
             return None
