@@ -435,3 +435,20 @@ def test_a_pronoun_binds_only_to_a_name_it_agrees_with():
     assert c.entity != "Ford"
     c = _frame("Acme, which Smith founded, says its campus will draw 615 MW.", "615")
     assert c.entity == "Acme"
+
+
+def test_a_count_said_of_a_part_is_part_of():
+    """"The first phase will see two buildings": the phase's buildings, not the campus's."""
+    for text in ("The first phase will see two buildings brought online next year.",
+                 "The first phase, two buildings with 90 megawatts of capacity, opens next year."):
+        (c,) = [c for c in extract_claims(text) if c.unit == "building"]
+        assert c.scope == "part-of", text
+    (c,) = extract_claims("Vantor did not say when the rest of the 13-hall campus would open.")
+    assert c.scope != "part-of" and c.property == "hall"  # the campus's halls, sized by the count
+
+
+def test_a_possessors_count_names_no_verb():
+    """"the campus's nine halls are never all shut down": the count is the campus's halls."""
+    text = "Vantor Systems runs the Duluth campus. The campus's nine halls are never all shut down at once."
+    (c,) = [c for c in extract_claims(text) if c.unit == "hall"]
+    assert (c.property, c.entity) == ("halls", "Vantor Systems")

@@ -626,3 +626,10 @@ def test_a_dash_opening_a_line_is_a_bullet():
     item, a range."""
     assert q("Power:\n\n- 300 MW\n- 2 GW") == [(3e8, "W"), (2e9, "W")]
     assert q("It will draw 10-12 GW.") == [(1.1e10, "W")]
+
+
+def test_a_possessors_count_is_a_quantity_not_a_model_number():
+    """"Vantor's 13 halls": a name's possessive owns the count ("Colossus 1" stays a name)."""
+    (q,) = find_quantities("Vantor's 13 halls will stay open during the work.")
+    assert (q.value, q.unit) == (13, "hall")
+    assert find_quantities("Colossus 1 will stay open during the work.") == []
