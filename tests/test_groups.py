@@ -1323,3 +1323,4 @@ def test_counts_of_what_was_done_are_not_an_owners_stock():
             "Vantor Systems said the 13-hall campus would be finished in 2028.")
     found = _counted_story(text)
     assert not _with(found, "two halls"), [(d.kind, _surfaces(d)) for d in found.discrepancies]
+

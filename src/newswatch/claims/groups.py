@@ -630,17 +630,21 @@ def _frames_agree(items: Sequence[ClaimRecord], features: np.ndarray) -> np.ndar
     scope = np.array([_scope(c) for c in items], dtype=object)
     owned = (same_owner > 0.5) & (same_unit > 0.5) & ~described[:, None] & ~described[None, :]
     agree = owned & (scope[:, None] == scope[None, :])
-    # Counts agree only as an owner's stock of one thing (`_stock_count`): "the campus will have
-    # eight buildings" and "the rest of the seven-building campus". A count that sizes its owner
+    # Counts agree only as an owner's stock of one thing (`_stock_count`), one of them written as
+    # the owner's (`_owned_stock`): "the campus will have eight buildings" and "the rest of the
+    # seven-building campus"; a player's "had six touchdowns" and "had two touchdowns" (a season
+    # and a game) are left to the learned score. A count that sizes its owner
     # ("the 12-building campus") names the thing as it is built, so it meets a plan's count too;
     # two plain counts of one owner meet only at one scope (it "has" 200,000 GPUs and "will have"
     # a million are a level and a plan).
     stock = np.array([_stock_count(c) for c in items], dtype=bool)
     sizes = np.array([stock[k] and _sizes_its_owner(c) for k, c in enumerate(items)], dtype=bool)
+    owns = np.array([stock[k] and _owned_stock(c) for k, c in enumerate(items)], dtype=bool)
     unit = np.array([c.unit for c in items], dtype=object)
     level = (scope[:, None] == scope[None, :]) | (scope_class[:, None] == scope_class[None, :]) \
         & (sizes[:, None] | sizes[None, :])
-    counted = owned & stock[:, None] & stock[None, :] & (unit[:, None] == unit[None, :]) & level
+    counted = owned & stock[:, None] & stock[None, :] & (unit[:, None] == unit[None, :]) & level \
+        & (owns[:, None] | owns[None, :])
     return np.where(agree & same_key | counted, SAME_PROPERTY_ODDS,
                     np.where(agree & close | owned & loose, CLOSE_PROPERTY_ODDS, 1.0))
 
@@ -664,6 +668,19 @@ _SIZING = re.compile(r"[\w.,]+[-‐‑][A-Za-z][\w-]*")
 def _sizes_its_owner(c: ClaimRecord) -> bool:
     """Is a count written as a modifier of the thing it sizes ("the finished 12-building campus")?"""
     return bool(_SIZING.fullmatch((c.surface or "").strip()))
+
+
+_POSSESSOR = re.compile(r"\w['’]s?\s+$")
+
+
+def _owned_stock(c: ClaimRecord) -> bool:
+    """Is a count written as its owner's whole stock of the thing: sizing the owner ("the
+    12-building campus") or right after a possessor ("the campus's nine halls", "Lumenstack's 13
+    data centers")? What an owner "had" or "got" in a sentence may be one game's or one part's."""
+    if _sizes_its_owner(c):
+        return True
+    at = (c.sentence or "").find(c.surface) if c.surface else -1
+    return at > 0 and bool(_POSSESSOR.search(c.sentence[max(0, at - 40):at]))
 
 
 def _revised_figure(c: ClaimRecord) -> bool:
@@ -861,13 +878,15 @@ def _running_count(by_report: dict[str, set[int]], report_time: dict[str, str | 
 def _one_quantity(claims: list[ClaimRecord], kept: list[ClaimRecord]) -> bool:
     """Do the claims one article gives on two sides of a group state one quantity, so that the
     article contradicts itself? They must give one property: every claim of the group word for
-    word, or the article's all its owner's stock of one counted thing (`_stock_count`: "will have
-    eight buildings" and "the rest of the seven-building campus"). And one scope: what an owner
+    word, or the article's all its owner's stock of one counted thing, one of them written as the
+    owner's (`_stock_count`, `_owned_stock`: "will have eight buildings" and "the rest of the
+    seven-building campus"). And one scope: what an owner
     has and what it will have ("has eight halls today", "will have eleven halls") are a level
     and a plan, unless a count sizes its owner ("the 12-building campus"), which names the thing
     as it is built."""
     if not (len({_norm(c.property) for c in kept}) == 1
-            or len({c.unit for c in claims}) == 1 and all(_stock_count(c) for c in claims)):
+            or len({c.unit for c in claims}) == 1 and len({property_key(c.property) for c in claims}) == 1
+            and all(_stock_count(c) for c in claims) and any(_owned_stock(c) for c in claims)):
         return False
     return len({_scope(c) for c in claims}) == 1 or len({_scope_class(c) for c in claims}) == 1 \
         and any(_stock_count(c) and _sizes_its_owner(c) for c in claims)
