@@ -1125,7 +1125,7 @@ def _named_before(last: _LastEntity, subj: Token | None) -> str:
     eight halls"): the first name an article gives is its topic."""
     named = last.value()
     if named or subj is None or _dateline_town(subj) \
-            or any(t.lower_ in _BINDING and not _agrees(t.lower_, subj) for t in subj.doc):
+            or any(t.lower_ in ("they", "their", "them") and not _agrees(t.lower_, subj) for t in subj.doc):
         return named  # "Ford passed Scott and Miller because they could play ...": not Ford's
     return _entity_text(subj)
 
