@@ -63,3 +63,30 @@ def run_stories(store: Store, config: Config) -> dict[str, Any]:
     for stage in pipeline.process(store, config, only=STORY_STAGES).values():
         counts.update({k: v for k, v in stage.items() if k != "seconds"})
     return counts
+
+
+def counting_encoder(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """A fresh vector cache whose model is a fake that records each call's texts (deterministic
+    unit vectors from the text's hash), so what grouping sends to the model can be counted."""
+    import hashlib
+
+    import numpy as np
+
+    from newswatch.claims import alignment, properties
+    from newswatch.claims import stage as claims_stage
+    from newswatch.stories import embed
+
+    calls: list[list[str]] = []
+
+    def fake(texts: list[str], batch_size: int = 32) -> Any:
+        calls.append(list(texts))
+        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest(), dtype=np.uint8).astype(np.float32)
+                for t in texts]
+        return np.array([r / np.linalg.norm(r) for r in rows], dtype=np.float32).reshape(len(texts), 32)
+
+    fresh = embed.TextVectors()
+    monkeypatch.setattr(embed, "encode_by_length", fake)
+    monkeypatch.setattr(properties, "phrase_vectors", fresh)
+    monkeypatch.setattr(alignment, "_encode_unique", fresh)
+    monkeypatch.setattr(claims_stage, "phrase_vectors", fresh, raising=False)
+    return calls

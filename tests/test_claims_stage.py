@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import counting_encoder
 
 from newswatch import migrations
 from newswatch.claims import stage
@@ -344,35 +345,9 @@ def test_show_output_carries_no_terminal_escapes_from_the_web():
     assert "most independent reports (2 of 3)" in text and "Evil" in text
 
 
-def _counting_encoder(monkeypatch) -> list[list[str]]:
-    """A fresh vector cache whose model is a fake that records each call's texts (deterministic
-    unit vectors from the text's hash), so what the stage sends to the model can be counted."""
-    import hashlib
-
-    import numpy as np
-
-    from newswatch.claims import alignment, properties
-    from newswatch.stories import embed
-
-    calls: list[list[str]] = []
-
-    def fake(texts, batch_size=32):
-        calls.append(list(texts))
-        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest(), dtype=np.uint8).astype(np.float32)
-                for t in texts]
-        return np.array([r / np.linalg.norm(r) for r in rows], dtype=np.float32).reshape(len(texts), 32)
-
-    fresh = embed.TextVectors()
-    monkeypatch.setattr(embed, "encode_by_length", fake)
-    monkeypatch.setattr(properties, "phrase_vectors", fresh)
-    monkeypatch.setattr(alignment, "_encode_unique", fresh)
-    monkeypatch.setattr(stage, "phrase_vectors", fresh, raising=False)
-    return calls
-
-
 def test_the_stories_of_one_run_go_to_the_model_in_one_call(store, monkeypatch):
     _fake_frames(monkeypatch)
-    calls = _counting_encoder(monkeypatch)
+    calls = counting_encoder(monkeypatch)
     _story(store, ["The campus draws 1.2 GW.", "The campus draws 900 MW."])
     _story(store, ["The plant cost $18 billion.", "The plant cost $20 billion."])
     counts = run_claims(store)

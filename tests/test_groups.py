@@ -12,7 +12,7 @@ import functools
 from pathlib import Path
 
 import pytest
-from conftest import seed_frames
+from conftest import counting_encoder, seed_frames
 
 from newswatch.claims import intervals
 from newswatch.claims.frames import extract_claims
@@ -1205,25 +1205,7 @@ def test_a_total_its_own_article_tells_apart_from_a_deal_meets_no_deal():
 def test_a_figure_no_claim_may_meet_is_never_encoded(monkeypatch):
     """Block-mates of one sentence never meet, and neither do two numbered members of one family:
     Colossus 2's figure below has no possible partner, so its contexts never go to the model."""
-    import hashlib
-
-    import numpy as np
-
-    from newswatch.claims import alignment, properties
-    from newswatch.stories import embed
-
-    encoded: list[str] = []
-
-    def fake(texts, batch_size=32):
-        encoded.extend(texts)
-        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest(), dtype=np.uint8).astype(np.float32)
-                for t in texts]
-        return np.array([r / np.linalg.norm(r) for r in rows], dtype=np.float32).reshape(len(texts), 32)
-
-    fresh = embed.TextVectors()
-    monkeypatch.setattr(embed, "encode_by_length", fake)
-    monkeypatch.setattr(properties, "phrase_vectors", fresh)
-    monkeypatch.setattr(alignment, "_encode_unique", fresh)
+    calls = counting_encoder(monkeypatch)
     one = "Colossus 1 draws 300 MW while Colossus 2 has a cooling load of 150 MW."
     claims = [
         ClaimRecord(1, 1, 1, 3e8, "W", "300 MW", entity="Colossus 1", property="power draw", sentence=one),
@@ -1232,6 +1214,7 @@ def test_a_figure_no_claim_may_meet_is_never_encoded(monkeypatch):
                     sentence="Colossus 1 draws 250 MW, the company said."),
     ]
     groups, _ = group_claims(claims)
+    encoded = [t for call in calls for t in call]
     assert sorted(len(g.claims) for g in groups) == [1, 2]  # 300 MW and 250 MW meet; 150 MW alone
     assert encoded and "power draw" in encoded
     assert "cooling load" not in encoded and "load of N MW." not in encoded
