@@ -68,7 +68,7 @@ from .alignment import (
 from .entities import different_versions, resolve_story_entities, story_owners
 from .parse import parse
 from .properties import SAME_PROPERTY, property_key
-from .reports import ArticleInfo, ReportedClaim, claim_reports, story_reports
+from .reports import ArticleInfo, ReportedClaim, claim_reports, story_reports, time_key
 from .units import dimension_of, is_count_unit, si_factor
 
 __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
@@ -160,7 +160,7 @@ class Discrepancy:
         """The side most independent reports take (then most outlets, then the first reported)."""
         order = sorted(range(len(self.sides)), key=lambda k: (
             -self.sides[k].independent_reports, -self.sides[k].outlets,
-            _time_key(self.sides[k].first.published), k))
+            time_key(self.sides[k].first.published), k))
         return order[0]
 
 
@@ -797,9 +797,6 @@ _REVISION = re.compile(
     re.I)
 
 
-def _time_key(published: str | None) -> tuple[int, str]:
-    return (1, "") if not published else (0, published)
-
 
 def _bounds(c: ClaimRecord) -> tuple[float, float] | str:
     if c.value is None:
@@ -833,7 +830,7 @@ def _is_update(by_report: dict[str, set[int]], report_time: dict[str, str | None
         earlier_times = [report_time[r] for r in by_report if side_of[r] != revising[0] and report_time[r]]
         return not (last_times and earlier_times and max(earlier_times) >= min(last_times))
     runs: list[tuple[int, list[str]]] = []  # (side, reports) in time order
-    for r in sorted(by_report, key=lambda r: _time_key(report_time[r])):
+    for r in sorted(by_report, key=lambda r: time_key(report_time[r])):
         if runs and runs[-1][0] == side_of[r]:
             runs[-1][1].append(r)
         elif any(s == side_of[r] for s, _ in runs):
@@ -1044,7 +1041,7 @@ def find_discrepancy(group: Group, article_reports: Mapping[int, str], index: in
         rep = article_reports.get(c.article_id, f"article:{c.article_id}")
         by_report.setdefault(rep, set()).add(k)
         t = c.published
-        if rep not in report_time or _time_key(t) < _time_key(report_time[rep]):
+        if rep not in report_time or time_key(t) < time_key(report_time[rep]):
             report_time[rep] = t
     intra = _contradicts_itself(kept, side_of)
     reps = list(by_report.values())
@@ -1095,7 +1092,7 @@ def _side(side: intervals.Side[ClaimRecord], group: Group) -> DiscrepancySide:
         f = si_factor(group.unit) or 1.0
         value = statistics.median_low(c.value * si_factor(c.unit) for c in claims if c.value is not None) / f
     originals = [c for c in claims if c.claim_id not in group.copies] or claims
-    first = min(originals, key=lambda c: (_time_key(c.published), c.article_id, c.claim_id))
+    first = min(originals, key=lambda c: (time_key(c.published), c.article_id, c.claim_id))
     return DiscrepancySide(value=value, value_text=value_text, claims=list(claims),
                            outlets=len({c.source_id for c in claims}),
                            independent_reports=len({group.report_of(c) for c in claims}), first=first)

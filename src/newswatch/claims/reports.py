@@ -21,7 +21,7 @@ from ..stories.dedup import DisjointSets, Report, count_reports
 from .sentences import split_sentences
 
 __all__ = ["ArticleInfo", "StoryReports", "ReportedClaim", "ClaimReport", "story_reports", "claim_reports",
-           "credited_source", "independent_reports", "reports_and_copies"]
+           "credited_source", "independent_reports", "reports_and_copies", "time_key"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class ArticleInfo:
     published: str | None = None
 
 
-def _time_key(published: str | None) -> tuple[int, str]:
+def time_key(published: str | None) -> tuple[int, str]:
+    """Sort key of an ISO-8601 publication time: dated reports in time order, undated ones last."""
     return (1, "") if not published else (0, published)
 
 
@@ -215,7 +216,7 @@ def reports_and_copies(articles: Sequence[ArticleInfo]) -> tuple[dict[int, str],
                 first_of[key] = i
     for grp in count_reports([Report(a.article_id, a.source_id, a.text or "") for a in items]).groups:
         # the original of near-duplicates: not a credited copy, then the earliest published
-        members = sorted(grp, key=lambda aid: (aid in copies, _time_key(items[index[aid]].published), aid))
+        members = sorted(grp, key=lambda aid: (aid in copies, time_key(items[index[aid]].published), aid))
         copies.update(members[1:])
         for other in grp[1:]:
             sets.union(index[grp[0]], index[other])
@@ -319,7 +320,7 @@ def claim_reports(claims: Sequence[ReportedClaim], story: StoryReports) -> dict[
     this group (two outlets quoting one press release): the first outlet to publish a report is
     its original. Claims are taken in publication order whatever order they come in.
     """
-    ordered = sorted(claims, key=lambda c: (_time_key(c.published), c.article_id))
+    ordered = sorted(claims, key=lambda c: (time_key(c.published), c.article_id))
     own = {c.claim_id: story.report_of(c.article_id) for c in ordered}
     # what each report's own articles (copies left out) give in this group
     given: dict[str, list[ReportedClaim]] = {}

@@ -38,6 +38,7 @@ from ..claims.reports import (
     StoryReports,
     claim_reports,
     story_reports,
+    time_key,
 )
 from ..claims.units import si_factor
 from ..store import Store, iso, utcnow
@@ -72,9 +73,6 @@ ROUNDS = 6
 _SCORE_FIELDS = ("reliability", "reliability_low", "reliability_high", "agreed", "disagreed")
 
 
-def _time_key(published: str | None) -> tuple[int, str]:
-    return (1, "") if not published else (0, published)
-
 
 def group_item(group: dict[str, Any], claims: list[dict[str, Any]], story: StoryReports,
                roles: Mapping[int, ClaimReport] | None = None) -> Item:
@@ -89,7 +87,7 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], story: Story
     stage's sides of a discrepancy.
     """
     to_group = si_factor(group.get("unit") or "") or 1.0
-    ordered = sorted(claims, key=lambda c: (_time_key(c.get("published")), c["article_id"],
+    ordered = sorted(claims, key=lambda c: (time_key(c.get("published")), c["article_id"],
                                             c.get("start") or 0, c["id"]))
     if roles is None:
         roles = claim_reports([_reported(c) for c in claims], story)
