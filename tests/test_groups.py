@@ -296,6 +296,10 @@ def test_a_sentence_crediting_a_wire_is_the_wires_own_report():
     ("Its chief executive told Reuters the site will draw 520 megawatts.", "wire:reuters"),
     ("Reuters had reported 520 megawatts earlier.", "wire:reuters"),
     ("The site will draw 520 MW, Dow Jones Newswires reported.", "wire:dowjones"),
+    ("Racks in the new hall can draw up to 180 kW apiece, per AP, a record.", "wire:ap"),
+    ("The deal values the firm at $2 billion, per a Bloomberg report.", "wire:bloomberg"),
+    ("The campus will use 300 MW, via Reuters.", "wire:reuters"),
+    ("The exam costs $98 per AP Exam this year.", None),
     ("The site will use 300 MW, according to the company's press release.", "doc:press release"),
     ("Ani Patel said the site will draw 520 megawatts.", None),
     ("The site will draw 520 megawatts, according to Ani Patel.", None),
@@ -317,6 +321,7 @@ def test_a_longer_proper_name_that_starts_with_an_outlets_name_credits_no_outlet
     assert story.credit(sentence) is None
     assert story.credit("The site draws 5 MW, according to Fortune.") == "report:1"
     assert story.credit("Its chief told Reuters Tuesday the site draws 5 MW.") == "wire:reuters"
+    assert story.credit("The site draws 5 MW, per Tech Daily.") == "report:3"
     arts = [art(1, "By Fortune Business Insights\nThe market will reach $50 billion.", outlet="PR Wire"),
             art(2, "By Tech Daily Staff\nThe site draws 5 MW.", outlet="DCD"),
             art(3, "Fortune has the story.", outlet="Fortune"), art(4, "Tech Daily story.", outlet="Tech Daily")]

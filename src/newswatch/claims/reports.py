@@ -77,7 +77,7 @@ _DATELINE = re.compile(rf"\((?P<w>{_WIRE_NAMES})\)\s*[-—–:]|^\s*(?:by|source
                        re.I | re.M)
 # A sentence that states where its figure comes from: a press release, a filing, or a wire
 # ("according to The Associated Press", "according to a Reuters report", "Reuters reported",
-# "as first reported by AP", "citing Reuters", "told Reuters", "(AP)").
+# "as first reported by AP", "citing Reuters", "told Reuters", "per AP", "via Bloomberg", "(AP)").
 _REPORT_NOUN = r"(?:report|story|article|tally|count|analysis|review)"
 _CREDIT = re.compile(
     rf"\baccording\s+to\s+(?:an?\s+|the\s+|its\s+|their\s+)?(?:[\w\-'’]+\s+){{0,2}}?"
@@ -90,9 +90,10 @@ _CREDIT = re.compile(
     rf"|\baccording\s+to\s+(?:an?|the)\s+(?:[\w\-]+\s+){{0,2}}?{_REPORT_NOUN}\s+(?:by|from|in)\s+{_THE}(?P<w4>{_CREDITED_WIRE})"
     rf"|\b(?:reported|cited|quoted|calculated)\s+(?:earlier\s+|first\s+)?by\s+{_THE}(?P<w5>{_CREDITED_WIRE})"
     rf"|\b(?:citing|told|tells|telling)\s+{_THE}(?P<w6>{_CREDITED_WIRE})"
+    rf"|\b(?:per|via)\s+(?:an?\s+|the\s+)?(?P<w7>{_CREDITED_WIRE})"
     rf"|\((?P<w3>{_WIRE_NAMES})\)",
     re.I)
-_CREDIT_WIRES = ("w", "w2", "w3", "w4", "w5", "w6")
+_CREDIT_WIRES = ("w", "w2", "w3", "w4", "w5", "w6", "w7")
 # An outlet that is a wire itself: "AP", "The Associated Press", "Reuters", "Bloomberg News".
 _OUTLET_WIRE = re.compile(rf"\s*{_THE}(?P<w>{_WIRE_NAMES})(?:\s+(?:news(?:\s+agency)?|newswire|wire|staff))?\s*",
                           re.I)
@@ -158,7 +159,8 @@ def _outlet_credit(names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[
         rf"|(?<![\w])(?P<o3>{n})(?:'s|’s)?\s+(?:(?:has|had|first|earlier|previously|also)\s+)?"
         rf"(?:reports?|reported|wrote|writes)\b"
         rf"|\b(?:reported|cited|quoted)\s+(?:earlier\s+|first\s+)?by\s+(?P<o4>{n})"
-        rf"|\b(?:citing|told|tells|telling)\s+(?P<o5>{n})",
+        rf"|\b(?:citing|told|tells|telling)\s+(?P<o5>{n})"
+        rf"|\b(?:per|via)\s+(?:an?\s+|the\s+)?(?P<o6>{n})",
         re.I)
     return dateline, sentence
 
