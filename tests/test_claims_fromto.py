@@ -112,6 +112,28 @@ def test_a_density_of_a_counted_thing_is_per_that_thing(text, unit):
     assert q.unit == unit
 
 
+@pytest.mark.parametrize("text,unit", [
+    ("Brookfield agreed to acquire Ridgeline for $45.70 a share in cash.", "USD/share"),
+    ("Brookfield will pay $47.50 in cash for each Ridgeline share.", "USD/share"),
+    ("The offer of $47.50 in cash per share gives it a premium.", "USD/share"),
+    ("The new hall goes live at 130 kW a rack.", "W/rack"),
+    ("Each rack in the building, which opened Tuesday, can draw up to 180 kilowatts.", "W/rack"),
+    ("Racks in the new hall can draw up to 180 kW apiece, per AP.", "W/rack"),
+    ("It supports racks of up to 130 kilowatts.", "W/rack"),
+    ("The chip moves data at 9.6 terabytes a second.", "B/s"),
+    # no thing it is per: a figure and the words after it
+    ("The company raised $5 billion a company spokesman said.", "USD"),
+    ("The campus will draw 300 MW a year from now.", "W"),
+    ("A campus of 300 MW is planned.", "W"),
+])
+def test_a_figure_written_for_one_of_a_counted_thing_is_per_that_thing(text, unit):
+    """However a writer says it is for each one ("a share", "for each share", "each rack ...",
+    "apiece", "racks of"), a price per share or a rack's power is one unit, so the outlets
+    writing it differently meet."""
+    (q,) = [q for q in quantities(text) if q.unit != "story"]
+    assert q.unit == unit
+
+
 def test_the_two_levels_of_a_change_share_what_they_measure_and_their_period():
     found = claims("The plant will go from 150MW of load today to 260MW after the upgrade.")
     assert [c.property for c in found][0] == found[1].property and "load" in found[1].property

@@ -185,7 +185,7 @@ def test_one_in_a_large_number_is_still_a_rate():
 @pytest.mark.parametrize("text, code", [
     ("The simulator costs c $ 16.4 million.", "CAD"),
     ("Toy exports fell to hk $ 10.05 billion.", "HKD"),
-    ("Shares listed at A$2 each.", "AUD"),
+    ("Shares listed at A$2 each.", "AUD/share"),  # each share's price
     ("It raised a $5 million round.", "USD"),
     ("A $5 million grant was approved.", "USD"),
 ])

@@ -38,6 +38,7 @@ from .units import (
     COUNT_NOUNS,
     CURRENCY_PREFIXES,
     CURRENCY_WORDS,
+    DIMENSIONS,
     MAGNITUDE_SUFFIXES,
     MAGNITUDE_WORDS,
     SMALL_NUMBERS,
@@ -196,12 +197,47 @@ _DOWN_AFTER = {"decrease", "decline", "drop", "fall", "reduction", "cut", "lower
 
 # A figure named as a density of a counted thing is per that thing ("rack densities of up to
 # 123kW", "per-GPU power of 1.2kW", "power per server of 10kW"), as "123kW per rack" is.
+# So is one given for things in the plural it follows ("racks of up to 130 kilowatts": each rack).
 _PER_THING_RX = re.compile(
     r"\b(?:(?P<n>[A-Za-z]+)[- ](?:power[- ])?densit(?:y|ies)|per[- ](?P<n2>[A-Za-z]+)[- ]"
-    r"(?:power|density|densities|draw|load)|(?:power|density|draw|load)\s+per\s+(?P<n3>[A-Za-z]+))"
+    r"(?:power|density|densities|draw|load)|(?:power|density|draw|load)\s+per\s+(?P<n3>[A-Za-z]+)"
+    r"|(?P<n4>[A-Za-z]+s)(?=\s+of\b))"
     r"(?:\s+(?:of|at|reaching|reach|reaches|hitting|as high as|up to|to|around|about|above|over|of up to|"
     r"will|can|could|may|be|is|are|was|were|exceeding|topping|more than|nearly|roughly|approximately|some)){0,4}\s*$",
     re.I)
+
+# A measure in a clause about each of a counted thing is per that thing ("Each rack in the
+# building can draw up to 180 kilowatts").
+_EACH_THING_RX = re.compile(r"(?:^|[.;:!?\n]\s*|\band\s+)[Ee]ach\s+(?P<n>[A-Za-z]+)\b[^.;:!?\n]*$")
+# A figure followed by what it is for one of: "$45.70 a share", "130 kW a rack", "$47.50 in cash
+# for each Ridgeline share", "9.6 terabytes a second". After "a", the thing must end its phrase:
+# in "$5 billion a company spokesman said" the company is no denominator.
+_PER_AFTER_RX = re.compile(
+    r"\s+(?:in\s+(?:cash|stock)\s+)?(?:(?P<per>per|for\s+each|for\s+every|each)|an?)\s+"
+    r"(?:[A-Z][\w.&'’-]*\s+){0,2}(?P<n>[A-Za-z][\w-]*)"
+    r"(?(per)|(?=\s*(?:[,.;:!?)\n]|$)|\s+(?:in|on|at|for|and|or|to|from|with|by|of|was|is|were|are|which|that|the)\b))")
+# "180 kW apiece", "50 MW each": per one of the counted things its clause is about.
+_APIECE_RX = re.compile(r"\s+(?:apiece|each)\b")
+_CLAUSE_START = re.compile(r"[.;:!?\n][^.;:!?\n]*$")
+
+
+def _per_thing_after(text: str, pos: int, hi: int, unit: str) -> str | None:
+    """The denominator a figure is written per after it (`_PER_AFTER_RX`, `_APIECE_RX`): a
+    counted thing, or "a second" for a unit whose rate per second is a unit (B/s), or None."""
+    m = _PER_AFTER_RX.match(text, pos, hi)
+    if m:
+        word = m.group("n")
+        if word.lower() in ("second", "sec"):
+            return "s" if f"{unit}/s" in DIMENSIONS else None
+        return _counted(word)
+    if _APIECE_RX.match(text, pos, hi):
+        cm = _CLAUSE_START.search(text, 0, pos)
+        clause = text[cm.start() + 1 if cm else 0:pos]
+        for word in re.findall(r"[A-Za-z][\w-]*", clause):
+            if singular(word) != word and _counted(word):
+                return _counted(word)
+    return None
+
 
 _KNOWN_COUNTS = set(COUNT_NOUNS.values())
 # one of these is a count that news reports ("one man died", "killed one child")
@@ -469,12 +505,19 @@ def _quantity_from_core(text: str, core: Core, lo: int, hi: int, masked, dollar:
             elif den_count is not None:
                 unit = f"{unit}/{(den_num + ' ') if den_num else ''}{den_count[1]}"
                 pos = den_count[0]
-    if unit and "/" not in unit and not is_count and not has_currency and unit not in ("%", "x", "fraction", "pp", "bp"):
-        dm = _PER_THING_RX.search(text[max(lo, start - 60):start])
-        thing = next((n for n in (dm.group("n"), dm.group("n2"), dm.group("n3")) if n), "") if dm else ""
-        per = _counted(thing)
+    if unit and "/" not in unit and not is_count and unit not in ("%", "x", "fraction", "pp", "bp"):
+        per = _per_thing_after(text, pos, hi, unit)
         if per:
-            unit = f"{unit}/{per}"  # "rack densities of up to 123kW" is 123kW per rack
+            unit = f"{unit}/{per}"  # "$45.70 a share", "$47.50 in cash for each Ridgeline share"
+        elif not has_currency:
+            dm = _PER_THING_RX.search(text[max(lo, start - 60):start])
+            thing = next((n for n in (dm.group("n"), dm.group("n2"), dm.group("n3"), dm.group("n4"))
+                          if n), "") if dm else ""
+            per = _counted(thing) if not dm or not dm.group("n4") or singular(thing) != thing else None
+            em = None if per else _EACH_THING_RX.search(text[max(lo, start - 160):start])
+            per = per or (_counted(em.group("n")) if em else None)
+            if per:
+                unit = f"{unit}/{per}"  # "rack densities of up to 123kW", "each rack can draw 180 kW"
     value = value * factor
     # --- qualifier before
     before = text[lo:start]
