@@ -772,6 +772,30 @@ def test_a_source_named_with_from_is_no_baseline():
     assert [c.baseline for c in claims] == [True, False]
 
 
+def test_a_figure_a_sentence_sets_another_beside_is_a_baseline():
+    """"Set at 225 basis points, well inside the 350 basis points the company paid last year": the
+    350 is last year's loan's, never another outlet's report of this loan's margin."""
+    from newswatch.claims.groups import mark_baselines
+
+    for s, first, second in [
+        ("Pricing was set at SOFR plus 225 basis points, well inside the 350 basis points the company paid "
+         "on last year's loan.", "225 basis points", "350 basis points"),
+        ("It carries a margin of 2.25 percentage points, a notable tightening from the 350 basis points "
+         "Thornbury paid before.", "2.25 percentage points", "350 basis points"),
+        ("Each rack draws 130 kW, far above the 15 kW a typical rack drew.", "130 kW", "15 kW"),
+    ]:
+        claims = [rec(1, 1.0, first, unit="bp" if "basis" in first else "pp" if "points" in first else "W",
+                      sentence=s),
+                  rec(1, 2.0, second, unit="bp" if "basis" in second else "W", sentence=s)]
+        mark_baselines(claims)
+        assert [c.baseline for c in claims] == [False, True], s
+    # a bound is no comparison: nothing the sentence points to
+    s = "The campus will draw below 300 MW and cost $2 billion."
+    claims = [rec(1, 3e8, "300 MW", unit="W", sentence=s), rec(1, 2e9, "$2 billion", unit="USD", sentence=s)]
+    mark_baselines(claims)
+    assert [c.baseline for c in claims] == [False, False]
+
+
 def test_counts_of_one_family_are_one_unit_to_the_pair_score():
     """"1,700 construction jobs" and "1,100 construction workers" count the same people."""
     from newswatch.claims.alignment import FEATURES, feature_matrices

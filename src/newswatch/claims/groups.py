@@ -248,7 +248,13 @@ BASELINE = "baseline"  # the time of a figure a sentence compares its own with
 # Y" ("buy 1,000 MW from the 1,200 MW plant" names a source).
 _LEAD = r"\s+(?:(?:an?|the|its|their|average|of|about|approximately|around|roughly|some|nearly|just|only)\s+){0,4}$"
 _COMPARED = re.compile(
-    r"(?:\b(?:up|down)\s+from|\bcompared\s+(?:with|to)|\bversus|\bvs\.?|\bagainst|(?<!more)(?<!less)(?<!fewer)\s+than)"
+    r"(?:\b(?:up|down)\s+from|\bcompared\s+(?:with|to)|\bversus|\bvs\.?|\bagainst|(?<!more)(?<!less)(?<!fewer)\s+than"
+    # a change from another figure ("a tightening from the 350 basis points", "an increase from")
+    r"|\b(?:tighten|widen|narrow|increas|decreas|reduc|cut|rise|rising|drop|fall|falling|jump|climb|improv|shift|mov)\w*"
+    r"\s+from"
+    # a figure placed beside another one the sentence points to ("well inside the 350 basis points
+    # the company paid last year", "below the 20 kW a typical rack draws")
+    r"|\b(?:inside|below|above|beneath|short\s+of)(?=\s+(?:the|its|their)\s))"
     + _LEAD, re.I)
 _FROM = re.compile(r"\bfrom" + _LEAD, re.I)
 _TO_NEXT = re.compile(r"^[^.;,]{0,60}?\bto\s+(?:(?:about|around|roughly|approximately|nearly|some|just)\s+)?[$€£\d]", re.I)
