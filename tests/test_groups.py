@@ -807,6 +807,23 @@ def test_counts_of_one_family_are_one_unit_to_the_pair_score():
     assert same_unit[0, 1] == 1.0 and same_unit[0, 2] == same_unit[1, 2] == 0.0
 
 
+def test_one_measure_in_two_conventions_is_one_unit_to_the_pair_score():
+    """"2.4 million litres" and "640,000 gallons", "2.25 percentage points" and "225 basis
+    points": the outlet's convention says nothing about which figure it reports. Bytes and bits,
+    or a "year" and "months", stay apart."""
+    from newswatch.claims.alignment import FEATURES, feature_matrices
+
+    claims = [rec(1, 2.4e6, "2.4 million litres", unit="L", prop="water"),
+              rec(2, 6.4e5, "640,000 gallons", unit="gal", prop="water"),
+              rec(3, 2.25, "2.25 percentage points", unit="pp", prop="margin"),
+              rec(4, 225, "225 basis points", unit="bp", prop="margin"),
+              rec(5, 8e9, "8 GB", unit="B", prop="memory"),
+              rec(6, 8e9, "8 Gb", unit="bit", prop="memory")]
+    same_unit = feature_matrices(claims, ["x"] * 6)[FEATURES.index("same_unit")]
+    assert same_unit[0, 1] == same_unit[2, 3] == 1.0
+    assert same_unit[1, 2] == same_unit[4, 5] == 0.0
+
+
 def test_changes_reported_days_apart_are_two_periods():
     """"Shares rose 33%" on the day of the offer and "rose 6.4%" two weeks later are two days' moves."""
     claims = [rec(1, 33, "33%", unit="%", qualifier="up", prop="shares rose", entity="Lumenstack",

@@ -81,10 +81,20 @@ def crowding_counts(claims: Sequence[_Frame]) -> Counter:
     return Counter((c.article_id, _dimension(c)) for c in claims)
 
 
+# Dimensions whose units are one measure written in two conventions ("2.4 million litres" and
+# "640,000 gallons", "2.25 percentage points" and "225 basis points", "40%" and "two fifths"),
+# where an outlet's choice of unit says nothing about which quantity it reports. Information
+# (bytes for memory, bits for links) and calendar time (a "year" is not 12 "months" of a
+# schedule) keep their units apart.
+_ONE_MEASURE = {"volume", "ratio", "ratio_points", "area", "mass", "length"}
+
+
 def _unit_class(unit: str) -> str:
     """What "same unit" compares: a count's family ("jobs" and "workers" count employees, "GPUs"
-    and "chips" accelerators), any other unit as it is."""
-    return dimension_of(unit) if is_count_unit(unit) else unit
+    and "chips" accelerators), a measure written in either of two conventions its dimension
+    (`_ONE_MEASURE`), any other unit as it is."""
+    dim = dimension_of(unit)
+    return dim if is_count_unit(unit) or dim in _ONE_MEASURE else unit
 
 
 def _dimension(c: _Frame) -> str:
