@@ -429,6 +429,15 @@ def test_things_to_be_installed_are_no_event_nor_the_last_name_before():
     assert _frame("A quake hit the town. Five people were killed.", "Five").entity == "the event"
 
 
+def test_people_who_will_work_somewhere_are_no_event():
+    """"350 people would work at the Dunkirk site" is the story's thing's plan, like "the campus
+    would create 350 permanent positions"; only what happened to people is an event."""
+    c = _frame("Aurelan Compute plans a campus near Dunkirk. Aurelan said 350 people would work at the "
+               "Dunkirk site permanently once it is complete.", "350")
+    assert c.entity != "the event"
+    assert _frame("A quake hit the town. Police said 12 people were killed.", "12").entity == "the event"
+
+
 def test_a_pronoun_binds_only_to_a_name_it_agrees_with():
     c = _frame("Ford passed the likes of Rosenbluth, Scott and Miller because they could play varsity "
                "basketball for only three years.", "three years")

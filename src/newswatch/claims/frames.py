@@ -117,6 +117,8 @@ _PRONOUNS = {"it", "its", "they", "their", "them", "he", "his", "she", "her", "t
 _DESCRIPTIONS = {"site", "facility", "campus", "company", "firm", "plant", "cluster", "supercomputer",
                  "center", "centre", "system", "project", "town", "city", "substation", "startup",
                  "group", "business", "operator", "developer", "machine", "datacenter"}
+# Auxiliaries of what will or would be, not what happened.
+_FUTURE_AUX = {"will", "would", "'ll", "shall"}
 # Nouns that name a figure itself ("the headline number", "the final tally"), never its owner.
 _FIGURE_NOUNS = {"number", "numbers", "figure", "figures", "tally", "total", "amount", "sum", "count"}
 # Nouns that name an amount of something rather than a thing ("a 615-megawatt load", "a $12
@@ -743,6 +745,10 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
                 # ... of a finite verb: "will pay for 48,000 GPUs to be installed" tells no event; the
                 # sentence names no owner, and the last name before (a lender) is no better a guess
                 # than the story's own thing
+                frame.notes.append("story")
+            elif any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in on.children):
+                # ... of what will be: "350 people would work at the Dunkirk site" is the story's
+                # thing's plan, not an event that happened to people
                 frame.notes.append("story")
             elif "copula" not in frame.notes:
                 frame.notes.append("event")
