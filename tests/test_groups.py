@@ -818,10 +818,12 @@ def test_one_measure_in_two_conventions_is_one_unit_to_the_pair_score():
               rec(3, 2.25, "2.25 percentage points", unit="pp", prop="margin"),
               rec(4, 225, "225 basis points", unit="bp", prop="margin"),
               rec(5, 8e9, "8 GB", unit="B", prop="memory"),
-              rec(6, 8e9, "8 Gb", unit="bit", prop="memory")]
-    same_unit = feature_matrices(claims, ["x"] * 6)[FEATURES.index("same_unit")]
+              rec(6, 8e9, "8 Gb", unit="bit", prop="memory"),
+              rec(7, 30, "30%", unit="%", prop="capacity"),
+              rec(8, 0.5, "half", unit="fraction", prop="capacity")]
+    same_unit = feature_matrices(claims, ["x"] * 8)[FEATURES.index("same_unit")]
     assert same_unit[0, 1] == same_unit[2, 3] == 1.0
-    assert same_unit[1, 2] == same_unit[4, 5] == 0.0
+    assert same_unit[1, 2] == same_unit[4, 5] == same_unit[6, 7] == 0.0
 
 
 def test_changes_reported_days_apart_are_two_periods():

@@ -82,11 +82,11 @@ def crowding_counts(claims: Sequence[_Frame]) -> Counter:
 
 
 # Dimensions whose units are one measure written in two conventions ("2.4 million litres" and
-# "640,000 gallons", "2.25 percentage points" and "225 basis points", "40%" and "two fifths"),
-# where an outlet's choice of unit says nothing about which quantity it reports. Information
-# (bytes for memory, bits for links) and calendar time (a "year" is not 12 "months" of a
-# schedule) keep their units apart.
-_ONE_MEASURE = {"volume", "ratio", "ratio_points", "area", "mass", "length"}
+# "640,000 gallons", "2.25 percentage points" and "225 basis points"), where an outlet's choice
+# of unit says nothing about which quantity it reports. Information (bytes for memory, bits for
+# links), calendar time (a "year" is not 12 "months" of a schedule) and shares ("30%" is
+# written for one share, "half" loosely for another) keep their units apart.
+_ONE_MEASURE = {"volume", "ratio_points", "area", "mass", "length"}
 
 
 def _unit_class(unit: str) -> str:
