@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from . import places
 from .counts import count_chunk
 from .parse import parse
+from .properties import ABBREVIATIONS
 from .quantities import Quantity, find_quantities, mask_non_quantities
 from .sentences import BULLET, Sentence, split_sentences
 from .units import count_family, dimension_of, is_count_unit
@@ -221,7 +222,15 @@ def _descriptor(tok: Token) -> bool:
     return not tok.ent_type_ and tok.text.isalpha() and tok.text.isupper() and len(tok.text) <= 4
 
 
+def _abbreviation(tok: Token) -> bool:
+    """Is the token an abbreviation of a measured quantity (properties.ABBREVIATIONS: "Capex",
+    "EBITDA")? The tagger takes it for a name when it is capitalised; it names what is measured."""
+    return tok.lower_ in ABBREVIATIONS
+
+
 def _is_name(tok: Token) -> bool:
+    if _abbreviation(tok):
+        return False
     if tok.text[:1].isupper() and any(c.dep_ == "nummod" and c.i == tok.i + 1 for c in tok.children):
         return True  # a numbered name the tagger took for a noun ("Colossus 1")
     if not any(ch.isupper() for ch in tok.text) and not tok.ent_type_:
@@ -283,19 +292,36 @@ def _level_subject(anchor: Token) -> Token | None:
     or a bare acronym that is no entity the parser knows, never a name, a pronoun or a
     description of a thing ("the campus reached 300 MW" is the campus's figure)."""
     verb = anchor.head
-    if anchor.dep_ == "pobj" and anchor.head.lower_ in _LEVEL_PREPS and anchor.head.dep_ == "prep":
+    dep = anchor.dep_
+    if dep == "appos" and anchor.head.dep_ in ("attr", "acomp") and anchor.head.head.lemma_ == "be" \
+            and _after_colon(anchor):
+        # "the capex number is absolutely bonkers: $24.1 billion": after the colon, the figure
+        # the copula's subject is
+        verb, dep = anchor.head.head, "attr"
+    elif dep == "appos" and anchor.head.dep_ == "nsubj" and anchor.head.head.lemma_ == "be" and _after_colon(anchor):
+        verb, dep = anchor.head.head, "attr"  # the parse hung the figure on that subject itself
+    elif dep == "pobj" and anchor.head.lower_ in _LEVEL_PREPS and anchor.head.dep_ == "prep":
         verb = anchor.head.head
-    elif anchor.dep_ not in ("attr", "acomp", "dobj"):
+    elif dep not in ("attr", "acomp", "dobj"):
         return None
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in _LEVEL_VERBS \
-            or anchor.dep_ == "dobj" and verb.lemma_.lower() not in ("reach", "total", "hit", "top"):
+            or dep == "dobj" and verb.lemma_.lower() not in ("reach", "total", "hit", "top"):
         return None
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None or subj.lower_ in _PRONOUNS or subj.lemma_.lower() in _DESCRIPTIONS:
         return None
-    if subj.pos_ == "NOUN" and subj.ent_type_ in ("", *_NOT_ENTITY_ENTS):
+    if subj.lemma_.lower() in _FIGURE_NOUNS | {"line"}:
+        # "the capex number", "the revenue line": the figure's name is the word before
+        subj = next((c for c in subj.children if c.dep_ == "compound" and c.i == subj.i - 1), subj)
+    if (subj.pos_ == "NOUN" or _abbreviation(subj)) and subj.ent_type_ in ("", *_NOT_ENTITY_ENTS):
         return subj
     return None
+
+
+def _after_colon(anchor: Token) -> bool:
+    """Does the figure follow a colon (its own first token right after it)?"""
+    first = min(t.i for t in anchor.subtree)
+    return first > 0 and anchor.doc[first - 1].text == ":"
 
 
 # "in total", "in all", "in return": idioms after an amount that say how it is counted or given,
@@ -540,6 +566,25 @@ def _totalled(prop_noun: Token | None, verbs: list[Token], span_toks: list[Token
     return False
 
 
+# A reporting period named by its end: "the period ended Sept. 30", "the three months to
+# September", "the nine months ending June 30".
+_PERIOD_END = re.compile(
+    r"\s+(?:ended|ending|to|through|thru)\s+(?:(?:the\s+)?end\s+of\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s|,|$)", re.I)
+_PERIOD_NOUNS = {"period", "month", "week", "half", "year", "quarter"}
+
+
+def _fiscal_period(w: Token) -> bool:
+    """Is the word a reporting period named by the date it ends ("in the period ended Sept. 30",
+    "in the three months to September"), or a half of a year ("in the first half")?"""
+    lemma = w.lemma_.lower()
+    if lemma not in _PERIOD_NOUNS:
+        return False
+    if lemma == "half" and any(c.lower_ in ("first", "second") for c in w.children):
+        return True
+    return bool(_PERIOD_END.match(w.doc.text, w.idx + len(w.text)))
+
+
 def _period_modifies(anchor: Token, chain: list[Token], prop_noun: Token | None) -> bool:
     """Is a quarter the period of this figure ("revenue of $4bn in the first quarter", "quarterly
     revenue", "first-quarter sales")? A quarter elsewhere in the sentence dates something else
@@ -557,7 +602,7 @@ def _period_modifies(anchor: Token, chain: list[Token], prop_noun: Token | None)
         t = t.head
     targets.add(t.i)
     for w in anchor.sent:
-        if w.lower_ not in _QUARTER:
+        if w.lower_ not in _QUARTER and not _fiscal_period(w):
             continue
         h = w.head
         if w.dep_ == "pobj" and h.dep_ == "prep":
@@ -739,7 +784,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     elif verb is not None:
         subj, on = _subject(verb)
         if subj is not None and (subj.i in inside or subj == carrier or subj.head == carrier and subj.dep_ != "poss"
-                                 or subj.dep_ == "expl"):
+                                 or carrier.head == subj and carrier.dep_ == "compound" or subj.dep_ == "expl"):
             subj = None  # the figure is itself the subject: "five people were killed", "there were 3 blasts"
             if any(c.tag_ == "TO" and c.dep_ == "aux" for c in on.children):
                 # ... of a finite verb: "will pay for 48,000 GPUs to be installed" tells no event; the

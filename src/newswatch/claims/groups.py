@@ -205,10 +205,26 @@ _RUNNING = re.compile(
     re.I)
 
 
+# A figure spread over several things ("operates 110,000 GPUs across four data centers", "3,000
+# staff in 12 offices" is not read: "in" also dates and places one thing).
+_SPREAD = re.compile(
+    r"\W*(?:[\w.'’-]+\s+){0,3}?(?:across|spread\s+over|over\s+(?:its|their))\s+(?:its\s+|their\s+|the\s+)?"
+    r"(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens\s+of|several|multiple|many"
+    r"|hundreds\s+of)\s+[a-z]", re.I)
+
+
+def _spread(c: ClaimRecord) -> bool:
+    """Is the figure a sum over several things its sentence counts right after it ("about 110,000
+    GPUs across four sites")? Where its article also gives a plain figure of that dimension that
+    it is not, the plain one is one of those things' and the spread one their sum."""
+    at = (c.sentence or "").find(c.surface) if c.surface else -1
+    return at >= 0 and bool(_SPREAD.match(c.sentence, at + len(c.surface)))
+
+
 def mark_running_totals(claims: Sequence[ClaimRecord], canon: Mapping[str, str]) -> None:
     """Mark the totals that are not the figure of one deal, build or event: an article that gives
     a total its sentence says was reached ("bringing its total funding to", "has raised ... in
-    total", "so far") and, for the same owner and time, a plain figure of the same dimension that
+    total", "so far") or spreads over several things (`_spread`) and, for the same owner and time, a plain figure of the same dimension that
     it is not ("raised $500m, bringing its total funding to $1.9bn") says they are two
     quantities. Such a total meets only other totals. A total no figure of its article
     contradicts ("worth €2.6bn in total") stays the deal's, and so does a whole that simply is
@@ -225,15 +241,18 @@ def mark_running_totals(claims: Sequence[ClaimRecord], canon: Mapping[str, str])
 
     for same in by_article.values():
         for c in same:
-            if _scope(c) != "cumulative" or not _RUNNING.search(c.sentence or ""):
+            spread = _spread(c)
+            if not spread and (_scope(c) != "cumulative" or not _RUNNING.search(c.sentence or "")):
                 continue
             b = _bounds(c)
             c.running_total = any(
                 _scope(o) in ("", "planned") and _time(o) == _time(c)
-                and dimension_of(o.unit) == dimension_of(c.unit)
+                and not (spread and (_spread(o) or o.sentence == c.sentence))  # not the things it counts
+                and (_same_dimension(dimension_of(o.unit), dimension_of(c.unit)) if spread
+                     else dimension_of(o.unit) == dimension_of(c.unit))
                 and (not owner(o) or not owner(c) or owner(o) == owner(c))
                 and isinstance(b, tuple) and isinstance(ob := _bounds(o), tuple)
-                and (ob[1] < b[0] or b[1] < ob[0])
+                and (ob[1] < b[0] or b[1] < ob[0] and not spread)  # a sum over things exceeds each
                 for o in same if o is not c)
 
 
@@ -581,7 +600,9 @@ def _named_properties(items: Sequence[ClaimRecord]) -> list[bool]:
             out.append(False)
             continue
         words = set(k.split())
-        out.append(any(t.pos_ in ("NOUN", "PROPN") and property_key(t.text) in words for t in next(docs)))
+        # a word of the sentence names it, spelled out as the property is ("Capex" for "capital expenditure")
+        out.append(any(t.pos_ in ("NOUN", "PROPN") and set(property_key(t.text).split()) <= words
+                       and property_key(t.text) for t in next(docs)))
     return out
 
 

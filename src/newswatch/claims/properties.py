@@ -6,6 +6,10 @@ Two phrases are the same property when their normal forms are equal, or when the
 sentence-embedding model (the one that places articles into stories, loaded once per process)
 puts them close enough. The threshold was chosen on ECB+ development topics (mention pairs that
 labellers grouped or kept apart), not on our own fixtures; see benchmarks/frames_ecbplus.py.
+
+The model does not know the trade's abbreviations ("capex" is as far from "capital expenditure"
+as from "revenue"), so a short, general list of the abbreviations business and data-center news
+writes for a measured quantity is spelled out before phrases are compared (`ABBREVIATIONS`).
 """
 
 from __future__ import annotations
@@ -16,18 +20,45 @@ import numpy as np
 
 from ..stories.embed import TextVectors
 
-__all__ = ["SAME_PROPERTY", "property_key", "property_similarity", "property_matrix", "same_property",
+__all__ = ["SAME_PROPERTY", "ABBREVIATIONS", "expand_abbreviations", "property_key", "property_similarity", "property_matrix", "same_property",
            "phrase_texts", "phrase_vectors"]
 
 # Cosine similarity of two property phrases above which they name the same quantity.
 SAME_PROPERTY = 0.72
+
+# Abbreviations of measured quantities in business and data-center news, as their spelled-out
+# phrase. Only abbreviations that name one quantity wherever they occur belong here.
+ABBREVIATIONS = {
+    "capex": "capital expenditure",
+    "opex": "operating expenditure",
+    "r&d": "research and development",
+    "ebitda": "earnings before interest taxes depreciation and amortization",
+    "eps": "earnings per share",
+    "arr": "annual recurring revenue",
+    "fcf": "free cash flow",
+    "tcv": "total contract value",
+    "pue": "power usage effectiveness",
+    "wue": "water usage effectiveness",
+    "tdp": "thermal design power",
+    "hbm": "high bandwidth memory",
+    "m&a": "mergers and acquisitions",
+    "ipo": "initial public offering",
+}
+_ABBREVIATION = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len, reverse=True))
+                           + r")(?![\w&])", re.I)
+
+
+def expand_abbreviations(text: str) -> str:
+    """``text`` with each listed abbreviation spelled out ("Capex rose" -> "capital expenditure rose")."""
+    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1).lower()], text or "")
+
 
 _STOP = {"the", "a", "an", "of", "in", "at", "to", "for", "by", "on", "with", "its", "their"}
 
 
 def property_key(prop: str) -> str:
     """A normalised form of a property phrase (lower case, no articles, rough singulars)."""
-    words = [w for w in re.findall(r"[a-z0-9][a-z0-9\-]*", prop.lower()) if w not in _STOP]
+    words = [w for w in re.findall(r"[a-z0-9][a-z0-9\-]*", expand_abbreviations(prop).lower()) if w not in _STOP]
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
