@@ -461,3 +461,36 @@ def test_a_possessors_count_names_no_verb():
     text = "Vantor Systems runs the Duluth campus. The campus's nine halls are never all shut down at once."
     (c,) = [c for c in extract_claims(text) if c.unit == "hall"]
     assert (c.property, c.entity) == ("halls", "Vantor Systems")
+
+
+def test_measure_abbreviations_are_the_spelled_out_property():
+    """The model puts "capex" far from "capital expenditure"; the listed abbreviations are spelled out."""
+    assert same_property("capex", "capital expenditures")
+    assert same_property("R&D spending", "research and development spending")
+    assert not same_property("capex", "revenue")
+
+
+def test_a_capitalised_abbreviation_names_the_figure_not_its_owner():
+    (c, *_) = extract_claims("Polaris Cloud posted its results. Capex hit $28.2 billion for the quarter.")
+    assert same_property(c.property, "capital expenditure")
+    assert c.entity == "Polaris Cloud"
+    assert c.scope == "per-period"
+
+
+def test_a_figure_after_a_colon_restates_the_subject():
+    for text in ("Sunmark posted earnings and the capex number is absolutely bonkers: $24.1 billion in one quarter.",
+                 "Harrowgate earnings dropped last night and the capex line is wild: $17.8 billion in a single quarter."):
+        (c, *_) = extract_claims(text)
+        assert same_property(c.property, "capital expenditure"), text
+        assert c.scope == "per-period"
+
+
+def test_a_period_named_by_its_end_is_the_figures_period():
+    for text in ("Sunmark spent $18.2bn in the period ended Sept. 30.",
+                 "Capital expenditure hit $18.2bn in the three months to September.",
+                 "Revenue was $4.1bn in the nine months ending June 30.",
+                 "Revenue was $4.1bn in the first half."):
+        (c, *_) = [c for c in extract_claims(text) if c.unit == "USD"]
+        assert c.scope == "per-period", text
+    (c, *_) = extract_claims("Sunmark spent $18.2bn on a plant in Ohio.")
+    assert c.scope == ""

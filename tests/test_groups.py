@@ -1355,3 +1355,39 @@ def test_counts_of_what_was_done_are_not_an_owners_stock():
     found = _counted_story(text)
     assert not _with(found, "two halls"), [(d.kind, _surfaces(d)) for d in found.discrepancies]
 
+
+
+def test_a_figure_spread_across_several_things_is_their_sum():
+    """"Operates 110,000 GPUs across four data centers" beside its article's 72,000-GPU cluster is
+    the fleet, not another report of the cluster."""
+    def gpus(article, value, surface, sentence):
+        return rec(article, value, surface, entity="Tidewell", prop="gpus", sentence=sentence)
+    cluster = "The installation uses {} Nvidia GPUs."
+    fleet = "Tidewell now operates {} across four data centers in the US."
+    found = analyse([gpus(1, 72000, "72,000 Nvidia GPUs", cluster.format("72,000")),
+                     gpus(1, 110000, "110,000 GPUs", fleet.format("110,000 GPUs")),
+                     gpus(2, 72000, "72,000 Nvidia GPUs", cluster.format("72,000")),
+                     gpus(3, 72000, "72,000 Nvidia GPUs", cluster.format("72,000")),
+                     gpus(3, 110000, "110,000 GPUs", fleet.format("110,000 GPUs"))])
+    assert found.discrepancies == []
+    # the things a sum is spread over, counted in its own sentence, are not one of them
+    transistors = "Headline spec: 280 billion transistors across two dies."
+    found = analyse([rec(1, 2.8e11, "280 billion transistors", unit="transistor", prop="transistors",
+                         entity="O-3", sentence=transistors),
+                     rec(1, 2.0, "two", unit="", prop="dies", entity="O-3", sentence=transistors),
+                     rec(2, 2.08e11, "208 billion transistors", unit="transistor", prop="transistors",
+                         entity="O-3", sentence="The O-3 has 208 billion transistors.")])
+    assert len(found.discrepancies) == 1
+
+
+def test_a_maximum_another_report_gives_as_the_figure_is_a_rating():
+    """"Draws up to 1,400 watts" and "rated at 1,400W" give the chip's rating, which "consumes up
+    to 1.1 kilowatts" contradicts, though 1,100 is below 1,400."""
+    def watts(article, value, surface, qualifier="<="):
+        return rec(article, value, surface, unit="W", qualifier=qualifier, entity="LX-4", prop="power draw")
+    (d,) = analyse([watts(1, 1400, "up to 1,400 watts"), watts(2, 1100, "up to 1.1 kilowatts"),
+                    watts(3, 1400, "1,400W", "=")]).discrepancies
+    assert sorted(sorted(c.article_id for c in s.claims) for s in d.sides) == [[1, 3], [2]]
+    (d,) = analyse([watts(1, 1200, "up to 1,200 watts"), watts(2, 1000, "1,000W", "="),
+                    watts(3, 1200, "1,200 watts", "=")]).discrepancies
+    assert sorted(sorted(c.article_id for c in s.claims) for s in d.sides) == [[1, 3], [2]]

@@ -999,13 +999,28 @@ def _sides(claims: list[ClaimRecord]) -> list[intervals.Side[ClaimRecord]]:
     """The sides of a group's claims. "Up to X" allows any value up to X ("up to $100 billion"
     agrees with "$90 billion"), but two reports of one quantity that each state its maximum state
     one maximum: when their maxima differ ("up to 1,100 workers", "up to 1,700 workers"), the
-    maxima are the values compared."""
+    maxima are the values compared. So they are when another report gives a maximum's value as
+    the quantity's own ("draws up to 1,200 watts", "rated at 1,200W"): the maximum is then a
+    rating, the figure itself, which "rated at 1,000W" contradicts."""
     found = intervals.sides(claims, _bounds)
     maxima = [c for c in claims if _maxima_bounds(c) != _bounds(c)]
-    if len(found) < 2 and len({c.article_id for c in maxima}) >= 2 \
-            and len(intervals.sides(maxima, _maxima_bounds)) >= 2:
+    if len({c.article_id for c in maxima}) >= 2 and len(intervals.sides(maxima, _maxima_bounds)) >= 2 \
+            or maxima and _maximum_given(maxima, [c for c in claims if c not in maxima]):
         return intervals.sides(claims, _maxima_bounds)
     return _split_later_figures(found)
+
+
+def _maximum_given(maxima: list[ClaimRecord], others: list[ClaimRecord]) -> bool:
+    """Does a plain figure of another article agree with a stated maximum as written ("up to
+    1,200 watts" and "1,200 watts")?"""
+    for m in maxima:
+        b = _maxima_bounds(m)
+        for o in others:
+            ob = _bounds(o)
+            if o.article_id != m.article_id and o.qualifier == "=" and isinstance(b, tuple) \
+                    and isinstance(ob, tuple) and ob[0] <= b[1] and b[0] <= ob[1]:
+                return True
+    return False
 
 
 def _as_written(c: ClaimRecord) -> tuple[float, float] | str:
