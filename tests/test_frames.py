@@ -494,3 +494,12 @@ def test_a_period_named_by_its_end_is_the_figures_period():
         assert c.scope == "per-period", text
     (c, *_) = extract_claims("Sunmark spent $18.2bn on a plant in Ohio.")
     assert c.scope == ""
+
+
+def test_a_reason_clause_keeps_its_own_tense_and_its_subjects_owner():
+    """"... will require liquid cooling, as the chip is rated at 1,400W": the rating is a level
+    now, not a plan, and it is the chip's whose owner the sentence's subject names."""
+    (c,) = extract_claims("Lumora Semiconductor's new LX-4 accelerator will require liquid cooling, the company "
+                          "said, as the chip is rated at 1,400W.")
+    assert c.scope == ""
+    assert c.entity == "Lumora Semiconductor"

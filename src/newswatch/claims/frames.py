@@ -117,7 +117,8 @@ _PRONOUNS = {"it", "its", "they", "their", "them", "he", "his", "she", "her", "t
 # Nouns that describe a thing named earlier ("the site", "the company"): they refer back.
 _DESCRIPTIONS = {"site", "facility", "campus", "company", "firm", "plant", "cluster", "supercomputer",
                  "center", "centre", "system", "project", "town", "city", "substation", "startup",
-                 "group", "business", "operator", "developer", "machine", "datacenter"}
+                 "group", "business", "operator", "developer", "machine", "datacenter", "chip", "accelerator",
+                 "processor"}
 # Auxiliaries of what will or would be, not what happened.
 _FUTURE_AUX = {"will", "would", "'ll", "shall"}
 # Nouns that name a figure itself ("the headline number", "the final tally"), never its owner.
@@ -485,6 +486,9 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
     v = verb
     while v is not None and len(chain) < 6:
         chain.append(v)
+        if v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("as", "because", "since") for c in v.children) \
+                and any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+            break  # "will require liquid cooling, as the chip is rated at 1,400W": a reason keeps its own tense
         if v.dep_ in ("xcomp", "conj", "ccomp", "advcl", "relcl", "acl", "pcomp") and v.head.i != v.i:
             v = v.head
         else:
@@ -1230,9 +1234,16 @@ def _place_claims(text: str, st: Sentence, body: int, doc: Doc, label: str,
 
 
 def _carried_subject(doc: Doc) -> Token | None:
-    """The named subject of a sentence's main verb, which later sentences' figures may belong to."""
-    return next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
-                 and _is_name(t) and t.ent_type_ not in _NOT_ENTITY_ENTS), None)
+    """The named subject of a sentence's main verb, which later sentences' figures may belong to:
+    a name, or the name that owns a common noun ("Lumora's new accelerator")."""
+    for t in doc:
+        if t.dep_ not in ("nsubj", "nsubjpass") or t.head.dep_ != "ROOT":
+            continue
+        if t.pos_ == "NOUN" and not _is_name(t):
+            t = next((c for c in t.children if c.dep_ == "poss" and _is_name(c)), t)
+        if _is_name(t) and t.ent_type_ not in _NOT_ENTITY_ENTS:
+            return t
+    return None
 
 
 class _Docs:

@@ -73,7 +73,7 @@ from .units import dimension_of, is_count_unit, si_factor
 
 __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
            "analyse_story", "group_claims", "find_discrepancy", "NOT_COMPARED_MODALITIES", "story_entities",
-           "candidates", "texts_to_compare"]
+           "candidates", "texts_to_compare", "maxima_compared", "stated_maximum"]
 
 NOT_COMPARED_MODALITIES = {"asked", "hypothetical"}
 EVENT_ENTITY = "the event"  # frames.py's entity for "5 people were killed": the story's own event
@@ -990,7 +990,7 @@ _UP_TO = re.compile(r"^\s*(?:up\s+to|as\s+(?:much|many)\s+as|an?\s+max(?:imum)?\
 def _maxima_bounds(c: ClaimRecord) -> tuple[float, float] | str:
     """A claim's interval when a group's stated maxima are compared: "up to 132 kW" as the
     maximum it states, every other claim as `_bounds`."""
-    if c.value is not None and c.qualifier in ("<", "<=") and _UP_TO.match(c.surface or ""):
+    if stated_maximum(c):
         return intervals.interval(c.value, c.unit, "=", c.surface)
     return _bounds(c)
 
@@ -1002,12 +1002,26 @@ def _sides(claims: list[ClaimRecord]) -> list[intervals.Side[ClaimRecord]]:
     maxima are the values compared. So they are when another report gives a maximum's value as
     the quantity's own ("draws up to 1,200 watts", "rated at 1,200W"): the maximum is then a
     rating, the figure itself, which "rated at 1,000W" contradicts."""
-    found = intervals.sides(claims, _bounds)
-    maxima = [c for c in claims if _maxima_bounds(c) != _bounds(c)]
-    if len({c.article_id for c in maxima}) >= 2 and len(intervals.sides(maxima, _maxima_bounds)) >= 2 \
-            or maxima and _maximum_given(maxima, [c for c in claims if c not in maxima]):
+    if maxima_compared(claims):
         return intervals.sides(claims, _maxima_bounds)
-    return _split_later_figures(found)
+    return _split_later_figures(intervals.sides(claims, _bounds))
+
+
+def stated_maximum(c: ClaimRecord) -> bool:
+    """Does the claim state a maximum ("up to 132 kW", "as many as", "a maximum of")?"""
+    return c.value is not None and c.qualifier in ("<", "<=") and bool(_UP_TO.match(c.surface or ""))
+
+
+def maxima_compared(claims: Sequence[ClaimRecord]) -> bool:
+    """Are a group's stated maxima compared as the values they state (`_sides`)? When two
+    articles' maxima disagree, or another article gives a maximum's value as the figure itself.
+    The reliability stage checks claims against the same values."""
+    maxima = [c for c in claims if stated_maximum(c)]
+    if not maxima:
+        return False
+    if len({c.article_id for c in maxima}) >= 2 and len(intervals.sides(maxima, _maxima_bounds)) >= 2:
+        return True
+    return _maximum_given(maxima, [c for c in claims if not stated_maximum(c)])
 
 
 def _maximum_given(maxima: list[ClaimRecord], others: list[ClaimRecord]) -> bool:

@@ -29,6 +29,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..claims.groups import ClaimRecord, maxima_compared, stated_maximum
 from ..claims.intervals import interval as allowed_interval
 from ..claims.intervals import precision
 from ..claims.reports import (
@@ -91,6 +92,11 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], story: Story
                                             c.get("start") or 0, c["id"]))
     if roles is None:
         roles = claim_reports([_reported(c) for c in claims], story)
+    records = {c["id"]: _record(c) for c in ordered}
+    # stated maxima the claims stage compares as the values they state ("up to 1,400 watts"
+    # beside "rated at 1,400W") are checked as such, not as bounds below them
+    as_written = {i for i, r in records.items() if stated_maximum(r)} if maxima_compared(list(records.values())) \
+        else set()
     out = []
     for c in ordered:
         role = roles[c["id"]]
@@ -102,7 +108,7 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], story: Story
         unit, qualifier = c.get("unit") or "", c.get("qualifier") or "="
         factor = si_factor(unit) / to_group
         value = c["value"] * factor
-        if qualifier in ("=", "") or qualifier not in ("~", ">", ">=", "<", "<=", "range"):
+        if qualifier in ("=", "") or qualifier not in ("~", ">", ">=", "<", "<=", "range") or c["id"] in as_written:
             r = min(max(precision(c.get("surface") or "", c["value"]), 0.001), 0.10)
             out.append(Claim(value=value, precision=2 * r * abs(value), **common))
             continue
@@ -110,6 +116,14 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], story: Story
         f = 1.0 / to_group
         out.append(Claim(value=value, qualifier=qualifier, low=lo * f, high=hi * f, **common))
     return Item(group["id"], out)
+
+
+def _record(c: dict[str, Any]) -> ClaimRecord:
+    """A stored claim as the claims stage's record, for deciding what its value allows."""
+    return ClaimRecord(claim_id=c["id"], article_id=c["article_id"], source_id=c.get("source_id"),
+                       value=c.get("value"), unit=c.get("unit") or "", surface=c.get("surface") or "",
+                       qualifier=c.get("qualifier") or "=", low=c.get("low"), high=c.get("high"),
+                       property=c.get("property") or "", value_text=c.get("value_text"))
 
 
 def _reported(c: dict[str, Any]) -> ReportedClaim:
