@@ -928,25 +928,12 @@ def _builder(thing: Token, inside: set[int]) -> str:
 
 
 def _moved_object(anchor: Token, inside: set[int]) -> Token | None:
-    """The thing a verb moves to, from or by a figure, or puts at it: its object ("taking total IT
-    capacity at the site to 240MW", "raised output from 5 GW to 8 GW", "cut prices by 10%", "puts
-    the total cost at $9.5 billion")."""
-    if anchor.dep_ != "pobj" or anchor.head.head.pos_ != "VERB":
+    """The thing a verb moves to, from or by a figure: its object ("taking total IT capacity at
+    the site to 240MW", "raised output from 5 GW to 8 GW", "cut prices by 10%")."""
+    if anchor.dep_ != "pobj" or anchor.head.lower_ not in ("to", "from", "by") or anchor.head.head.pos_ != "VERB":
         return None
-    verb = anchor.head.head
-    appraised = anchor.head.lower_ == "at" and verb.lemma_.lower() in _APPRAISAL_VERBS
-    if anchor.head.lower_ not in ("to", "from", "by") and not appraised:
-        return None
-    return next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
-                 and not c.like_num and c.i not in inside and c.ent_type_ not in _NOT_ENTITY_ENTS
-                 and not (appraised and any(ch.isupper() for ch in c.text))), None)
-
-
-# Verbs that put a figure on their object with "at" ("puts the total cost at $9.5 billion", "pegs
-# the value of the deal at $4bn"): the object is what the figure measures. Not "value", "price" or
-# "rate", whose object is whose the figure is ("valuing the provider at $7.8 billion"), and never
-# a named object.
-_APPRAISAL_VERBS = {"put", "peg", "estimate", "set", "place", "fix", "cap", "forecast", "project", "see"}
+    return next((c for c in anchor.head.head.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
+                 and not c.like_num and c.i not in inside and c.ent_type_ not in _NOT_ENTITY_ENTS), None)
 
 
 def _aside(num: Token) -> bool:
