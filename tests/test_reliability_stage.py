@@ -518,3 +518,15 @@ def test_without_echo_detection_the_repeat_is_a_second_vote(tmp_path: Path, monk
     run_reliability(w.store)
     (g,) = w.store.story_groups(story)
     assert g["consensus_value"] == 450e6
+
+
+def test_a_stated_maximum_given_as_the_figure_is_checked_as_written() -> None:
+    """"Up to 1,400 watts" beside "rated at 1,400W" is the chip's rating: "up to 1.1 kilowatts"
+    disagrees with it, as the claims stage's sides say, and is no bound that 1,100 W satisfies."""
+    watts = [_claim(1, 1, "2026-05-01", value=1400, unit="W", qualifier="<=", surface="up to 1,400 watts"),
+             _claim(2, 2, "2026-05-02", value=1100, unit="W", qualifier="<=", surface="up to 1.1 kilowatts"),
+             _claim(3, 3, "2026-05-03", value=1400, unit="W", qualifier="=", surface="1,400W")]
+    reports = StoryReports({n: f"report:{n}" for n in range(1, 4)})
+    scored = score_item(group_item({"id": 5, "unit": "W"}, watts, reports), {}, PARAMS)
+    assert scored.value == 1400
+    assert {c.ref: c.agreement for c in scored.checks} == {1: 1.0, 2: 0.0, 3: 1.0}
