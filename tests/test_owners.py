@@ -72,3 +72,26 @@ def test_a_comma_between_two_versions_of_one_family_is_no_apposition():
     assert canon["Vireo 7"] != canon["Vireo 8"]
     owners = story_owners(["Vireo 7", "Vireo 8"], texts)
     assert owners.get("Vireo 7") != owners.get("Vireo 8")
+
+
+def test_a_pair_of_names_is_searched_with_its_own_pattern_only_where_they_may_stand_together(monkeypatch) -> None:
+    """A long story has a hundred names and few ever side by side: the pattern joining two names
+    is compiled only for a text where the one follows the other with what apposition allows in
+    between; the joins are those of searching every text with every pair's pattern."""
+    from newswatch.claims import entities
+
+    compiled: list[str] = []
+    real = entities._pattern.__wrapped__
+    entities._pattern.cache_clear()
+    monkeypatch.setattr(entities, "_pattern", lambda p: compiled.append(p) or real(p))
+    texts = ["Orion Labs said Nexa Cloud and Halden Compute will share the Pinewood site.",
+             "Halden Compute, the Oulu operator, and Nexa Cloud met. Orion Labs declined to comment.",
+             "Duncan Rait, 36, an Australian climber, was rescued; Nexa Cloud paid."]
+    names = ["Orion Labs", "Nexa Cloud", "Halden Compute", "the Oulu operator", "Duncan Rait",
+             "climber", "Pinewood"]
+    canon = entities.resolve_story_entities(names, texts)
+    owners = story_owners(names, texts)
+    assert canon["Halden Compute"] == canon["the Oulu operator"] != canon["Nexa Cloud"]
+    assert owners["climber"] == owners["Duncan Rait"] != owners["Orion Labs"]
+    pairs = [p for p in compiled if "Nexa" in p and ("Orion" in p or "Halden" in p or "Pinewood" in p)]
+    assert pairs == []  # named in one text, never side by side: no pair's pattern compiled

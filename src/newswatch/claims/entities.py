@@ -81,22 +81,55 @@ def _holding(names: list[str], texts: list[str]) -> dict[str, set[int]]:
             for n, rx in ((n, _pattern(re.escape(n))) for n in dict.fromkeys(names))}
 
 
-def _leads(a: str, others: list[str], texts: list[str]) -> bool:
-    """Does a text set any of `others` in apposition after `a`? (One pattern for all of them:
-    a pair is only worth reading when this holds for one of its names.)"""
-    if not others:
-        return False
-    rx = _pattern(re.escape(a) + _LINK + "(?:" + "|".join(map(re.escape, others)) + r")\b")
-    return any(rx.search(t) for t in texts)
+_LINK_GAP = re.compile(_LINK, re.I)
 
 
-def _apposed(a: str, b: str, texts: list[str]) -> bool:
+class _Spots:
+    """Where each name starts in each of a story's texts (every start, in any case), found once
+    per name and text. A pattern joining two names is compiled only where the text between some
+    place of the one and some place of the other is what it allows (`_joined`): compiling a
+    pattern per pair of a long story's names cost more than searching with them."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self._starts: dict[tuple[str, int], list[int]] = {}
+
+    def starts(self, name: str, t: int) -> list[int]:
+        key = (name, t)
+        if key not in self._starts:
+            self._starts[key] = [m.start() for m in _pattern(f"(?={re.escape(name)})").finditer(self.texts[t])]
+        return self._starts[key]
+
+    def gap(self, first: str, then: str, t: int, between: re.Pattern[str]) -> bool:
+        """Could ``then`` follow ``first`` in text t with only what ``between`` matches in
+        between? (A name matches as many characters as it has, in any case; an assertion at
+        the end of the gap is read as if the text ended there, which can only say yes more.)"""
+        after = [s + len(first) for s in self.starts(first, t)]
+        return any(between.fullmatch(self.texts[t], e, j) for j in self.starts(then, t) for e in after if j >= e)
+
+
+def _joined(spots: _Spots, t: int, pattern: str, *gaps: tuple[str, str, re.Pattern[str]]) -> bool:
+    """Does `pattern` match text t? Searched only when one of its alternatives' ``gaps`` (first
+    name, next name, what may stand between them) fits somewhere in the text, which every match
+    needs."""
+    return any(spots.gap(a, b, t, between) for a, b, between in gaps) \
+        and bool(_pattern(pattern).search(spots.texts[t]))
+
+
+def _follows(spots: _Spots, a: str, b: str, t: int) -> bool:
+    """Does text t set `b` in apposition right after `a` ("A, the B" / "A (B)" / "A, also known as B")?"""
+    return _joined(spots, t, re.escape(a) + _LINK + re.escape(b) + r"\b", (a, b, _LINK_GAP))
+
+
+def _leads(a: str, others: list[str], spots: _Spots, texts: list[int]) -> bool:
+    """Does a text set any of `others` in apposition after `a`? (A pair is only worth reading
+    when this holds for one of its names.)"""
+    return any(_follows(spots, a, o, t) for t in texts for o in others)
+
+
+def _apposed(a: str, b: str, spots: _Spots, texts: list[int]) -> bool:
     """Does a text set `b` in apposition to `a` ("A, the B," / "A (B)" / "A, also known as B")?"""
-    for x, y in ((a, b), (b, a)):
-        rx = _pattern(re.escape(x) + _LINK + re.escape(y) + r"\b")
-        if any(rx.search(t) for t in texts):
-            return True
-    return False
+    return any(_follows(spots, x, y, t) for x, y in ((a, b), (b, a)) for t in texts)
 
 
 def _versions_apart(uf: _Union, keys: list[str], a: str, b: str) -> bool:
@@ -149,14 +182,15 @@ def resolve_story_entities(names: list[str], texts: list[str] | None = None) -> 
         # pairs that can be (a long story has a hundred names, few ever side by side).
         holding = _holding([display[k] for k in keys], texts)
         named_in = {k: holding[display[k]] for k in keys}
+        spots = _Spots(texts)
         leads = {k: _leads(display[k], [display[o] for o in keys if o != k and named_in[o] & named_in[k]],
-                           [texts[t] for t in sorted(named_in[k])])
+                           spots, sorted(named_in[k]))
                  for k in keys}
         for i, a in enumerate(keys):
             for b in keys[i + 1:]:
                 shared = named_in[a] & named_in[b]
                 if shared and (leads[a] or leads[b]) and uf.find(a) != uf.find(b) \
-                        and _apposed(display[a], display[b], [texts[t] for t in sorted(shared)]) \
+                        and _apposed(display[a], display[b], spots, sorted(shared)) \
                         and not _versions_apart(uf, keys, a, b):
                     uf.join(a, b)
     # the canonical name of a cluster: its most used form, proper names first
@@ -243,6 +277,13 @@ def _spelling_variants(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+# What stands between a name and a description of it written after it: "Duncan Rait, 36, an
+# Australian climber"; before it, only spaces: "Australian man Duncan Rait".
+_DESCRIBED_GAP = r"\s*,\s*(?:\d+\s*,\s*)?(?:the|a|an|[\w.\-]+['’]s)\s+(?:[\w\-]+\s+){0,2}"
+_DESCRIBED = re.compile(_DESCRIBED_GAP, re.I)
+_SPACES = re.compile(r"\s+")
+
+
 def story_owners(names: list[str], texts: list[str] | None = None) -> dict[str, str]:
     """Which owners of a story's claims are known to be which thing: name -> an identity key,
     for names the story makes a proper name or ties to one; names left out are unknown.
@@ -290,6 +331,7 @@ def story_owners(names: list[str], texts: list[str] | None = None) -> dict[str, 
         display = {entity_key(n): n for n in present}
         described = [k for k in keys if k not in proper_keys and not _digits(k) and k != "event"]
         holding = _holding([display[k] for k in pk + described], texts)
+        spots = _Spots(texts)
         for d in described:
             found = None
             for p in pk:
@@ -297,9 +339,9 @@ def story_owners(names: list[str], texts: list[str] | None = None) -> dict[str, 
                 if not shared:
                     continue
                 x, y = re.escape(display[p]), re.escape(display[d])
-                rx = _pattern(
-                    rf"\b{y}\s+{x}\b|\b{x}\s*,\s*(?:\d+\s*,\s*)?(?:the|a|an|[\w.\-]+['’]s)\s+(?:[\w\-]+\s+){{0,2}}{y}\b")
-                if any(rx.search(texts[t]) for t in sorted(shared)):
+                pattern = rf"\b{y}\s+{x}\b|\b{x}{_DESCRIBED_GAP}{y}\b"
+                if any(_joined(spots, t, pattern, (display[d], display[p], _SPACES),
+                               (display[p], display[d], _DESCRIBED)) for t in sorted(shared)):
                     if found is not None and uf.find(found) != uf.find(p):
                         found = None  # described as two different people: leave it unknown
                         break
