@@ -186,3 +186,17 @@ def test_stories_of_another_embedding_model_are_never_candidates() -> None:
     assert cluster.rank(new, [old], PARAMS) == []
     placed = cluster.place(new, [old], PARAMS, new_id=8)
     assert placed.created and placed.story.id == 8
+
+
+def test_a_texts_minhash_is_that_of_its_shingles_one_by_one() -> None:
+    """The digest is computed in one batch; it must be the one adding each shingle gives, or
+    stored near-duplicate judgements would change."""
+    from datasketch import MinHash
+
+    text = "Colossus 1 draws 300 MW from the Memphis grid, the utility said on Tuesday evening."
+    one_by_one = MinHash(num_perm=dedup.NUM_PERM, seed=1)
+    words = text.lower().replace(",", " ").replace(".", " ").split()
+    for i in range(len(words) - dedup.SHINGLE_WORDS + 1):
+        one_by_one.update(" ".join(words[i:i + dedup.SHINGLE_WORDS]).encode("utf-8"))
+    assert (dedup.minhash(text).hashvalues == one_by_one.hashvalues).all()
+    assert (dedup.minhash("").hashvalues == MinHash(num_perm=dedup.NUM_PERM, seed=1).hashvalues).all()

@@ -50,8 +50,7 @@ def minhash(text: str) -> MinHash:
         shingles = [" ".join(words)] if words else []
     else:
         shingles = [" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)]
-    for shingle in shingles:
-        m.update(shingle.encode("utf-8"))
+    m.update_batch([shingle.encode("utf-8") for shingle in shingles])  # one numpy pass, not one per shingle
     return m
 
 
