@@ -87,44 +87,50 @@ _LINK_GAP = re.compile(_LINK, re.I)
 class _Spots:
     """Where each name starts in each of a story's texts (every start, in any case), found once
     per name and text. A pattern joining two names is compiled only where the text between some
-    place of the one and some place of the other is what it allows (`_joined`): compiling a
+    place of the one and some place of the other is what it allows (`gap`): compiling a
     pattern per pair of a long story's names cost more than searching with them."""
 
-    def __init__(self, texts: list[str]) -> None:
-        self.texts = texts
+    def __init__(self, texts: list[str], holding: dict[str, set[int]]) -> None:
+        self.texts, self.holding = texts, holding  # holding: `_holding` of the names asked about
         self._starts: dict[tuple[str, int], list[int]] = {}
+        self._ends: dict[tuple[str, int, re.Pattern[str]], list[int]] = {}
 
     def starts(self, name: str, t: int) -> list[int]:
         key = (name, t)
         if key not in self._starts:
-            self._starts[key] = [m.start() for m in _pattern(f"(?={re.escape(name)})").finditer(self.texts[t])]
+            found = _pattern(f"(?={re.escape(name)})").finditer(self.texts[t]) if t in self.holding[name] else ()
+            self._starts[key] = [m.start() for m in found]
         return self._starts[key]
 
     def gap(self, first: str, then: str, t: int, between: re.Pattern[str]) -> bool:
         """Could ``then`` follow ``first`` in text t with only what ``between`` matches in
         between? (A name matches as many characters as it has, in any case; an assertion at
         the end of the gap is read as if the text ended there, which can only say yes more.)"""
-        after = [s + len(first) for s in self.starts(first, t)]
-        return any(between.fullmatch(self.texts[t], e, j) for j in self.starts(then, t) for e in after if j >= e)
+        after = self.ends(first, t, between)
+        return bool(after) and any(between.fullmatch(self.texts[t], e, j)
+                                   for j in self.starts(then, t) for e in after if j >= e)
 
-
-def _joined(spots: _Spots, t: int, pattern: str, *gaps: tuple[str, str, re.Pattern[str]]) -> bool:
-    """Does `pattern` match text t? Searched only when one of its alternatives' ``gaps`` (first
-    name, next name, what may stand between them) fits somewhere in the text, which every match
-    needs."""
-    return any(spots.gap(a, b, t, between) for a, b, between in gaps) \
-        and bool(_pattern(pattern).search(spots.texts[t]))
+    def ends(self, name: str, t: int, between: re.Pattern[str]) -> list[int]:
+        """Where ``name`` ends in text t followed by something ``between`` matches: only there
+        can another name follow it with that in between (most places of a name have none)."""
+        key = (name, t, between)
+        if key not in self._ends:
+            text = self.texts[t]
+            self._ends[key] = [e for e in (s + len(name) for s in self.starts(name, t)) if between.match(text, e)]
+        return self._ends[key]
 
 
 def _follows(spots: _Spots, a: str, b: str, t: int) -> bool:
-    """Does text t set `b` in apposition right after `a` ("A, the B" / "A (B)" / "A, also known as B")?"""
-    return _joined(spots, t, re.escape(a) + _LINK + re.escape(b) + r"\b", (a, b, _LINK_GAP))
+    """Does text t set `b` in apposition right after `a` ("A, the B" / "A (B)" / "A, also known as B")?
+    Searched with the pair's own pattern only where the text between them may fit (`_Spots`)."""
+    return spots.gap(a, b, t, _LINK_GAP) \
+        and bool(_pattern(re.escape(a) + _LINK + re.escape(b) + r"\b").search(spots.texts[t]))
 
 
 def _leads(a: str, others: list[str], spots: _Spots, texts: list[int]) -> bool:
     """Does a text set any of `others` in apposition after `a`? (A pair is only worth reading
     when this holds for one of its names.)"""
-    return any(_follows(spots, a, o, t) for t in texts for o in others)
+    return any(_follows(spots, a, o, t) for t in texts if spots.ends(a, t, _LINK_GAP) for o in others)
 
 
 def _apposed(a: str, b: str, spots: _Spots, texts: list[int]) -> bool:
@@ -182,7 +188,7 @@ def resolve_story_entities(names: list[str], texts: list[str] | None = None) -> 
         # pairs that can be (a long story has a hundred names, few ever side by side).
         holding = _holding([display[k] for k in keys], texts)
         named_in = {k: holding[display[k]] for k in keys}
-        spots = _Spots(texts)
+        spots = _Spots(texts, holding)
         leads = {k: _leads(display[k], [display[o] for o in keys if o != k and named_in[o] & named_in[k]],
                            spots, sorted(named_in[k]))
                  for k in keys}
@@ -331,7 +337,7 @@ def story_owners(names: list[str], texts: list[str] | None = None) -> dict[str, 
         display = {entity_key(n): n for n in present}
         described = [k for k in keys if k not in proper_keys and not _digits(k) and k != "event"]
         holding = _holding([display[k] for k in pk + described], texts)
-        spots = _Spots(texts)
+        spots = _Spots(texts, holding)
         for d in described:
             found = None
             for p in pk:
@@ -339,9 +345,10 @@ def story_owners(names: list[str], texts: list[str] | None = None) -> dict[str, 
                 if not shared:
                     continue
                 x, y = re.escape(display[p]), re.escape(display[d])
-                pattern = rf"\b{y}\s+{x}\b|\b{x}{_DESCRIBED_GAP}{y}\b"
-                if any(_joined(spots, t, pattern, (display[d], display[p], _SPACES),
-                               (display[p], display[d], _DESCRIBED)) for t in sorted(shared)):
+                # the pair's pattern is searched only where the text between them may fit
+                if any((spots.gap(display[d], display[p], t, _SPACES) or spots.gap(display[p], display[d], t, _DESCRIBED))
+                       and _pattern(rf"\b{y}\s+{x}\b|\b{x}{_DESCRIBED_GAP}{y}\b").search(texts[t])
+                       for t in sorted(shared)):
                     if found is not None and uf.find(found) != uf.find(p):
                         found = None  # described as two different people: leave it unknown
                         break
