@@ -1391,3 +1391,75 @@ def test_a_maximum_another_report_gives_as_the_figure_is_a_rating():
     (d,) = analyse([watts(1, 1200, "up to 1,200 watts"), watts(2, 1000, "1,000W", "="),
                     watts(3, 1200, "1,200 watts", "=")]).discrepancies
     assert sorted(sorted(c.article_id for c in s.claims) for s in d.sides) == [[1, 3], [2]]
+
+
+def _toll_group(*claims: ClaimRecord):
+    from newswatch.claims.groups import Group
+
+    return Group(entity="the event", property="people killed", unit="person", scope="", time_ref="current",
+                 claims=list(claims))
+
+
+def _killed(cid: int, article: int, value: float, sentence: str, qualifier: str = "=") -> ClaimRecord:
+    return ClaimRecord(claim_id=cid, article_id=article, source_id=article, value=value, unit="person",
+                       surface=sentence.split(" people")[0].split()[-1], qualifier=qualifier,
+                       entity="the event", property="people killed", sentence=sentence)
+
+
+def test_an_article_giving_two_values_tells_their_quantities_apart():
+    """An article that says "Five people died in Takengon" and "Twelve people were killed in Bener
+    Meriah" gives two districts' dead, not one toll twice: against the 10 two other reports give,
+    its 12 may disagree, but its 5 is another quantity and stays out of the disagreement."""
+    reports = {k: f"report:{k}" for k in range(1, 5)}
+    group = _toll_group(
+        _killed(1, 1, 5, "Five people died in Takengon, the district chief said."),
+        _killed(2, 1, 12, "Twelve people were killed in Bener Meriah by landslides."),
+        _killed(3, 2, 10, "Officials said 10 people were killed by the quake."),
+        _killed(4, 3, 10, "The quake killed 10 people, officials said."))
+    found = find_discrepancy(group, reports)
+    assert found is not None and found.kind == "conflict"
+    assert sorted(s.value for s in found.sides) == [10, 12]
+
+
+def test_a_conflict_far_from_the_figure_most_reports_give_is_another_quantity():
+    """"Five people died and seven were injured" (three reports) against "40 others were injured by
+    a landslide" is a district's count beside the quake's, not the quake's misreported; a figure
+    close to the others' ("eight were injured") still disagrees, and so does a slip of a zero."""
+    reports = {k: f"report:{k}" for k in range(1, 6)}
+
+    def injured(cid: int, value: float, sentence: str) -> ClaimRecord:
+        return ClaimRecord(claim_id=cid, article_id=cid, source_id=cid, value=value, unit="person",
+                           surface=sentence.split()[0], entity="the event", property="injured", sentence=sentence)
+
+    seven = [injured(k, 7, "seven were injured in Aceh in the quake and following aftershocks.") for k in (1, 2, 3)]
+    group = _toll_group(*seven, injured(4, 40, "40 others were injured by a landslide in Bener Meriah."))
+    assert find_discrepancy(group, reports) is None
+    group = _toll_group(*seven, injured(4, 8, "eight were injured in Aceh in the quake."))
+    assert find_discrepancy(group, reports) is not None
+    group = _toll_group(*seven, injured(4, 7000, "7,000 were injured in Aceh in the quake."))
+    assert find_discrepancy(group, reports) is not None  # the same digit, a slip of three zeros
+
+
+def test_a_named_owners_far_figure_and_a_growing_toll_still_disagree():
+    """The span applies to a conflict between descriptions of an event's count: one named owner's
+    figure ("Colossus 1 draws 40 MW" against "over 300 MW") is that figure misreported, and tolls
+    that grow as reports come in ("at least five", then "at least 50") are an update."""
+    reports = {k: f"report:{k}" for k in range(1, 6)}
+
+    def power(cid: int, watts: float, surface: str, qualifier: str = "=") -> ClaimRecord:
+        return ClaimRecord(claim_id=cid, article_id=cid, source_id=cid, value=watts, unit="W", surface=surface,
+                           qualifier=qualifier, entity="Colossus 1", property="power capacity",
+                           sentence=f"Colossus 1 draws {surface} of power.")
+
+    from newswatch.claims.groups import Group
+
+    site = Group(entity="Colossus 1", property="power capacity", unit="W", scope="", time_ref="current",
+                 claims=[power(1, 4e7, "40 MW"), power(2, 3e8, "300 MW"), power(3, 3e8, "300 megawatts")])
+    found = find_discrepancy(site, reports)
+    assert found is not None and sorted(s.value for s in found.sides) == [4e7, 3e8]
+    toll = _toll_group(
+        _killed(1, 1, 5, "A strong quake killed at least 5 people on Tuesday.", ">="),
+        _killed(2, 2, 50, "The quake has killed at least 50 people, officials said.", ">="))
+    toll.claims[0].published, toll.claims[1].published = "2026-05-01T08:00:00Z", "2026-05-01T20:00:00Z"
+    found = find_discrepancy(toll, reports)
+    assert found is not None and found.kind == "update"

@@ -23,7 +23,13 @@ they cannot all be true.
 3. splits each group into **sides** of values that can all hold (intervals.py: qualifiers and
    the rounding of the digits as written), and calls a group with more than one side within
    an order of magnitude of each other a **discrepancy** of one kind (values further apart are
-   two quantities the grouping could not tell apart, not one figure misreported):
+   two quantities the grouping could not tell apart, not one figure misreported). The pair
+   score alone joins many such quantities on real news, so two more tests keep a side out:
+   an article that gives values on two sides without saying it revises or contradicting itself
+   about one named thing tells them apart (only its side nearest the other reports' figures
+   stays), and a conflict's side more than CONFLICT_SPAN from the majority's figure is another
+   quantity, unless it is a slip of a unit or a zero, both sides only bound their figures, or it
+   names the majority's owner (for a count, with its property word for word):
 
    * `conflict`: two independent reports disagree about the same time;
    * `update`: the reports on each side follow each other in time and the latest side either has
@@ -1075,14 +1081,124 @@ def _split_later_figures(found: list[intervals.Side[ClaimRecord]]) -> list[inter
     return numeric + [s for s in out if s.text is not None]
 
 
+def _majority_side(found: Sequence[intervals.Side[ClaimRecord]], group: Group) -> int:
+    """The side most independent reports give (then most outlets, then most claims, then the
+    first), as `Discrepancy.majority` orders a discrepancy's sides."""
+    return min(range(len(found)), key=lambda k: (-len({group.report_of(c) for c in found[k].items}),
+                                                 -len({c.source_id for c in found[k].items}),
+                                                 -len(found[k].items), k))
+
+
+def _middle(side: intervals.Side[ClaimRecord]) -> float:
+    return (side.low + side.high) / 2
+
+
+def _told_apart(found: list[intervals.Side[ClaimRecord]], group: Group,
+                article_reports: Mapping[int, str]) -> list[intervals.Side[ClaimRecord]]:
+    """The sides of a disagreement between reports, less those an article tells apart from a
+    side nearer another report's figure. An article that gives values on two sides, neither
+    saying one revises the other nor giving one named owner's property word for word
+    (`_same_frame`, `_one_quantity`: then it contradicts itself), names two quantities the group has joined (a
+    game's and a season's touchdowns, the dead of two districts, two quakes' magnitudes): an
+    article seldom contradicts itself. Of its sides the one nearest a value other reports give
+    is the figure they give; its others, with every claim on them, are other quantities."""
+    def report(c: ClaimRecord) -> str:
+        return article_reports.get(c.article_id, f"article:{c.article_id}")
+
+    if any(s.text is not None for s in found) or len({report(c) for s in found for c in s.items}) < 2:
+        return found
+    by_article: dict[int, set[int]] = {}
+    for k, s in enumerate(found):
+        for c in s.items:
+            by_article.setdefault(c.article_id, set()).add(k)
+    kept = [c for s in found for c in s.items]
+    dropped: set[int] = set()
+    for article, ks in by_article.items():
+        own = [c for k in ks for c in found[k].items if c.article_id == article]
+        if len(ks) < 2 or any(_says_it_revises(c) for c in own) \
+                or all(_same_frame(a, b) for a in own for b in own) \
+                or _norm(group.entity) not in ("", EVENT_ENTITY) and _one_quantity(own, kept):
+            continue
+        mine = {report(c) for c in own}
+        others = [_middle(s) for s in found if any(report(c) not in mine for c in s.items)]
+        dropped |= ks - {min(ks, key=lambda k: (_distance(_middle(found[k]), others), k))}
+    return [s for k, s in enumerate(found) if k not in dropped]
+
+
+def _distance(value: float, others: Sequence[float]) -> float:
+    """How far a value is from the nearest of others, as a ratio (log) when both are positive."""
+    return min((abs(math.log(value / o)) if value > 0 and o > 0 else abs(value - o) for o in others), default=0.0)
+
+
+def _same_owner(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """Do two claims name one owner, by a name (not a description or the story's event)?"""
+    owner = _norm(a.entity)
+    return bool(owner) and owner == _norm(b.entity) and owner != EVENT_ENTITY and any(ch.isupper() for ch in a.entity)
+
+
+def _same_frame(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """Do two claims name one owner (a name, not a description or the story's event) and one
+    property word for word ("Colossus 1", "GPUs installed")? Then their values are that owner's
+    one figure, however far apart."""
+    return _same_owner(a, b) and bool(property_key(a.property)) and property_key(a.property) == property_key(b.property)
+
+
+# Reports of one figure at one time that disagree (a conflict, not a count growing as reports
+# come in) stay within this factor of the figure most of them give: a digit misread, a rounding,
+# a count taken an hour apart. A value further off is another quantity the pair score could not
+# tell apart (the injured against the dead, a game's yards against a season's), unless it is the
+# same digits a power of ten apart (`_slip`) or the frames say it is the same quantity.
+CONFLICT_SPAN = 2.5
+
+
+def _bounded(side: intervals.Side[ClaimRecord]) -> bool:
+    """Does a side only bound its figure ("at least five", "more than two dozen", "up to 300")?
+    A bound is not the figure, so how far it is from another value says little."""
+    return all(c.qualifier in (">", ">=", "<", "<=") for c in side.items)
+
+
+def _near_majority(found: list[intervals.Side[ClaimRecord]], group: Group) -> list[intervals.Side[ClaimRecord]]:
+    """The numeric sides within CONFLICT_SPAN of the majority side's value (or a slip of it),
+    those that only bound their figure facing a majority that does too ("at least five" against
+    "at least 50"), and those that name the majority's owner: one named thing's measure
+    (`_same_owner`), or its count of one property word for word (`_same_frame`), is that figure
+    misreported however far off ("Colossus 1 draws 40 MW" against "over 300 MW"); a description's
+    count ("the event", "people") is what the pair score could not tell apart."""
+    if any(s.text is not None for s in found):
+        return found
+    majority = found[_majority_side(found, group)]
+    m = _middle(majority)
+
+    def near(s: intervals.Side[ClaimRecord]) -> bool:
+        lo, hi = min(m, _middle(s)), max(m, _middle(s))
+        return lo > 0 and (hi <= CONFLICT_SPAN * lo or _slip(lo, hi)) or _bounded(s) and _bounded(majority) \
+            or any(_same_frame(a, b) or _same_owner(a, b) and not is_count_unit(a.unit)
+                   for a in s.items for b in majority.items)
+
+    return [s for s in found if s is majority or near(s)]
+
+
 def find_discrepancy(group: Group, article_reports: Mapping[int, str], index: int = 0) -> Discrepancy | None:
     """The discrepancy of one group, or None when all its values can hold together. Only sides
-    within one order of magnitude of each other disagree (`_one_figure`); the others stay in
-    the group, which records agreement, but out of the discrepancy. ``article_reports`` (each
-    article's report, reports.py) tells a conflict between reports from copies of one report
-    disagreeing; a side's count of reports and its first reporter come from the claims' own
-    reports and copies (``group.reports``, ``group.copies``: `claim_reports`)."""
-    found = _one_figure(_sides(group.claims), group)
+    within one order of magnitude of each other disagree (`_one_figure`), less those an article
+    tells apart (`_told_apart`), and in a conflict only those near the majority's figure
+    (`_near_majority`); the others stay in the group, which records agreement, but out of the
+    discrepancy. ``article_reports`` (each article's report, reports.py) tells a conflict between
+    reports from copies of one report disagreeing; a side's count of reports and its first
+    reporter come from the claims' own reports and copies (``group.reports``, ``group.copies``:
+    `claim_reports`)."""
+    found = _told_apart(_one_figure(_sides(group.claims), group), group, article_reports)
+    d = _judge(found, group, article_reports, index)
+    if d is not None and d.kind == "conflict":
+        near = _near_majority(found, group)
+        if len(near) < len(found):
+            return _judge(near, group, article_reports, index)
+    return d
+
+
+def _judge(found: list[intervals.Side[ClaimRecord]], group: Group, article_reports: Mapping[int, str],
+           index: int) -> Discrepancy | None:
+    """The discrepancy these sides of a group make, of its kind, or None."""
     if len(found) < 2:
         return None
     kept = [c for s in found for c in s.items]
