@@ -1440,6 +1440,21 @@ def test_a_conflict_far_from_the_figure_most_reports_give_is_another_quantity():
     assert find_discrepancy(group, reports) is not None  # the same digit, a slip of three zeros
 
 
+def test_a_far_figure_with_two_digits_swapped_still_disagrees():
+    """"4,100 acres" against three reports of "1,400 acres" is 2.9 times off but the same digits
+    with two swapped, the commonest slip of a figure keyed by hand: one figure misreported."""
+    reports = {k: f"report:{k}" for k in range(1, 6)}
+
+    def acres(cid: int, value: float) -> ClaimRecord:
+        return ClaimRecord(claim_id=cid, article_id=cid, source_id=cid, value=value, unit="acre",
+                           surface=f"{value:,.0f}-acre", entity="the event", property="tract",
+                           sentence=f"The tract covers {value:,.0f} acres east of Pueblo.")
+
+    right = [acres(k, 1400) for k in (1, 2, 3)]
+    assert find_discrepancy(_toll_group(*right, acres(4, 4100)), reports) is not None
+    assert find_discrepancy(_toll_group(*right, acres(4, 4300)), reports) is None  # just another figure
+
+
 def test_a_named_owners_far_figure_and_a_growing_toll_still_disagree():
     """The span applies to a conflict between descriptions of an event's count: one named owner's
     figure ("Colossus 1 draws 40 MW" against "over 300 MW") is that figure misreported, and tolls

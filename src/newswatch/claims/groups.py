@@ -957,6 +957,27 @@ def _slip(low: float, high: float) -> bool:
     return exponent >= 1 and abs(high / (low * 10 ** exponent) - 1) <= SLIP_TOLERANCE
 
 
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _digits(surface: str) -> str:
+    """The significant digits of a figure as written: "1,400-acre" -> "14", "$6.25bn" -> "625"."""
+    m = _FIGURE.search(surface)
+    return m.group().replace(",", "").replace(".", "").strip("0") if m else ""
+
+
+def _transposed(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """Whether two figures of one magnitude are written with the same digits, two of them
+    swapped (1,400 and 4,100 acres; 14 and 41 miles): the commonest slip of a figure keyed by
+    hand, so the two are one figure misreported however far apart they are."""
+    va, vb = (c.value * (si_factor(c.unit) or 1.0) if c.value is not None else 0.0 for c in (a, b))
+    if va <= 0 or vb <= 0 or max(va, vb) >= 10 * min(va, vb):
+        return False
+    da, db = _digits(a.surface), _digits(b.surface)
+    diff = [k for k in range(len(da)) if len(da) == len(db) and da[k] != db[k]]
+    return len(diff) == 2 and da[diff[0]] == db[diff[1]] and da[diff[1]] == db[diff[0]]
+
+
 def _one_figure(found: list[intervals.Side[ClaimRecord]], group: Group) -> list[intervals.Side[ClaimRecord]]:
     """The sides that can be reports of one figure: numeric sides, in order of value, are cut
     where a value is more than ONE_FIGURE_SPAN times the one before it (unless it is a slip of
@@ -1147,7 +1168,8 @@ def _same_frame(a: ClaimRecord, b: ClaimRecord) -> bool:
 # come in) stay within this factor of the figure most of them give: a digit misread, a rounding,
 # a count taken an hour apart. A value further off is another quantity the pair score could not
 # tell apart (the injured against the dead, a game's yards against a season's), unless it is the
-# same digits a power of ten apart (`_slip`) or the frames say it is the same quantity.
+# same digits a power of ten apart (`_slip`) or with two digits swapped (`_transposed`), or the
+# frames say it is the same quantity.
 CONFLICT_SPAN = 2.5
 
 
@@ -1158,7 +1180,8 @@ def _bounded(side: intervals.Side[ClaimRecord]) -> bool:
 
 
 def _near_majority(found: list[intervals.Side[ClaimRecord]], group: Group) -> list[intervals.Side[ClaimRecord]]:
-    """The numeric sides within CONFLICT_SPAN of the majority side's value (or a slip of it),
+    """The numeric sides within CONFLICT_SPAN of the majority side's value (or a slip of it, or
+    its digits with two swapped),
     those that only bound their figure facing a majority that does too ("at least five" against
     "at least 50"), and those that name the majority's owner: one named thing's measure
     (`_same_owner`), or its count of one property word for word (`_same_frame`), is that figure
@@ -1173,6 +1196,7 @@ def _near_majority(found: list[intervals.Side[ClaimRecord]], group: Group) -> li
         lo, hi = min(m, _middle(s)), max(m, _middle(s))
         return lo > 0 and (hi <= CONFLICT_SPAN * lo or _slip(lo, hi)) or _bounded(s) and _bounded(majority) \
             or any(_same_frame(a, b) or _same_owner(a, b) and not is_count_unit(a.unit)
+                   or _transposed(a, b)
                    for a in s.items for b in majority.items)
 
     return [s for s in found if s is majority or near(s)]
