@@ -90,6 +90,30 @@ def test_hypothetical_is_not_reported():
     assert c.modality == "hypothetical"
 
 
+def test_a_figure_under_a_condition_is_hypothetical():
+    """A "could" or "would" under a condition outside the figure is what would be, not a plan."""
+    text = "The company says the site could eventually hold around 40,000 GPUs if it is built out to 200 megawatts."
+    assert frame(text, "around 40,000").modality == "hypothetical"
+    text = "Assuming 90 percent utilization, those 19,200 GPUs would bring in roughly $290 million a year."
+    assert frame(text, "roughly $290").modality == "hypothetical"
+    assert frame("Acme said it would spend $5 billion on the campus.", "$5 billion").modality == "reported"
+
+
+def test_a_denied_figure_is_not_reported():
+    assert frame('"They\'re not going to employ a thousand people," she said.', "a thousand").modality == "hypothetical"
+    assert frame("The plant will employ 400 people, not counting contractors.", "400").modality == "reported"
+
+
+def test_what_is_asked_is_the_figure_of_the_asking_clause_only():
+    """The finding an adverbial clause reports is not what the main clause seeks."""
+    text = ("The Development Authority of Douglas County voted 5-2 to seek the money after an audit found 87 "
+            "people on Marlowe's payroll at its Lithia Springs campus.")
+    assert frame(text, "87 people").modality == "reported"
+    text = "The authority voted to ask Marlowe Data Centers to repay $23.4 million in property taxes."
+    assert frame(text, "$23.4").modality == "asked"
+    assert frame("Marlowe faces a demand to repay $23.4 million in taxes.", "$23.4").modality == "asked"
+
+
 def test_planned_is_not_built():
     text = "Northbeam Compute will spend about $18 billion to build an AI data center campus in Texas."
     c = frame(text, "about $18")

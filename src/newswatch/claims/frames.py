@@ -501,9 +501,11 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
     # modality
     modality = "reported"
     marks = {c.lower_ for t in chain for c in t.children if c.dep_ == "mark"}
-    if marks & {"if", "unless"} or ("would" in aux and "have" in aux):
+    said = _asserting_chain(own_chain)
+    if marks & {"if", "unless"} or ("would" in aux and "have" in aux) \
+            or aux & _MAY and _conditioned(own_chain, anchor) or _negated(said):
         modality = "hypothetical"
-    elif lemmas & _ASK_VERBS or _sought(own_chain):
+    elif {t.lemma_.lower() for t in said} & _ASK_VERBS or _sought(said):
         modality = "asked"
     elif lemmas & {"estimate", "believe", "project", "forecast"} or "estimated" in near or q.qualifier == "~":
         modality = "estimated"
@@ -542,6 +544,49 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
             or re.match(r"\s*(?:so far|to date|in total)\b", text_after) or _totalled(prop_noun, own_chain[:1], span_toks):
         return "cumulative", modality
     return "", modality
+
+
+_MAY = {"could", "would", "might"}
+# What sets up a condition: the mark of an "if" clause, or a participle that supposes ("assuming
+# 90 percent utilization", "supposing", "provided").
+_CONDITIONS = {"if", "unless", "assuming", "supposing", "provided", "providing"}
+
+
+def _asserting_chain(chain: list[Token]) -> list[Token]:
+    """The verbs that assert, ask for or deny a figure: its own clause and the clauses it
+    completes ("voted to ask Marlowe to repay $23m", "faces a demand to repay $23m"), up to an
+    adverbial or relative clause, whose verb is another statement ("voted to seek the money after
+    an audit found 87 people": the audit's finding is not what was sought)."""
+    return chain[:next((k + 1 for k, t in enumerate(chain) if t.dep_ in ("advcl", "relcl")), len(chain))]
+
+
+def _negated(chain: list[Token]) -> bool:
+    """Does a negation govern the figure's own verb or a verb it completes ("they're not going
+    to employ a thousand people")? A denied figure asserts no value of anything. A statement
+    about the clause is not a denial of it ("did not say when the 13-hall campus would open")."""
+    own = chain[:next((k + 1 for k, t in enumerate(chain) if t.dep_ != "xcomp"), len(chain))]
+    return any(c.dep_ == "neg" for t in own if t.pos_ in ("VERB", "AUX") for c in t.children)
+
+
+def _conditioned(chain: list[Token], anchor: Token) -> bool:
+    """Is a clause with "could", "would" or "might" under a condition outside the figure ("could
+    eventually hold 40,000 GPUs if it is built out to 200 MW", "assuming 90 percent utilization,
+    those GPUs would bring in $290m")? The figure is what would be, not what is or is planned.
+    A condition counts when its clause hangs from the figure's own verbs, however deep the
+    parse puts it."""
+    own = {t.i for t in anchor.subtree}
+    verbs = {t.i for t in chain}
+    for t in anchor.sent:
+        if t.lower_ not in _CONDITIONS or t.i in own or not (t.dep_ == "mark" or t.pos_ == "VERB"):
+            continue
+        h = t
+        for _ in range(8):
+            if h.i in verbs:
+                return True
+            if h.head.i == h.i:
+                break
+            h = h.head
+    return False
 
 
 _QUARTER = {"quarter", "quarters", "quarterly", "q1", "q2", "q3", "q4"}
