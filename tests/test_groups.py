@@ -130,8 +130,24 @@ def test_different_time_dimension_scope_version_and_modality_are_never_grouped()
     ]
     found = analyse([base, *others])
     assert found.discrepancies == []
-    assert {c.article_id for c in found.ungrouped} == {6, 7, 9}
+    assert {c.article_id for c in found.ungrouped} == {6, 9}
     assert all(len(g.claims) == 1 for g in found.groups)
+
+
+def test_outlets_reporting_one_demand_disagree_but_a_demand_never_meets_an_offer():
+    """What was asked for is a figure outlets report and misreport; it is never what was offered."""
+    def demand(article, value, surface):
+        return rec(article, value, surface, unit="USD", prop="repay", entity="Marlowe", modality="asked",
+                   sentence=f"The authority voted to demand that Marlowe repay {surface} in property taxes.")
+    claims = [demand(1, 2.34e7, "$23.4 million"), demand(2, 2.34e7, "$23.4 million"),
+              demand(3, 3.24e7, "$32.4 million"),
+              rec(4, 6.5e6, "$6.5 million", unit="USD", prop="repay", entity="Marlowe",
+                  sentence="Marlowe offered to repay $6.5 million in property taxes.")]
+    found = analyse(claims)
+    (d,) = found.discrepancies
+    assert d.kind == "conflict"
+    assert sorted(sorted(c.article_id for c in s.claims) for s in d.sides) == [[1, 2], [3]]
+    assert not any({1, 4} <= {c.article_id for c in g.claims} for g in found.groups)
 
 
 def test_a_planned_figure_meets_the_plain_one_and_an_unnamed_owner_is_the_storys():

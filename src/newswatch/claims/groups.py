@@ -16,9 +16,9 @@ they cannot all be true.
    says it revises an earlier report's figure of that owner ("raised its offer, agreeing to
    pay"), most where a later report says its figure changed from the earlier report's value
    ("1.8GW, up from the 1.2GW"), lowered for two owners the story makes different known things
-   (entities.story_owners), average linkage. What someone asks for or
-   imagines (modality `asked`, `hypothetical`) and claims with no property stay ungrouped: they
-   are kept, never compared. A group exists whether its claims agree or not: agreement is
+   (entities.story_owners), average linkage. What someone imagines (modality `hypothetical`)
+   and claims with no property stay ungrouped: they are kept, never compared; what someone asks
+   for (`asked`) meets only what others report was asked. A group exists whether its claims agree or not: agreement is
    evidence too;
 3. splits each group into **sides** of values that can all hold (intervals.py: qualifiers and
    the rounding of the digits as written), and calls a group with more than one side within
@@ -81,7 +81,10 @@ __all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySid
            "analyse_story", "group_claims", "find_discrepancy", "NOT_COMPARED_MODALITIES", "story_entities",
            "candidates", "texts_to_compare", "maxima_compared", "stated_maximum"]
 
-NOT_COMPARED_MODALITIES = {"asked", "hypothetical"}
+NOT_COMPARED_MODALITIES = {"hypothetical"}
+# What someone asks for is a figure of its own: outlets reporting one demand ("voted to demand it
+# repay $23.4 million") can disagree on it, but it never meets what was offered, paid or had.
+ASKED = "asked"
 EVENT_ENTITY = "the event"  # frames.py's entity for "5 people were killed": the story's own event
 
 
@@ -329,8 +332,9 @@ def _link_previous(same: Sequence[ClaimRecord]) -> None:
 
 def comparable(c: ClaimRecord) -> bool:
     """Can this claim be compared at all? It needs a property and a value, and must be asserted
-    (reported or estimated), not asked for or imagined. A claim whose owner the parse could not
-    name belongs to the story's main entity (story_entities)."""
+    (reported or estimated) or asked for, not imagined (an asked figure meets only other asked
+    ones: `candidates`). A claim whose owner the parse could not name belongs to the story's
+    main entity (story_entities)."""
     if not any(ch.isalpha() for ch in c.property):
         return False
     if _norm(c.modality) in NOT_COMPARED_MODALITIES:
@@ -406,7 +410,8 @@ def candidates(a: ClaimRecord, b: ClaimRecord) -> bool:
     if a.article_id == b.article_id and " ".join(a.sentence.split()) == " ".join(b.sentence.split()) \
             and a.sentence.strip():
         return False
-    if _time(a) != _time(b) or _scope_class(a) != _scope_class(b) or (a.value is None) != (b.value is None):
+    if _time(a) != _time(b) or _scope_class(a) != _scope_class(b) or (a.value is None) != (b.value is None) \
+            or _asked(a) != _asked(b):
         return False
     if {_scope(a), _scope(b)} == {"planned", ""} and _said_now(a if _scope(a) == "" else b):
         return False  # "currently operates 22,000 GPUs" is not what "plans to add 84K GPUs" plans
@@ -468,13 +473,18 @@ REVISION_ODDS = 4.0
 PREVIOUS_ODDS = 20.0
 
 
-def _block(c: ClaimRecord) -> tuple[str, str, bool, str]:
-    """Claims of different blocks are never candidates: one time, scope class, kind of value and
-    dimension (counts and bare numbers share one, `_same_dimension` decides within it)."""
+def _asked(c: ClaimRecord) -> bool:
+    return _norm(c.modality) == ASKED
+
+
+def _block(c: ClaimRecord) -> tuple[str, str, bool, str, bool]:
+    """Claims of different blocks are never candidates: one time, scope class, kind of value,
+    dimension (counts and bare numbers share one, `_same_dimension` decides within it) and
+    whether it is asked for."""
     dim = "" if c.value is None else dimension_of(c.unit)
     if dim == "number" or dim.startswith("count:"):
         dim = "count"
-    return _time(c), _scope_class(c), c.value is None, dim
+    return _time(c), _scope_class(c), c.value is None, dim, _asked(c)
 
 
 def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str],
@@ -485,7 +495,9 @@ def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str],
     ``owners`` (entities.story_owners) differ counts OWNERS_APART of its probability. Each block of claims that
     could meet (`_block`) is clustered alone, which keeps a long story's cost down. Sets come
     back in order of their first claim."""
-    counts = crowding_counts(items)
+    # how crowded each article is with figures of a dimension, counted over asserted figures as
+    # the score was fitted (asked figures were never compared then)
+    counts = crowding_counts([c for c in items if not _asked(c)])
     parts = _blocks(items)
     # figures with a partner only: text claims are compared by their property and owner
     # (_same_text_property), and a figure no pair may join is never compared
@@ -500,7 +512,7 @@ def _cluster(items: Sequence[ClaimRecord], canon: dict[str, str],
 def _blocks(items: Sequence[ClaimRecord]) -> list[tuple[list[int], list[ClaimRecord], np.ndarray]]:
     """The blocks of claims that could meet (`_block`): the indexes of each block's claims in
     ``items``, the claims, and which pairs of them may meet (`_allowed`)."""
-    blocks: dict[tuple[str, str, bool, str], list[int]] = {}
+    blocks: dict[tuple[str, str, bool, str, bool], list[int]] = {}
     for k, c in enumerate(items):
         blocks.setdefault(_block(c), []).append(k)
     parts = [(members, [items[k] for k in members]) for members in blocks.values()]
