@@ -1494,3 +1494,20 @@ def test_a_named_owners_far_figure_and_a_growing_toll_still_disagree():
     toll.claims[0].published, toll.claims[1].published = "2026-05-01T08:00:00Z", "2026-05-01T20:00:00Z"
     found = find_discrepancy(toll, reports)
     assert found is not None and found.kind == "update"
+
+
+def test_quotes_a_percentage_move_ended_at_days_apart_are_two_moments():
+    """A share price given where a move ended is a quote at its report's moment; a revised offer
+    days later ("raised its offer to") is still compared."""
+    def quote(article, value, move, day):
+        return rec(article, value, f"${value}", unit="USD", prop="shares", entity="Kiteline",
+                   published=f"2026-11-{day:02d}T12:00:00Z",
+                   sentence=f"Kiteline's shares {move} to ${value} in New York.")
+    assert analyse([quote(1, 21.30, "fell 7.4%", 4), quote(2, 22.05, "rose 3.1%", 12)]).discrepancies == []
+    same_day = analyse([quote(1, 21.30, "fell 7.4%", 4), quote(2, 22.05, "fell 4.1%", 4)])
+    assert [d.kind for d in same_day.discrepancies] == ["conflict"]
+    offer = [rec(1, 7.8e9, "$7.8 billion", unit="USD", prop="offer", entity="Acme", published="2026-11-01T12:00:00Z",
+                 sentence="Acme offered $7.8 billion for the company."),
+             rec(2, 8.6e9, "$8.6 billion", unit="USD", prop="offer", entity="Acme", published="2026-11-12T12:00:00Z",
+                 sentence="Acme raised its offer 10% to $8.6 billion for the company.")]
+    assert [d.kind for d in analyse(offer).discrepancies] == ["update"]

@@ -415,7 +415,8 @@ def candidates(a: ClaimRecord, b: ClaimRecord) -> bool:
         return False
     if {_scope(a), _scope(b)} == {"planned", ""} and _said_now(a if _scope(a) == "" else b):
         return False  # "currently operates 22,000 GPUs" is not what "plans to add 84K GPUs" plans
-    if _scope(a) == "change" and _days_apart(a.published, b.published) > CHANGE_DAYS:
+    if (_scope(a) == "change" or _moved_level(a) and _moved_level(b)) \
+            and _days_apart(a.published, b.published) > CHANGE_DAYS:
         return False
     return a.value is None or _same_dimension(dimension_of(a.unit), dimension_of(b.unit))
 
@@ -435,6 +436,20 @@ def _said_now(c: ClaimRecord) -> bool:
     before = re.split(r"[,;:()\u2014]", sentence[:at])[-1]
     after = re.split(r"[,;:()\u2014]|\.\s|\.$", sentence[at + len(c.surface):])[0]
     return bool(_NOW.search(before) or _NOW.search(after))
+
+
+# A percentage move that ends at the figure: "shares fell 7.4% to $21.30", "rose 3% to about 410".
+_PERCENT_MOVE = re.compile(
+    r"\d[\d.,]*\s*(?:%|percent|per\s+cent)\s+to\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|nearly\s+)?$",
+    re.I)
+
+
+def _moved_level(c: ClaimRecord) -> bool:
+    """Is a figure where a percentage move ended ("shares fell 7.4% to $21.30")? It is a quote of
+    something that moves all the time (a share price, a rate, an index) at its report's moment:
+    two such quotes days apart are two moments, neither a revision nor a disagreement."""
+    at = (c.sentence or "").find(c.surface) if c.surface else -1
+    return at > 0 and bool(_PERCENT_MOVE.search(c.sentence[max(0, at - 40):at]))
 
 
 # A change ("shares rose 6.4%", "up 12%") is over the period that ends when it is reported: reports
