@@ -114,6 +114,14 @@ def test_what_is_asked_is_the_figure_of_the_asking_clause_only():
     assert frame("Marlowe faces a demand to repay $23.4 million in taxes.", "$23.4").modality == "asked"
 
 
+def test_what_a_percentage_change_moves_is_its_subject_and_whose_is_the_possessor():
+    c = frame("Kiteline's shares fell 7.4% to $21.30 in afternoon trading.", "7.4%")
+    assert c.scope == "change" and c.property == "shares fell" and c.entity == "Kiteline"
+    c = frame("Used H100 prices have fallen about 40 percent over the past year.", "about 40")
+    assert "prices" in c.property and c.entity != "H100 prices"
+    assert frame("Revenue rose 12% to $4 billion.", "12%").property == "revenue rose"
+
+
 def test_planned_is_not_built():
     text = "Northbeam Compute will spend about $18 billion to build an AI data center campus in Texas."
     c = frame(text, "about $18")

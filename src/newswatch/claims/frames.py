@@ -287,11 +287,14 @@ _LEVEL_VERBS = {"be", "stand", "hover", "sit", "remain", "stay", "come", "amount
 _LEVEL_PREPS = {"at", "to", "around", "near", "about"}
 
 
-def _level_subject(anchor: Token) -> Token | None:
+def _level_subject(anchor: Token, relative: bool = False) -> Token | None:
     """The subject a figure gives the level of, when that subject is the quantity itself ("the
-    cost was $2 million", "the PUE hovers at 1.12", "the death toll rose to 12"): a common noun,
-    or a bare acronym that is no entity the parser knows, never a name, a pronoun or a
-    description of a thing ("the campus reached 300 MW" is the campus's figure)."""
+    cost was $2 million", "the PUE hovers at 1.12", "the death toll rose to 12"), or, for a
+    ``relative`` figure (a percentage), the change of ("Kiteline's shares fell 7.4%", "H100
+    prices have fallen 40 percent": the shares and the prices are what moved, and whose they
+    are is their possessor): a common noun, or a bare acronym that is no entity the parser
+    knows, never a name, a pronoun or a description of a thing ("the campus reached 300 MW" is
+    the campus's figure)."""
     verb = anchor.head
     dep = anchor.dep_
     if dep == "appos" and anchor.head.dep_ in ("attr", "acomp") and anchor.head.head.lemma_ == "be" \
@@ -303,9 +306,11 @@ def _level_subject(anchor: Token) -> Token | None:
         verb, dep = anchor.head.head, "attr"  # the parse hung the figure on that subject itself
     elif dep == "pobj" and anchor.head.lower_ in _LEVEL_PREPS and anchor.head.dep_ == "prep":
         verb = anchor.head.head
+    elif relative and dep == "npadvmod" and verb.lemma_.lower() in _CHANGE_VERBS:
+        pass
     elif dep not in ("attr", "acomp", "dobj"):
         return None
-    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in _LEVEL_VERBS \
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in _LEVEL_VERBS | (_CHANGE_VERBS if relative else set()) \
             or dep == "dobj" and verb.lemma_.lower() not in ("reach", "total", "hit", "top"):
         return None
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -778,7 +783,7 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         elif (obj := _moved_object(anchor, inside)) is not None:
             prop_noun = obj  # "taking total IT capacity to 240MW", "cut prices by 10%"
             words = [obj] + _noun_modifiers(obj, inside)
-        elif (subj := _level_subject(anchor)) is not None:
+        elif (subj := _level_subject(anchor, q.unit in _RELATIVE_UNITS)) is not None:
             prop_noun = subj  # "the cost was $2 million", "the PUE hovers at 1.12"
             words = [subj] + _noun_modifiers(subj, inside)
             frame.notes.append("copula")
