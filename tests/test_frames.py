@@ -122,6 +122,17 @@ def test_what_a_percentage_change_moves_is_its_subject_and_whose_is_the_possesso
     assert frame("Revenue rose 12% to $4 billion.", "12%").property == "revenue rose"
 
 
+def test_a_past_deed_done_to_the_figure_dates_it():
+    """"the $1.1 billion Halden invested in 2023" is that year's investment, not today's."""
+    text = "Today's announcement builds on the $1.1 billion Halden invested in 2023 to open a Local Zone in Mexico City."
+    assert frame(text, "$1.1").time_ref == "2023"
+    assert frame("The deal builds on the $2 billion that Acme spent in 2022.", "$2").time_ref == "2022"
+    assert frame("It doubles the 500 MW it built last year.", "500 MW").time_ref == "last year"
+    # a clause on the thing the figure sizes dates the thing, not its figure
+    text = "Acme will spend $2 billion on the 300 MW campus Microsoft leased in 2024."
+    assert frame(text, "300 MW").time_ref == "current"
+
+
 def test_planned_is_not_built():
     text = "Northbeam Compute will spend about $18 billion to build an AI data center campus in Texas."
     c = frame(text, "about $18")

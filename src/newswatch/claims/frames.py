@@ -392,7 +392,9 @@ def _time_ref(tokens: list[Token], skip: set[int] = frozenset()) -> str:
     earlier" the year earlier is the $3.9bn's, which it gets from its own preposition."""
     own_preps = [t.head for t in tokens if t is not None and t.dep_ == "pobj" and t.head.dep_ == "prep"
                  and (t.i in skip or not skip)]
-    for t in [*tokens, *own_preps]:
+    done = [t for t in tokens if t is not None and (t.i in skip or t.pos_ in ("PROPN", "NUM")
+                                                    or t.ent_type_ in _NOT_ENTITY_ENTS)]
+    for t in [*tokens, *own_preps, *(c for n in done for c in n.children if _object_gap(c, skip))]:
         if t is None:
             continue
         for c in t.children:
@@ -417,6 +419,26 @@ def _time_ref(tokens: list[Token], skip: set[int] = frozenset()) -> str:
                     and re.fullmatch(r"(?:19|20)\d{2}", c.text):
                 return f"{c.text} {t.text}"
     return "current"
+
+
+def _object_gap(clause: Token, figure: set[int]) -> bool:
+    """Is a clause on a figure a past deed done to it, by a subject of its own ("the $1.1
+    billion Halden invested in 2023", "the 500 MW it built last year")? Then the clause's time is
+    the figure's: the amount is what was invested then. A clause whose subject is the thing
+    itself ("the campus, which opened in 2019") or that describes it ("a campus announced in
+    2025") tells when something happened to the thing, not which figure it had."""
+    if clause.dep_ not in ("relcl", "acl") or clause.tag_ not in ("VBD", "VBN"):
+        return False
+    name = clause.head
+    if clause.dep_ == "acl" and name.pos_ == "PROPN" and clause.i == name.i + 1 \
+            and any(c.dep_ == "nummod" and c.i in figure for c in name.children):
+        return True  # the parse read "the $1.1 billion Halden invested" as a name the figure sizes
+    if not (name.i in figure or name.like_num or name.pos_ == "NUM" or name.ent_type_ in _NOT_ENTITY_ENTS):
+        return False  # "the 300 MW campus Microsoft leased in 2024": the campus was leased then
+    subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    return subj is not None and subj.lower_ not in ("which", "that", "who") \
+        and not any(c.dep_ == "nsubjpass" or c.dep_ == "dobj" and c.lower_ not in ("that", "which")
+                    for c in clause.children)
 
 
 _TALKS = {"talk", "discussion", "negotiation", "negotiate", "discuss"}
