@@ -133,6 +133,18 @@ def test_a_past_deed_done_to_the_figure_dates_it():
     assert frame(text, "300 MW").time_ref == "current"
 
 
+def test_a_level_after_or_before_a_happening_is_of_that_time():
+    """An owner's stock on either side of the story's event, or during a phase, is not the
+    event's figure; the event's own toll is."""
+    assert frame("After the sale, Kiteline will run about 46,000 GPUs.", "about 46,000").time_ref == "after the event"
+    text = "Kiteline had about 65,200 GPUs before agreeing to the sale, according to its quarterly report."
+    assert frame(text, "about 65,200").time_ref == "before the event"
+    text = "The project is expected to employ around 7,800 people during construction."
+    assert frame(text, "around 7,800").time_ref == "during construction"
+    assert frame("Five people died after a quake struck the region.", "Five").time_ref == "current"
+    assert frame("The company will open a 300 MW campus after 2027.", "300 MW").time_ref == "current"
+
+
 def test_planned_is_not_built():
     text = "Northbeam Compute will spend about $18 billion to build an AI data center campus in Texas."
     c = frame(text, "about $18")

@@ -441,6 +441,44 @@ def _object_gap(clause: Token, figure: set[int]) -> bool:
                     for c in clause.children)
 
 
+# Words that place a clause after or before another happening ("after the sale", "once the deal
+# completes", "before agreeing to the sale"): the closed class of English temporal connectives.
+_AFTER = {"after", "following", "upon", "once"}
+_BEFORE = {"before", "until", "prior"}
+
+
+def _event_time(verbs: list[Token]) -> str:
+    """The time of a level said to be after or before a happening, or during a phase of one
+    ("After the sale, Kiteline will run 46,000 GPUs", "once the deal completes the company will be
+    left with 46,000 GPUs", "had 65,200 GPUs before agreeing to the sale", "employ 7,800 people
+    during construction"): the owner's stock or staff on either side of the story's event is not
+    the event's own figure. "" when none is said. Dates are `_time_ref`'s."""
+    seen: list[Token] = []
+    for v in verbs:
+        seen.append(v)
+        if v.dep_ == "ccomp" and v.head.pos_ in ("VERB", "AUX"):
+            seen.append(v.head)  # the parse may hang the clause on its condition ("once X completes the ... will")
+    for v in seen:
+        for c in v.children:
+            word = c.lower_
+            if c.dep_ == "mark" and word in _AFTER | _BEFORE and v is not verbs[0]:
+                return "after the event" if word in _AFTER else "before the event"
+            if c.dep_ == "advcl" and c.pos_ == "VERB" and word != "following":
+                mark = next((m.lower_ for m in c.children if m.dep_ == "mark"), "")
+                if mark in _AFTER | _BEFORE:
+                    return "after the event" if mark in _AFTER else "before the event"
+                continue
+            if c.dep_ not in ("prep", "advcl") or word not in _AFTER | _BEFORE | {"during"}:
+                continue
+            obj = next((o for o in c.children if o.dep_ in ("pobj", "pcomp", "dobj")), None)
+            if obj is None or obj.ent_type_ in ("DATE", "TIME") or any(x.like_num for x in obj.subtree):
+                continue  # "after 2027", "before March 13": a date, not a happening
+            if word == "during":
+                return f"during {obj.lemma_.lower()}" if obj.pos_ == "NOUN" else ""
+            return "after the event" if word in _AFTER else "before the event"
+    return ""
+
+
 _TALKS = {"talk", "discussion", "negotiation", "negotiate", "discuss"}
 
 
@@ -815,6 +853,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     if frame.property and frame.entity:
         verb = _clause_verb(measured)
         frame.time_ref = _time_ref([measured, *_governing_verbs(verb)], inside)
+        if frame.time_ref == "current" and verb is not None:
+            frame.time_ref = _event_time(_governing_verbs(verb)) or "current"
         frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, None)
         return frame
     # the predicate: the verb the noun (or the number) takes part in
@@ -910,6 +950,8 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     nodes = [n for n in (prop_noun, anchor) if n is not None] + _governing_verbs(verb)
     if frame.time_ref == "current":
         frame.time_ref = _time_ref(nodes, inside)
+    if frame.time_ref == "current" and verb is not None and "event" not in frame.notes:
+        frame.time_ref = _event_time(_governing_verbs(verb)) or "current"
     frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, prop_noun)
     return frame
 
