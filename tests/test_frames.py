@@ -102,6 +102,8 @@ def test_a_figure_under_a_condition_is_hypothetical():
 def test_a_denied_figure_is_not_reported():
     assert frame('"They\'re not going to employ a thousand people," she said.', "a thousand").modality == "hypothetical"
     assert frame("The plant will employ 400 people, not counting contractors.", "400").modality == "reported"
+    text = "Work will be done one building at a time so that the campus's nine halls are never all shut down at once."
+    assert frame(text, "nine halls").modality == "reported"
 
 
 def test_what_is_asked_is_the_figure_of_the_asking_clause_only():
@@ -142,6 +144,11 @@ def test_a_level_after_or_before_a_happening_is_of_that_time():
     text = "The project is expected to employ around 7,800 people during construction."
     assert frame(text, "around 7,800").time_ref == "during construction"
     assert frame("Five people died after a quake struck the region.", "Five").time_ref == "current"
+    # what happened first says why a figure is new, not another time
+    text = "Meridian-2 now has 72,000 Nvidia B200 GPUs, the company said, after a second data hall was commissioned."
+    assert frame(text, "72,000").time_ref == "current"
+    text = "Corbel raised its offer, agreeing to pay about $8.6 billion for Lumenstack after a rival suitor emerged."
+    assert frame(text, "about $8.6").time_ref == "current"
     assert frame("The company will open a 300 MW campus after 2027.", "300 MW").time_ref == "current"
 
 

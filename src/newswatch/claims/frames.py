@@ -448,11 +448,13 @@ _BEFORE = {"before", "until", "prior"}
 
 
 def _event_time(verbs: list[Token]) -> str:
-    """The time of a level said to be after or before a happening, or during a phase of one
-    ("After the sale, Kiteline will run 46,000 GPUs", "once the deal completes the company will be
-    left with 46,000 GPUs", "had 65,200 GPUs before agreeing to the sale", "employ 7,800 people
-    during construction"): the owner's stock or staff on either side of the story's event is not
-    the event's own figure. "" when none is said. Dates are `_time_ref`'s."""
+    """The time of a level said to be after or before a happening the story has named, or during
+    a phase of one ("After the sale, Kiteline will run 46,000 GPUs", "once the deal completes the
+    company will be left with 46,000 GPUs", "had 65,200 GPUs before agreeing to the sale", "employ
+    7,800 people during construction"): the owner's stock or staff on either side of the story's
+    event is not the event's own figure. A clause saying what happened first ("now has 72,000
+    GPUs after a second hall was commissioned", "agreeing to pay $8.6bn after a rival emerged")
+    tells why a figure is new, not another time. "" when none is said. Dates are `_time_ref`'s."""
     seen: list[Token] = []
     for v in verbs:
         seen.append(v)
@@ -461,18 +463,20 @@ def _event_time(verbs: list[Token]) -> str:
     for v in seen:
         for c in v.children:
             word = c.lower_
-            if c.dep_ == "mark" and word in _AFTER | _BEFORE and v is not verbs[0]:
-                return "after the event" if word in _AFTER else "before the event"
+            if c.dep_ == "mark" and word == "once" and v is not verbs[0]:
+                return "after the event"
             if c.dep_ == "advcl" and c.pos_ == "VERB" and word != "following":
-                mark = next((m.lower_ for m in c.children if m.dep_ == "mark"), "")
-                if mark in _AFTER | _BEFORE:
-                    return "after the event" if mark in _AFTER else "before the event"
-                continue
+                if any(m.dep_ == "mark" and m.lower_ == "once" for m in c.children):
+                    return "after the event"
+                continue  # "now has 72,000 GPUs after a second hall was commissioned": why it is now
             if c.dep_ not in ("prep", "advcl") or word not in _AFTER | _BEFORE | {"during"}:
                 continue
             obj = next((o for o in c.children if o.dep_ in ("pobj", "pcomp", "dobj")), None)
             if obj is None or obj.ent_type_ in ("DATE", "TIME") or any(x.like_num for x in obj.subtree):
                 continue  # "after 2027", "before March 13": a date, not a happening
+            if word != "during" and obj.pos_ == "NOUN" and not any(d.dep_ in ("det", "poss") and d.lower_ not in ("a", "an")
+                                              for d in obj.children):
+                continue  # "after a rival suitor emerged", "after months of talks": not the story's happening
             if word == "during":
                 return f"during {obj.lemma_.lower()}" if obj.pos_ == "NOUN" else ""
             return "after the event" if word in _AFTER else "before the event"
@@ -568,7 +572,7 @@ def _scope_and_modality(span_toks: list[Token], anchor: Token, verb: Token | Non
     marks = {c.lower_ for t in chain for c in t.children if c.dep_ == "mark"}
     said = _asserting_chain(own_chain)
     if marks & {"if", "unless"} or ("would" in aux and "have" in aux) \
-            or aux & _MAY and _conditioned(own_chain, anchor) or _negated(said):
+            or aux & _MAY and _conditioned(own_chain, anchor) or _negated(said) and not _subject_figure(anchor, prop_noun):
         modality = "hypothetical"
     elif {t.lemma_.lower() for t in said} & _ASK_VERBS or _sought(said):
         modality = "asked"
@@ -627,10 +631,16 @@ def _asserting_chain(chain: list[Token]) -> list[Token]:
 
 def _negated(chain: list[Token]) -> bool:
     """Does a negation govern the figure's own verb or a verb it completes ("they're not going
-    to employ a thousand people")? A denied figure asserts no value of anything. A statement
+    to employ a thousand people"; `_subject_figure` tells a denial of what a subject does)? A denied figure asserts no value of anything. A statement
     about the clause is not a denial of it ("did not say when the 13-hall campus would open")."""
     own = chain[:next((k + 1 for k, t in enumerate(chain) if t.dep_ != "xcomp"), len(chain))]
     return any(c.dep_ == "neg" for t in own if t.pos_ in ("VERB", "AUX") for c in t.children)
+
+
+def _subject_figure(anchor: Token, noun: Token | None) -> bool:
+    """Is the figure (or the noun it counts) its clause's subject? What is denied of a subject is
+    what it does ("the campus's nine halls are never all shut down"), not how many there are."""
+    return any(t is not None and t.dep_ in ("nsubj", "nsubjpass") for t in (anchor, noun))
 
 
 def _conditioned(chain: list[Token], anchor: Token) -> bool:
