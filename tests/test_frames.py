@@ -152,6 +152,14 @@ def test_a_level_after_or_before_a_happening_is_of_that_time():
     assert frame("The company will open a 300 MW campus after 2027.", "300 MW").time_ref == "current"
 
 
+def test_a_pronoun_after_an_adverbial_clause_means_its_named_subject():
+    """"When Marlowe Data Centers won ..., it promised 150 jobs": the company, whose plural-looking
+    name is still one thing, not the last name before the sentence."""
+    text = ("Ferncliff Data has promised 50 jobs near Douglasville. When Marlowe Data Centers won a property "
+            "tax break from Douglas County in 2021, it promised 150 jobs.")
+    assert frame(text, "150 jobs").entity == "Marlowe Data Centers"
+
+
 def test_planned_is_not_built():
     text = "Northbeam Compute will spend about $18 billion to build an AI data center campus in Texas."
     c = frame(text, "about $18")

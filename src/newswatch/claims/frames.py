@@ -998,13 +998,22 @@ _BINDING = {"it", "its", "they", "their", "them"}  # pronouns that may take a su
 def _bound_name(ref: Token) -> Token | None:
     """The name a pronoun or a described thing ("it", "its project") refers to inside its own
     sentence: the named subject of a clause it is embedded in, named before it ("Acme says its
-    project will draw 615 MW", "Acme said it would spend $5 billion"). A pronoun binds to the
-    subject of the clause above it before any name the sentences before gave."""
+    project will draw 615 MW", "Acme said it would spend $5 billion"), or of an adverbial clause
+    before it ("When Acme won the tax break, it promised 150 jobs"). A pronoun binds to these
+    before any name the sentences before gave."""
     if ref.pos_ == "NOUN" and not any(c.dep_ == "poss" and c.lower_ in _BINDING for c in ref.children) \
             or ref.pos_ != "NOUN" and ref.lower_ not in _BINDING:
         return None  # "the project": a thing named before; "that": the noun its clause is on
     pronoun = ref.lower_ if ref.pos_ != "NOUN" else next(c.lower_ for c in ref.children if c.dep_ == "poss"
                                                           and c.lower_ in _BINDING)
+    if ref.dep_ in ("nsubj", "nsubjpass"):
+        # "When Marlowe won a tax break in 2021, it promised 150 jobs": an adverbial clause before
+        # the pronoun names whom it means
+        for clause in (c for c in ref.head.children if c.dep_ == "advcl" and c.i < ref.i):
+            subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lower_ not in _PRONOUNS and _is_name(subj) \
+                    and subj.ent_type_ not in _NOT_ENTITY_ENTS and not _dateline_town(subj):
+                return subj if _agrees(pronoun, subj) else None
     v = ref.head
     for _ in range(8):
         if v.head.i == v.i:
@@ -1022,8 +1031,10 @@ def _bound_name(ref: Token) -> Token | None:
 
 def _agrees(pronoun: str, name: Token) -> bool:
     """Can the pronoun stand for the name: "they" only for many ("Ford passed the likes of Scott
-    and Miller because they could play ..." is not Ford), "it" never for a person."""
-    many = name.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in name.children)
+    and Miller because they could play ..." is not Ford), "it" never for a person, and a
+    company is one thing ("Marlowe Data Centers ..., it promised")."""
+    # a company's name is one thing however plural its last word ("Marlowe Data Centers", "Vantor Systems")
+    many = name.tag_ in ("NNS", "NNPS") and name.ent_type_ != "ORG" or any(c.dep_ == "conj" for c in name.children)
     if pronoun in ("they", "their", "them"):
         return many
     return not many and name.ent_type_ != "PERSON"
