@@ -160,6 +160,15 @@ def test_a_pronoun_after_an_adverbial_clause_means_its_named_subject():
     assert frame(text, "150 jobs").entity == "Marlowe Data Centers"
 
 
+def test_at_the_time_is_back_then():
+    text = ("Under the 2021 agreement, Marlowe received a 20-year property tax abatement, estimated at the time "
+            "to be worth around $10.6 million a year.")
+    assert frame(text, "around $10.6").time_ref == "at the time"
+    assert frame("The plant was valued at $2 billion at the time.", "$2").time_ref == "at the time"
+    assert frame("At the time of writing, the campus draws 300 MW.", "300 MW").time_ref == "current"
+    assert frame("At the same time, the campus draws 300 MW.", "300 MW").time_ref == "current"
+
+
 def test_planned_is_not_built():
     text = "Northbeam Compute will spend about $18 billion to build an AI data center campus in Texas."
     c = frame(text, "about $18")

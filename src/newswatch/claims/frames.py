@@ -398,6 +398,8 @@ def _time_ref(tokens: list[Token], skip: set[int] = frozenset()) -> str:
         if t is None:
             continue
         for c in t.children:
+            if _at_the_time(c):
+                return "at the time"  # an idiom of time alone, wherever the parse hangs the figure
             if skip and any(x.i in skip for x in c.subtree):
                 continue
             if any(x.dep_ == "pobj" and any(w.like_num and w.ent_type_ not in ("DATE", "TIME") for w in x.subtree)
@@ -419,6 +421,16 @@ def _time_ref(tokens: list[Token], skip: set[int] = frozenset()) -> str:
                     and re.fullmatch(r"(?:19|20)\d{2}", c.text):
                 return f"{c.text} {t.text}"
     return "current"
+
+
+def _at_the_time(prep: Token) -> bool:
+    """ "at the time" alone, the idiom for back then ("estimated at the time to be worth $10.6m a
+    year"); "at the time of writing" or "at the same time" say something else."""
+    if prep.dep_ != "prep" or prep.lower_ != "at":
+        return False
+    obj = next((o for o in prep.children if o.dep_ == "pobj"), None)
+    return obj is not None and obj.lower_ == "time" \
+        and [c.lower_ for c in obj.children if c.dep_ not in ("relcl", "acl")] == ["the"]
 
 
 def _object_gap(clause: Token, figure: set[int]) -> bool:
