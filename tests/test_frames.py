@@ -169,6 +169,12 @@ def test_at_the_time_is_back_then():
     assert frame("At the same time, the campus draws 300 MW.", "300 MW").time_ref == "current"
 
 
+def test_a_described_subject_is_the_name_set_beside_it():
+    text = ("Querétaro is a state. The US cloud company Halden has opened a new cloud region in Querétaro, adding "
+            "to the state's growing concentration of data centers and promising 1,700 permanent jobs.")
+    assert frame(text, "1,700").entity == "Halden"
+
+
 def test_planned_is_not_built():
     text = "Northbeam Compute will spend about $18 billion to build an AI data center campus in Texas."
     c = frame(text, "about $18")

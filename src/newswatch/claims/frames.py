@@ -943,6 +943,10 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
         if subj is not None:
             if subj.pos_ == "NOUN" and _proper_in(subj) is not None:
                 subj = _proper_in(subj)
+            named_as = next((c for c in subj.children if c.dep_ == "appos" and c.pos_ == "PROPN" and _is_name(c)
+                             and c.ent_type_ not in _NOT_ENTITY_ENTS), None) if subj.pos_ == "NOUN" else None
+            if named_as is not None:
+                subj = named_as  # "The US cloud company Halden has opened ...": the name beside the description
             own2 = _owner(subj, inside) if subj.pos_ == "NOUN" else None
             if own2 is not None and subj.lemma_ in ("company", "firm", "site", "facility", "campus"):
                 subj = own2
