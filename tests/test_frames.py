@@ -149,6 +149,8 @@ def test_a_level_after_or_before_a_happening_is_of_that_time():
     assert frame(text, "72,000").time_ref == "current"
     text = "Corbel raised its offer, agreeing to pay about $8.6 billion for Lumenstack after a rival suitor emerged."
     assert frame(text, "about $8.6").time_ref == "current"
+    text = "The campus would draw as much as 865 megawatts once all six buildings are finished, the company said."
+    assert frame(text, "as much as 865").time_ref == "current"
     assert frame("The company will open a 300 MW campus after 2027.", "300 MW").time_ref == "current"
 
 

@@ -455,32 +455,26 @@ def _object_gap(clause: Token, figure: set[int]) -> bool:
 
 # Words that place a clause after or before another happening ("after the sale", "once the deal
 # completes", "before agreeing to the sale"): the closed class of English temporal connectives.
-_AFTER = {"after", "following", "upon", "once"}
+_AFTER = {"after", "following", "upon"}
 _BEFORE = {"before", "until", "prior"}
 
 
 def _event_time(verbs: list[Token]) -> str:
     """The time of a level said to be after or before a happening the story has named, or during
-    a phase of one ("After the sale, Kiteline will run 46,000 GPUs", "once the deal completes the
-    company will be left with 46,000 GPUs", "had 65,200 GPUs before agreeing to the sale", "employ
-    7,800 people during construction"): the owner's stock or staff on either side of the story's
-    event is not the event's own figure. A clause saying what happened first ("now has 72,000
-    GPUs after a second hall was commissioned", "agreeing to pay $8.6bn after a rival emerged")
-    tells why a figure is new, not another time. "" when none is said. Dates are `_time_ref`'s."""
-    seen: list[Token] = []
+    a phase of one ("After the sale, Kiteline will run 46,000 GPUs", "had 65,200 GPUs before
+    agreeing to the sale", "employ 7,800 people during construction"): the owner's stock or staff
+    on either side of the story's event is not the event's own figure. A clause saying what
+    happened first ("now has 72,000 GPUs after a second hall was commissioned", "agreeing to pay
+    $8.6bn after a rival emerged") tells why a figure is new, and one saying when a plan is done
+    ("will draw 865 MW once all six buildings are finished") is the plan's own time: neither is
+    another time. "" when none is said. Dates are `_time_ref`'s."""
     for v in verbs:
-        seen.append(v)
-        if v.dep_ == "ccomp" and v.head.pos_ in ("VERB", "AUX"):
-            seen.append(v.head)  # the parse may hang the clause on its condition ("once X completes the ... will")
-    for v in seen:
         for c in v.children:
             word = c.lower_
-            if c.dep_ == "mark" and word == "once" and v is not verbs[0]:
-                return "after the event"
             if c.dep_ == "advcl" and c.pos_ == "VERB" and word != "following":
-                if any(m.dep_ == "mark" and m.lower_ == "once" for m in c.children):
-                    return "after the event"
-                continue  # "now has 72,000 GPUs after a second hall was commissioned": why it is now
+                # "now has 72,000 GPUs after a second hall was commissioned": why it is now; "will
+                # draw 865 MW once all six buildings are finished": the plan's own completion
+                continue
             if c.dep_ not in ("prep", "advcl") or word not in _AFTER | _BEFORE | {"during"}:
                 continue
             obj = next((o for o in c.children if o.dep_ in ("pobj", "pcomp", "dobj")), None)
