@@ -970,7 +970,10 @@ def read_frame(doc: Doc, lo: int, hi: int, q: Quantity, label: str = "") -> Fram
     nodes = [n for n in (prop_noun, anchor) if n is not None] + _governing_verbs(verb)
     if frame.time_ref == "current":
         frame.time_ref = _time_ref(nodes, inside)
-    if frame.time_ref == "current" and verb is not None and "event" not in frame.notes:
+    if frame.time_ref == "current" and verb is not None and "event" not in frame.notes \
+            and not (count and prop_noun is not None and _stock(prop_noun)):
+        # (a possessor's count is its stock whatever its clause does: "Vantor's 13 halls will
+        # stay open during the work")
         frame.time_ref = _event_time(_governing_verbs(verb)) or "current"
     frame.scope, frame.modality = _scope_and_modality(toks, anchor, verb, q, prop_noun)
     return frame
