@@ -1511,3 +1511,23 @@ def test_quotes_a_percentage_move_ended_at_days_apart_are_two_moments():
              rec(2, 8.6e9, "$8.6 billion", unit="USD", prop="offer", entity="Acme", published="2026-11-12T12:00:00Z",
                  sentence="Acme raised its offer 10% to $8.6 billion for the company.")]
     assert [d.kind for d in analyse(offer).discrepancies] == ["update"]
+
+
+def test_a_target_a_figure_falls_short_of_is_no_earlier_value_of_it():
+    """"counted 87 employees at the campus, short of the 150 jobs Marlowe agreed to create": the
+    150 is a target beside the count, not what the count was, so a later report of 87 against an
+    earlier one of 68 is a disagreement, not a revision."""
+    from newswatch.claims.groups import _says_it_revises, mark_baselines
+
+    s = ("The vote followed a compliance review that counted 87 employees at the campus, short of the "
+         "150 jobs Marlowe agreed to create.")
+    claims = [rec(2, 87, "87 employees", unit="employee", sentence=s),
+              rec(2, 150, "150 jobs", unit="job", sentence=s)]
+    mark_baselines(claims)
+    assert [c.baseline for c in claims] == [False, True]
+    assert claims[0].previous == () and not _says_it_revises(claims[0])
+    # a change from another figure still tells what the level was
+    s = "The campus will top out at 1.8GW, up from the 1.2GW in the filing."
+    claims = [rec(2, 1.8e9, "1.8GW", unit="W", sentence=s), rec(2, 1.2e9, "1.2GW", unit="W", sentence=s)]
+    mark_baselines(claims)
+    assert claims[0].previous and _says_it_revises(claims[0])

@@ -275,14 +275,18 @@ BASELINE = "baseline"  # the time of a figure a sentence compares its own with
 # "less than" are qualifiers, not comparisons. A bare "from" is a comparison only in "from X to
 # Y" ("buy 1,000 MW from the 1,200 MW plant" names a source).
 _LEAD = r"\s+(?:(?:an?|the|its|their|average|of|about|approximately|around|roughly|some|nearly|just|only)\s+){0,4}$"
+# A figure placed beside another one the sentence points to ("well inside the 350 basis points
+# the company paid last year", "below the 20 kW a typical rack draws", "counted 87 employees, short
+# of the 150 jobs it agreed to create"): another thing's or a target, never what the level was.
+_BESIDE_WORDS = r"\b(?:inside|below|above|beneath|short\s+of)(?=\s+(?:the|its|their)\s)"
+_BESIDE = re.compile(_BESIDE_WORDS + _LEAD, re.I)
 _COMPARED = re.compile(
     r"(?:\b(?:up|down)\s+from|\bcompared\s+(?:with|to)|\bversus|\bvs\.?|\bagainst|(?<!more)(?<!less)(?<!fewer)\s+than"
     # a change from another figure ("a tightening from the 350 basis points", "an increase from")
     r"|\b(?:tighten|widen|narrow|increas|decreas|reduc|cut|rise|rising|drop|fall|falling|jump|climb|improv|shift|mov)\w*"
     r"\s+from"
-    # a figure placed beside another one the sentence points to ("well inside the 350 basis points
-    # the company paid last year", "below the 20 kW a typical rack draws")
-    r"|\b(?:inside|below|above|beneath|short\s+of)(?=\s+(?:the|its|their)\s))"
+    # a figure placed beside another one the sentence points to (`_BESIDE`)
+    r"|" + _BESIDE_WORDS + r")"
     + _LEAD, re.I)
 _FROM = re.compile(r"\bfrom" + _LEAD, re.I)
 _TO_NEXT = re.compile(r"^[^.;,]{0,60}?\bto\s+(?:(?:about|around|roughly|approximately|nearly|some|just)\s+)?[$€£\d]", re.I)
@@ -310,18 +314,26 @@ def mark_baselines(claims: Sequence[ClaimRecord]) -> None:
                 dim = dimension_of(c.unit)
                 c.baseline = any(o is not c and o.surface != c.surface
                                  and _same_dimension(dim, dimension_of(o.unit)) for o in same)
-        _link_previous(same)
+        _link_previous(same, beside={id(c) for c in same if c.baseline and _beside(c)})
 
 
-def _link_previous(same: Sequence[ClaimRecord]) -> None:
+def _beside(c: ClaimRecord) -> bool:
+    """Is a baseline one its sentence only places its figure beside (`_BESIDE`)?"""
+    at = c.sentence.find(c.surface) if c.surface else -1
+    return at >= 0 and bool(_BESIDE.search(c.sentence[max(0, at - 60):at]))
+
+
+def _link_previous(same: Sequence[ClaimRecord], beside: set[int] = frozenset()) -> None:
     """Give each baseline of a sentence to the figure of its dimension nearest to it that is
     no baseline: in "will top out at 1.8GW, up from the 1.2GW" the 1.2GW is what the 1.8GW
-    was, which tells which earlier report's figure the new one revises."""
+    was, which tells which earlier report's figure the new one revises. A baseline the figure
+    is only set beside (``beside``: ids, `_BESIDE`) is no earlier value of it: "87 employees,
+    short of the 150 jobs" revises nothing."""
     levels = [c for c in same if not c.baseline and c.sentence.find(c.surface) >= 0 and c.surface]
     for b in same:
         at = b.sentence.find(b.surface) if b.surface else -1
         bounds = _bounds(b)
-        if not b.baseline or at < 0 or isinstance(bounds, str):
+        if not b.baseline or id(b) in beside or at < 0 or isinstance(bounds, str):
             continue
         dim = dimension_of(b.unit)
         near = [c for c in levels if _same_dimension(dim, dimension_of(c.unit))]
