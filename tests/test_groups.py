@@ -1531,3 +1531,17 @@ def test_a_target_a_figure_falls_short_of_is_no_earlier_value_of_it():
     claims = [rec(2, 1.8e9, "1.8GW", unit="W", sentence=s), rec(2, 1.2e9, "1.2GW", unit="W", sentence=s)]
     mark_baselines(claims)
     assert claims[0].previous and _says_it_revises(claims[0])
+
+
+def test_figures_below_zero_are_near_by_their_size():
+    """Two reports of minus $5 million and one of minus $6 million disagree as 5 and 6 would: the
+    span test compares sizes, and below zero it dropped every side but the majority's."""
+    def claims(sign):
+        return [rec(k + 1, sign * v, f"minus ${v / 1e6:.0f} million", unit="USD", prop="net income",
+                    entity="the company", published=f"2026-01-01T1{k}:00:00Z")
+                for k, v in enumerate((5e6, 5e6, 6e6))]
+
+    for sign in (1, -1):
+        found = analyse(claims(sign))
+        assert [(d.kind, sorted(abs(s.value) for s in d.sides)) for d in found.discrepancies] \
+            == [("conflict", [5e6, 6e6])], sign

@@ -1232,7 +1232,8 @@ def _near_majority(found: list[intervals.Side[ClaimRecord]], group: Group) -> li
     m = _middle(majority)
 
     def near(s: intervals.Side[ClaimRecord]) -> bool:
-        lo, hi = min(m, _middle(s)), max(m, _middle(s))
+        # two figures below zero ("a loss of minus $5 million") compare by their size
+        lo, hi = sorted((abs(m), abs(_middle(s)))) if m < 0 and _middle(s) < 0 else sorted((m, _middle(s)))
         return lo > 0 and (hi <= CONFLICT_SPAN * lo or _slip(lo, hi)) or _bounded(s) and _bounded(majority) \
             or any(_same_frame(a, b) or _same_owner(a, b) and not is_count_unit(a.unit)
                    or _transposed(a, b)
