@@ -999,10 +999,11 @@ def _slip(low: float, high: float) -> bool:
 _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
-def _digits(surface: str) -> str:
-    """The significant digits of a figure as written: "1,400-acre" -> "14", "$6.25bn" -> "625"."""
-    m = _FIGURE.search(surface)
-    return m.group().replace(",", "").replace(".", "").strip("0") if m else ""
+def _written(surface: str) -> str:
+    """A figure's number as written, without thousands separators: "1,400-acre" -> "1400",
+    "$6.25bn" -> "6.25"."""
+    m = _FIGURE.search(surface or "")
+    return m.group().replace(",", "") if m else ""
 
 
 def _transposed(a: ClaimRecord, b: ClaimRecord) -> bool:
@@ -1012,7 +1013,10 @@ def _transposed(a: ClaimRecord, b: ClaimRecord) -> bool:
     va, vb = (c.value * (si_factor(c.unit) or 1.0) if c.value is not None else 0.0 for c in (a, b))
     if va <= 0 or vb <= 0 or max(va, vb) >= 10 * min(va, vb):
         return False
-    da, db = _digits(a.surface), _digits(b.surface)
+    wa, wb = _written(a.surface), _written(b.surface)
+    if len(wa) != len(wb) or wa.find(".") != wb.find("."):
+        return False  # 1,400 and 410 share "14"/"41" only once zeros are dropped: not one keying
+    da, db = wa.replace(".", ""), wb.replace(".", "")
     diff = [k for k in range(len(da)) if len(da) == len(db) and da[k] != db[k]]
     return len(diff) == 2 and da[diff[0]] == db[diff[1]] and da[diff[1]] == db[diff[0]]
 
