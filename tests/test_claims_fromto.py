@@ -125,6 +125,8 @@ def test_a_density_of_a_counted_thing_is_per_that_thing(text, unit):
     ("The company raised $5 billion a company spokesman said.", "USD"),
     ("The campus will draw 300 MW a year from now.", "W"),
     ("A campus of 300 MW is planned.", "W"),
+    # a clause joined after "each rack ..." is about another thing
+    ("Each rack is cooled by liquid, and the whole campus will draw 300 MW.", "W"),
 ])
 def test_a_figure_written_for_one_of_a_counted_thing_is_per_that_thing(text, unit):
     """However a writer says it is for each one ("a share", "for each share", "each rack ...",

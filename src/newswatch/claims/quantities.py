@@ -207,8 +207,11 @@ _PER_THING_RX = re.compile(
     re.I)
 
 # A measure in a clause about each of a counted thing is per that thing ("Each rack in the
-# building can draw up to 180 kilowatts").
-_EACH_THING_RX = re.compile(r"(?:^|[.;:!?\n]\s*|\band\s+)[Ee]ach\s+(?P<n>[A-Za-z]+)\b[^.;:!?\n]*$")
+# building can draw up to 180 kilowatts"); a clause joined after it is about something else
+# ("Each rack holds 72 GPUs, and the campus will draw 300 MW").
+_NEXT_CLAUSE = r"(?:,\s*|\s+)(?:and|but|while|whereas)\s+(?:the|its|their|a|an|this|that|these|those)\b"
+_EACH_THING_RX = re.compile(r"(?:^|[.;:!?\n]\s*|\band\s+)[Ee]ach\s+(?P<n>[A-Za-z]+)\b"
+                            r"(?:(?!" + _NEXT_CLAUSE + r")[^.;:!?\n])*$")
 # A figure followed by what it is for one of: "$45.70 a share", "130 kW a rack", "$47.50 in cash
 # for each Ridgeline share", "9.6 terabytes a second". After "a", the thing must end its phrase:
 # in "$5 billion a company spokesman said" the company is no denominator.
