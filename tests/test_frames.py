@@ -590,3 +590,14 @@ def test_a_reason_clause_keeps_its_own_tense_and_its_subjects_owner():
                           "said, as the chip is rated at 1,400W.")
     assert c.scope == ""
     assert c.entity == "Lumora Semiconductor"
+
+
+def test_a_deed_after_a_happening_keeps_the_current_time():
+    """Only a level an owner has is of the time after or before a happening: a revised figure
+    ("Following the review, Ironvale raised its estimate ... to 1.8GW") or a deal's price agreed
+    after talks is the figure the happening led to, and must meet the earlier reports of it."""
+    text = "Following the review, Ironvale raised its estimate of the campus's electricity use to 1.8GW."
+    assert frame(text, "1.8GW").time_ref == "current"
+    assert frame("After the talks, Corbel agreed to pay about $8.6 billion for Lumenstack.",
+                 "about $8.6").time_ref == "current"
+    assert frame("After the sale, Kiteline will run about 46,000 GPUs.", "about 46,000").time_ref == "after the event"

@@ -457,6 +457,11 @@ def _object_gap(clause: Token, figure: set[int]) -> bool:
 # completes", "before agreeing to the sale"): the closed class of English temporal connectives.
 _AFTER = {"after", "following", "upon"}
 _BEFORE = {"before", "until", "prior"}
+# Verbs that give what an owner has or keeps ("will run 46,000 GPUs", "had 65,200 GPUs", "employ
+# 7,800 people"): a level on either side of a happening. A deed ("raised its estimate to 1.8GW",
+# "agreed to pay $8.6bn" after the review or the talks) is the figure the happening led to.
+_HOLDING = {"have", "run", "operate", "own", "hold", "employ", "keep", "retain", "leave", "control", "house",
+            "field", "be", "remain", "stay", "stand", "total", "number", "count", "host", "support"}
 
 
 def _event_time(verbs: list[Token]) -> str:
@@ -467,7 +472,11 @@ def _event_time(verbs: list[Token]) -> str:
     happened first ("now has 72,000 GPUs after a second hall was commissioned", "agreeing to pay
     $8.6bn after a rival emerged") tells why a figure is new, and one saying when a plan is done
     ("will draw 865 MW once all six buildings are finished") is the plan's own time: neither is
-    another time. "" when none is said. Dates are `_time_ref`'s."""
+    another time, and neither is a deed the happening led to ("Following the review, Acme raised
+    its estimate to 1.8GW": the revised figure, which must meet the earlier one): only a verb of
+    holding (`_HOLDING`) gives a level. "" when none is said. Dates are `_time_ref`'s."""
+    if not verbs or verbs[0].lemma_.lower() not in _HOLDING:
+        return ""
     for v in verbs:
         for c in v.children:
             word = c.lower_
