@@ -64,6 +64,18 @@ def _noun_words(doc: Doc) -> frozenset[str]:
     return frozenset(t.text for t in doc if t.pos_ in ("NOUN", "PROPN"))
 
 
+def _in_order(cache: OrderedDict, texts: list[str], kept: int) -> list:
+    """The cached values of `texts`, in order, each marked recently used; then the cache is cut
+    to its `kept` most recent entries (after reading, so nothing asked for now is dropped first)."""
+    out = []
+    for t in texts:
+        cache.move_to_end(t)
+        out.append(cache[t])
+    while len(cache) > kept:
+        cache.popitem(last=False)
+    return out
+
+
 def parse(texts: list[str]) -> list[Doc]:
     """Parsed docs for `texts`, in order (batched: one call per article; a sentence parsed
     recently is not parsed again)."""
@@ -75,24 +87,13 @@ def parse(texts: list[str]) -> list[Doc]:
         _nouns.update((t, _noun_words(_parsed[t])) for t in missing)
         while len(_nouns) > NOUNS_KEPT:
             _nouns.popitem(last=False)
-    docs = []
-    for t in texts:
-        _parsed.move_to_end(t)
-        docs.append(_parsed[t])
-    while len(_parsed) > PARSED_KEPT:
-        _parsed.popitem(last=False)
-    return docs
+    return _in_order(_parsed, texts, PARSED_KEPT)
 
 
 def nouns(texts: list[str]) -> list[frozenset[str]]:
     """The words of each text that its parse tags NOUN or PROPN, in order (a text parsed
     recently is not parsed again)."""
     missing = [t for t in dict.fromkeys(texts) if t not in _nouns]
-    _nouns.update((t, _noun_words(doc)) for t, doc in zip(missing, parse(missing), strict=True))
-    out = []
-    for t in texts:
-        _nouns.move_to_end(t)
-        out.append(_nouns[t])
-    while len(_nouns) > NOUNS_KEPT:
-        _nouns.popitem(last=False)
-    return out
+    # `parse` records the nouns of the texts it has to parse; only cached docs still need theirs
+    _nouns.update((t, _noun_words(doc)) for t, doc in zip(missing, parse(missing), strict=True) if t not in _nouns)
+    return _in_order(_nouns, texts, NOUNS_KEPT)
