@@ -58,6 +58,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -77,7 +78,7 @@ from .properties import SAME_PROPERTY, property_key
 from .reports import ArticleInfo, ReportedClaim, claim_reports, story_reports, time_key
 from .units import dimension_of, is_count_unit, si_factor
 
-__all__ = ["ClaimRecord", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
+__all__ = ["ClaimRecord", "claim_record", "ArticleInfo", "Group", "Discrepancy", "DiscrepancySide", "StoryAnalysis",
            "analyse_story", "group_claims", "find_discrepancy", "NOT_COMPARED_MODALITIES", "story_entities",
            "candidates", "texts_to_compare", "maxima_compared", "stated_maximum"]
 
@@ -116,6 +117,18 @@ class ClaimRecord:
     previous: tuple[tuple[float, float], ...] = ()
     # a sum its own article tells apart from a figure it adds up (set by group_claims)
     running_total: bool = False
+
+
+def claim_record(row: Mapping[str, Any]) -> ClaimRecord:
+    """A stored claim row (the store's ``story_claims``) as a record, for both stages that read one."""
+    return ClaimRecord(
+        claim_id=row["id"], article_id=row["article_id"], source_id=row.get("source_id"),
+        value=row.get("value"), unit=row.get("unit") or "", surface=row.get("surface") or "",
+        qualifier=row.get("qualifier") or "=", low=row.get("low"), high=row.get("high"),
+        entity=row.get("entity") or "", property=row.get("property") or "",
+        time_ref=row.get("time_ref") or "current", scope=row.get("scope") or "",
+        modality=row.get("modality") or "reported", value_text=row.get("value_text"),
+        sentence=row.get("sentence") or "", published=row.get("published"), outlet=row.get("outlet") or "")
 
 
 @dataclass

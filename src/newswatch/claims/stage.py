@@ -16,7 +16,14 @@ from dataclasses import asdict
 from typing import Any
 
 from .frames import Claim, extract_claims, read_ahead
-from .groups import ArticleInfo, ClaimRecord, StoryAnalysis, analyse_story, texts_to_compare
+from .groups import (
+    ArticleInfo,
+    ClaimRecord,
+    StoryAnalysis,
+    analyse_story,
+    claim_record,
+    texts_to_compare,
+)
 from .properties import phrase_vectors
 
 log = logging.getLogger("newswatch.claims")
@@ -27,17 +34,6 @@ __all__ = ["run_claims", "group_story", "analysis_rows"]
 ARTICLES_PER_PARSE = 32
 # Stories whose texts go to the model in one call (their claims are held in memory meanwhile).
 STORIES_PER_CALL = 64
-
-
-def _record(row: dict[str, Any]) -> ClaimRecord:
-    return ClaimRecord(
-        claim_id=row["id"], article_id=row["article_id"], source_id=row.get("source_id"),
-        value=row.get("value"), unit=row.get("unit") or "", surface=row.get("surface") or "",
-        qualifier=row.get("qualifier") or "=", low=row.get("low"), high=row.get("high"),
-        entity=row.get("entity") or "", property=row.get("property") or "",
-        time_ref=row.get("time_ref") or "current", scope=row.get("scope") or "",
-        modality=row.get("modality") or "reported", value_text=row.get("value_text"),
-        sentence=row.get("sentence") or "", published=row.get("published"), outlet=row.get("outlet") or "")
 
 
 def analysis_rows(found: StoryAnalysis) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -60,7 +56,7 @@ def analysis_rows(found: StoryAnalysis) -> tuple[list[dict[str, Any]], list[dict
 
 def _load_story(store: Any, story_id: int) -> tuple[list[ClaimRecord], list[ArticleInfo]]:
     """A story's stored claims, and its articles that have claims."""
-    records = [_record(r) for r in store.story_claims(story_id)]
+    records = [claim_record(r) for r in store.story_claims(story_id)]
     with_claims = {r.article_id for r in records}
     articles = [ArticleInfo(article_id=a["id"], source_id=a["source_id"], text=a["text"] or "",
                             outlet=a["outlet"] or "", published=a["published"])

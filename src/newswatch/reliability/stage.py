@@ -29,7 +29,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..claims.groups import ClaimRecord, maxima_compared, stated_maximum
+from ..claims.groups import claim_record, maxima_compared, stated_maximum
 from ..claims.intervals import interval as allowed_interval
 from ..claims.intervals import precision
 from ..claims.reports import (
@@ -74,7 +74,6 @@ ROUNDS = 6
 _SCORE_FIELDS = ("reliability", "reliability_low", "reliability_high", "agreed", "disagreed")
 
 
-
 def group_item(group: dict[str, Any], claims: list[dict[str, Any]], story: StoryReports,
                roles: Mapping[int, ClaimReport] | None = None) -> Item:
     """A stored claim group as a truth-discovery item, in the group's unit.
@@ -92,7 +91,7 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], story: Story
                                             c.get("start") or 0, c["id"]))
     if roles is None:
         roles = claim_reports([_reported(c) for c in claims], story)
-    records = {c["id"]: _record(c) for c in ordered}
+    records = {c["id"]: claim_record(c) for c in ordered}
     # stated maxima the claims stage compares as the values they state ("up to 1,400 watts"
     # beside "rated at 1,400W") are checked as such, not as bounds below them
     as_written = {i for i, r in records.items() if stated_maximum(r)} if maxima_compared(list(records.values())) \
@@ -116,14 +115,6 @@ def group_item(group: dict[str, Any], claims: list[dict[str, Any]], story: Story
         f = 1.0 / to_group
         out.append(Claim(value=value, qualifier=qualifier, low=lo * f, high=hi * f, **common))
     return Item(group["id"], out)
-
-
-def _record(c: dict[str, Any]) -> ClaimRecord:
-    """A stored claim as the claims stage's record, for deciding what its value allows."""
-    return ClaimRecord(claim_id=c["id"], article_id=c["article_id"], source_id=c.get("source_id"),
-                       value=c.get("value"), unit=c.get("unit") or "", surface=c.get("surface") or "",
-                       qualifier=c.get("qualifier") or "=", low=c.get("low"), high=c.get("high"),
-                       property=c.get("property") or "", value_text=c.get("value_text"))
 
 
 def _reported(c: dict[str, Any]) -> ReportedClaim:
